@@ -1,0 +1,91 @@
+// Settings persisted as settings.json in the data dir: validated on read and on every update,
+// written atomically so a crash never leaves half a file.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+import type { Settings, SettingsPatch } from '../shared/settings';
+import { writeFileAtomic } from '../util/fs';
+
+export const DEFAULT_SETTINGS: Settings = {
+  collector: { host: '127.0.0.1', port: 7420 },
+  links: { baseUrl: null, clickTokenParam: 'ps_ct' },
+  journal: { retentionHours: 24 * 7 },
+  stitching: { lookback: 'all', forwardThreshold: 3, createContactsFromForms: true },
+};
+
+const httpUrl = z
+  .string()
+  .url()
+  .refine((u) => /^https?:\/\//.test(u), 'must be an http(s) URL');
+
+const settingsSchema = z.strictObject({
+  collector: z.strictObject({
+    host: z.string().min(1).max(255),
+    port: z.number().int().min(0).max(65535),
+  }),
+  links: z.strictObject({
+    baseUrl: httpUrl.nullable(),
+    clickTokenParam: z
+      .string()
+      .regex(/^[A-Za-z_][A-Za-z0-9_-]{0,31}$/, 'letters, digits, _ and - only (at most 32)'),
+  }),
+  journal: z.strictObject({
+    retentionHours: z
+      .number()
+      .min(0)
+      .max(24 * 365),
+  }),
+  stitching: z.strictObject({
+    lookback: z.enum(['all', 'session', 'click']),
+    forwardThreshold: z.number().int().min(1).max(1000),
+    createContactsFromForms: z.boolean(),
+  }),
+});
+
+export const settingsPatchSchema = z.strictObject({
+  collector: settingsSchema.shape.collector.partial().optional(),
+  links: settingsSchema.shape.links.partial().optional(),
+  journal: settingsSchema.shape.journal.partial().optional(),
+  stitching: settingsSchema.shape.stitching.partial().optional(),
+});
+
+export class SettingsStore {
+  private current: Settings;
+  private readonly file: string;
+
+  constructor(dataDir: string) {
+    this.file = join(dataDir, 'settings.json');
+    this.current = this.load();
+  }
+
+  get(): Settings {
+    return structuredClone(this.current);
+  }
+
+  update(patch: SettingsPatch): Settings {
+    const merged = mergeSettings(this.current, settingsPatchSchema.parse(patch));
+    this.current = settingsSchema.parse(merged);
+    writeFileAtomic(this.file, `${JSON.stringify(this.current, null, 2)}\n`);
+    return this.get();
+  }
+
+  private load(): Settings {
+    if (!existsSync(this.file)) return structuredClone(DEFAULT_SETTINGS);
+    const raw: unknown = JSON.parse(readFileSync(this.file, 'utf8'));
+    // Unknown or missing keys from older versions fall back to defaults, section by section.
+    const patch = settingsPatchSchema.safeParse(raw);
+    if (!patch.success) {
+      throw new Error(`settings.json in ${this.file} is invalid: ${z.prettifyError(patch.error)}`);
+    }
+    return settingsSchema.parse(mergeSettings(DEFAULT_SETTINGS, patch.data));
+  }
+}
+
+function mergeSettings(base: Settings, patch: SettingsPatch): Settings {
+  return {
+    collector: { ...base.collector, ...patch.collector },
+    links: { ...base.links, ...patch.links },
+    journal: { ...base.journal, ...patch.journal },
+    stitching: { ...base.stitching, ...patch.stitching },
+  };
+}

@@ -1,0 +1,49 @@
+// The one contract between the renderer and the main process: request/response handlers and
+// pushed events. Types only — the Electron preload and the HTTP bridge both implement it.
+
+import type { CollectorStatus, LiveFeedItem } from './collector';
+import type { Settings, SettingsPatch } from './settings';
+
+export interface AppInfo {
+  version: string;
+  platform: 'electron' | 'headless';
+  dataDir: string;
+}
+
+/** Every request the renderer can make, by channel name. */
+export interface BridgeHandlers {
+  'app.info': { args: undefined; result: AppInfo };
+  'collector.status': { args: undefined; result: CollectorStatus };
+  'collector.feed': { args: { limit?: number }; result: LiveFeedItem[] };
+  'settings.get': { args: undefined; result: Settings };
+  'settings.update': { args: SettingsPatch; result: Settings };
+}
+
+/** Events the main process pushes to the renderer. */
+export interface BridgeEvents {
+  'collector.status': CollectorStatus;
+  'collector.feed': LiveFeedItem;
+  'journal.appended': { lastOffset: number };
+  'menu.command': { command: MenuCommand };
+}
+
+export type MenuCommand = 'import-contacts' | 'export-contacts';
+
+export type BridgeChannel = keyof BridgeHandlers;
+export type BridgeArgs<K extends BridgeChannel> = BridgeHandlers[K]['args'];
+export type BridgeResult<K extends BridgeChannel> = BridgeHandlers[K]['result'];
+export type BridgeEventName = keyof BridgeEvents;
+
+/** What the renderer talks to, whichever shell runs it. */
+export interface Bridge {
+  readonly platform: 'electron' | 'headless';
+  invoke<K extends BridgeChannel>(channel: K, args: BridgeArgs<K>): Promise<BridgeResult<K>>;
+  on<E extends BridgeEventName>(event: E, listener: (payload: BridgeEvents[E]) => void): () => void;
+}
+
+/** The error shape every bridge and collector failure answers with. */
+export interface ApiError {
+  error: string;
+  field?: string;
+  detail: string;
+}

@@ -1,0 +1,66 @@
+// The event model (DESIGN §5): Segment-spec shaped events plus Stitchdesk's own kinds, and the
+// journal record that wraps each accepted event. Types only.
+
+export type SegmentEventType = 'track' | 'identify' | 'page' | 'screen' | 'group' | 'alias';
+export type OwnEventType = 'link_click' | 'link_preview' | 'message_sent' | 'form_submit';
+export type EventType = SegmentEventType | OwnEventType;
+
+export interface PageContext {
+  url?: string;
+  path?: string;
+  referrer?: string;
+  title?: string;
+  search?: string;
+}
+
+export interface EventContext {
+  page?: PageContext;
+  userAgent?: string;
+  /** Truncated by the collector: last octet (IPv4) or last 80 bits (IPv6) zeroed. */
+  ip?: string;
+  /** Session id kept by the tracking script (30 minutes of inactivity). */
+  sessionId?: string;
+  /** One-time click token the tracking script found in the landing URL. */
+  clickToken?: string;
+  library?: { name: string; version: string };
+  campaign?: Record<string, string>;
+  [key: string]: unknown;
+}
+
+export interface TrackedEvent {
+  messageId: string;
+  type: EventType;
+  anonymousId?: string;
+  userId?: string;
+  previousId?: string;
+  event?: string;
+  properties?: Record<string, unknown>;
+  traits?: Record<string, unknown>;
+  context?: EventContext;
+  timestamp?: string;
+  sentAt?: string;
+}
+
+/** Properties of a `link_click` / `link_preview` event journalled by `GET /r/<code>`. */
+export interface LinkClickProperties {
+  campaignId: string;
+  linkId: string;
+  /** The recipient's message id (`<campaignId>:<recipient index>`). */
+  recipientMessageId: string;
+  destination: string;
+  /** Present on clicks only: the one-time token appended to the redirect. */
+  clickToken?: string;
+  method: string;
+  [key: string]: unknown;
+}
+
+export type EventSource = 'tracker' | 'segment' | 'redirect' | 'app';
+
+/** One event as stored in the journal. */
+export interface JournalRecord {
+  offset: number;
+  receivedAt: string;
+  source: EventSource;
+  siteId?: string;
+  event: TrackedEvent;
+}

@@ -1,0 +1,28 @@
+// Settings kept by the main process (settings.json in the data dir). Types only.
+
+export type LookbackMode = 'all' | 'session' | 'click';
+
+export interface Settings {
+  collector: {
+    /** Address the collector binds to; 127.0.0.1 unless the user explicitly opens it up. */
+    host: string;
+    port: number;
+  };
+  links: {
+    /** Public base URL of tracked links; null means the collector's own address. */
+    baseUrl: string | null;
+    clickTokenParam: string;
+  };
+  journal: {
+    /** Fully acknowledged segments older than this are deleted. */
+    retentionHours: number;
+  };
+  stitching: {
+    lookback: LookbackMode;
+    /** More than this many distinct visitors on one message link marks it as forwarded. */
+    forwardThreshold: number;
+    createContactsFromForms: boolean;
+  };
+}
+
+export type SettingsPatch = { [K in keyof Settings]?: Partial<Settings[K]> };

@@ -1,0 +1,85 @@
+// The app shell: navigation, routes and the status bar.
+import { Alert, AppShell, Group, NavLink, ScrollArea, Text, Title } from '@mantine/core';
+import {
+  IconAddressBook,
+  IconAntenna,
+  IconChartBar,
+  IconSend,
+  IconSettings,
+  IconWorldWww,
+} from '@tabler/icons-react';
+import { type ReactNode, useEffect } from 'react';
+import { HashRouter, Navigate, Route, NavLink as RouterLink, Routes } from 'react-router';
+import { CampaignsPage } from '../features/campaigns/CampaignsPage';
+import { CollectorPage } from '../features/collector/CollectorPage';
+import { ContactsPage } from '../features/contacts/ContactsPage';
+import { ReportsPage } from '../features/reports/ReportsPage';
+import { SettingsPage } from '../features/settings/SettingsPage';
+import { VisitorsPage } from '../features/visitors/VisitorsPage';
+import { bridgeMissing } from '../platform';
+import { useAppStore } from '../state/store';
+import { StatusBar } from './StatusBar';
+
+const SECTIONS: { path: string; label: string; icon: ReactNode; element: ReactNode }[] = [
+  { path: '/contacts', label: 'Contacts', icon: <IconAddressBook size={18} />, element: <ContactsPage /> },
+  { path: '/visitors', label: 'Visitors', icon: <IconWorldWww size={18} />, element: <VisitorsPage /> },
+  { path: '/campaigns', label: 'Campaigns', icon: <IconSend size={18} />, element: <CampaignsPage /> },
+  { path: '/reports', label: 'Reports', icon: <IconChartBar size={18} />, element: <ReportsPage /> },
+  { path: '/collector', label: 'Collector', icon: <IconAntenna size={18} />, element: <CollectorPage /> },
+  { path: '/settings', label: 'Settings', icon: <IconSettings size={18} />, element: <SettingsPage /> },
+];
+
+export function App() {
+  const followCollector = useAppStore((s) => s.followCollector);
+  useEffect(() => followCollector(), [followCollector]);
+
+  return (
+    <HashRouter>
+      <AppShell
+        navbar={{ width: 200, breakpoint: 0 }}
+        header={{ height: 48 }}
+        footer={{ height: 30 }}
+        padding="md"
+      >
+        <AppShell.Header>
+          <Group h="100%" px="md">
+            <Title order={4}>Stitchdesk</Title>
+            <Text size="xs" c="dimmed">
+              SMS &amp; WhatsApp profile stitching
+            </Text>
+          </Group>
+        </AppShell.Header>
+        <AppShell.Navbar p="xs" component="nav" aria-label="Sections">
+          {SECTIONS.map((section) => (
+            <NavLink
+              key={section.path}
+              component={RouterLink}
+              to={section.path}
+              label={section.label}
+              leftSection={section.icon}
+            />
+          ))}
+        </AppShell.Navbar>
+        <AppShell.Main>
+          <ScrollArea.Autosize>
+            {bridgeMissing && (
+              <Alert color="red" mb="md" title="Not connected">
+                This page was opened without its access token. Open the app address that "npm run serve"
+                printed.
+              </Alert>
+            )}
+            <Routes>
+              {SECTIONS.map((section) => (
+                <Route key={section.path} path={section.path} element={section.element} />
+              ))}
+              <Route path="*" element={<Navigate to="/contacts" replace />} />
+            </Routes>
+          </ScrollArea.Autosize>
+        </AppShell.Main>
+        <AppShell.Footer>
+          <StatusBar />
+        </AppShell.Footer>
+      </AppShell>
+    </HashRouter>
+  );
+}

@@ -1,0 +1,37 @@
+// The status bar: the collector's address and state, as the main process reports them.
+import { Group, Indicator, Text } from '@mantine/core';
+import { useAppStore } from '../state/store';
+
+const STATE_COLOR = { listening: 'teal', starting: 'yellow', stopped: 'gray', error: 'red' } as const;
+
+export function StatusBar() {
+  const status = useAppStore((s) => s.collectorStatus);
+  const error = useAppStore((s) => s.collectorError);
+  return (
+    <Group h="100%" px="md" gap="lg" role="status" aria-label="Collector status">
+      <Group gap={8}>
+        <Indicator
+          color={status ? STATE_COLOR[status.state] : 'gray'}
+          size={9}
+          processing={status?.state === 'starting'}
+        >
+          <span />
+        </Indicator>
+        <Text size="xs">
+          Collector {error ? `unreachable: ${error}` : status ? status.state : 'connecting…'}
+          {status?.address ? ` at ${status.address}` : ''}
+        </Text>
+      </Group>
+      {status && (
+        <Text size="xs" c="dimmed">
+          {status.received} events received · journal lag {status.journal.lag}
+        </Text>
+      )}
+      {status?.message && (
+        <Text size="xs" c="orange">
+          {status.message}
+        </Text>
+      )}
+    </Group>
+  );
+}

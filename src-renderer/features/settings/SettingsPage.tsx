@@ -1,0 +1,148 @@
+// Settings: collector address, tracked links, journal retention and the stitching rules.
+import {
+  Alert,
+  Button,
+  Card,
+  Group,
+  NumberInput,
+  Select,
+  Stack,
+  Switch,
+  TextInput,
+  Title,
+} from '@mantine/core';
+import { useEffect, useState } from 'react';
+import type { Settings } from '../../../src-main/shared/settings';
+import { bridge } from '../../platform';
+import { PageHeader } from '../../ui/PageHeader';
+
+export function SettingsPage() {
+  const [saved, setSaved] = useState<Settings | null>(null);
+  const [draft, setDraft] = useState<Settings | null>(null);
+  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+
+  useEffect(() => {
+    bridge.invoke('settings.get', undefined).then(
+      (settings) => {
+        setSaved(settings);
+        setDraft(settings);
+      },
+      (error: Error) => setMessage({ ok: false, text: error.message }),
+    );
+  }, []);
+
+  if (!draft || !saved) return <PageHeader title="Settings" />;
+
+  const update = <K extends keyof Settings>(section: K, patch: Partial<Settings[K]>) =>
+    setDraft({ ...draft, [section]: { ...draft[section], ...patch } });
+
+  const save = async () => {
+    try {
+      const next = await bridge.invoke('settings.update', draft);
+      setSaved(next);
+      setDraft(next);
+      const restart =
+        next.collector.port !== saved.collector.port || next.collector.host !== saved.collector.host;
+      setMessage({
+        ok: true,
+        text: restart ? 'Saved. The collector address applies after a restart.' : 'Saved.',
+      });
+    } catch (error) {
+      setMessage({ ok: false, text: (error as Error).message });
+    }
+  };
+
+  return (
+    <>
+      <PageHeader title="Settings">
+        <Button onClick={save} disabled={JSON.stringify(draft) === JSON.stringify(saved)}>
+          Save settings
+        </Button>
+      </PageHeader>
+      {message && (
+        <Alert color={message.ok ? 'teal' : 'red'} mb="md" withCloseButton onClose={() => setMessage(null)}>
+          {message.text}
+        </Alert>
+      )}
+      <Stack>
+        <Card withBorder>
+          <Title order={4} mb="sm">
+            Stitching
+          </Title>
+          <Stack gap="sm" maw={480}>
+            <Select
+              label="Lookback when a visitor is linked"
+              description="Which of the visitor's earlier visits join the contact's timeline"
+              data={[
+                { value: 'all', label: 'Whole visitor history' },
+                { value: 'session', label: 'Current session only' },
+                { value: 'click', label: 'From the click on' },
+              ]}
+              value={draft.stitching.lookback}
+              onChange={(value) =>
+                value && update('stitching', { lookback: value as Settings['stitching']['lookback'] })
+              }
+              allowDeselect={false}
+            />
+            <NumberInput
+              label="Forwarded-link threshold"
+              description="A message link opened by more distinct browsers than this is treated as forwarded"
+              min={1}
+              max={1000}
+              value={draft.stitching.forwardThreshold}
+              onChange={(value) =>
+                typeof value === 'number' && update('stitching', { forwardThreshold: value })
+              }
+            />
+            <Switch
+              label="Create a contact when a form brings an unknown email or phone"
+              checked={draft.stitching.createContactsFromForms}
+              onChange={(event) =>
+                update('stitching', { createContactsFromForms: event.currentTarget.checked })
+              }
+            />
+          </Stack>
+        </Card>
+        <Card withBorder>
+          <Title order={4} mb="sm">
+            Collector and links
+          </Title>
+          <Stack gap="sm" maw={480}>
+            <TextInput
+              label="Listen address"
+              description="127.0.0.1 keeps the collector private to this computer"
+              value={draft.collector.host}
+              onChange={(event) => update('collector', { host: event.currentTarget.value })}
+            />
+            <NumberInput
+              label="Port"
+              min={0}
+              max={65535}
+              value={draft.collector.port}
+              onChange={(value) => typeof value === 'number' && update('collector', { port: value })}
+            />
+            <TextInput
+              label="Tracked link base URL"
+              description="Leave empty to use the collector's own address; in production a public domain or tunnel"
+              placeholder="https://go.example.com"
+              value={draft.links.baseUrl ?? ''}
+              onChange={(event) => update('links', { baseUrl: event.currentTarget.value.trim() || null })}
+            />
+            <TextInput
+              label="Click token parameter"
+              value={draft.links.clickTokenParam}
+              onChange={(event) => update('links', { clickTokenParam: event.currentTarget.value })}
+            />
+            <NumberInput
+              label="Keep acknowledged journal segments for (hours)"
+              min={0}
+              value={draft.journal.retentionHours}
+              onChange={(value) => typeof value === 'number' && update('journal', { retentionHours: value })}
+            />
+          </Stack>
+        </Card>
+        <Group />
+      </Stack>
+    </>
+  );
+}

@@ -1,0 +1,27 @@
+// The browser the tests and benchmarks drive: Debian's Chromium unless STITCHDESK_CHROMIUM says
+// otherwise, launched with flags that keep it off the (closed) network.
+import { existsSync } from 'node:fs';
+
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+];
+
+/** A desktop Chrome user agent, so test traffic is not filtered as a bot. */
+export const BROWSER_USER_AGENT =
+  'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
+
+export function chromiumPath(): string {
+  const path = process.env.STITCHDESK_CHROMIUM ?? '/usr/bin/chromium';
+  if (!existsSync(path)) {
+    throw new Error(
+      `No Chromium at ${path}. Install Debian's chromium (apt-get install chromium) or set STITCHDESK_CHROMIUM to a Chromium/Chrome binary.`,
+    );
+  }
+  return path;
+}
