@@ -1,7 +1,9 @@
 // The one contract between the renderer and the main process: request/response handlers and
 // pushed events. Types only — the Electron preload and the HTTP bridge both implement it.
 
-import type { CollectorStatus, LiveFeedItem } from './collector';
+import type { CollectorStatus, LiveFeedItem, Site, SiteInput } from './collector';
+import type { JournalRecord } from './events';
+import type { LinkCampaignInput, MintedCode, MintRequest } from './links';
 import type { Settings, SettingsPatch } from './settings';
 
 export interface AppInfo {
@@ -17,6 +19,24 @@ export interface BridgeHandlers {
   'collector.feed': { args: { limit?: number }; result: LiveFeedItem[] };
   'settings.get': { args: undefined; result: Settings };
   'settings.update': { args: SettingsPatch; result: Settings };
+  'sites.list': { args: undefined; result: Site[] };
+  'sites.create': { args: SiteInput; result: Site };
+  'sites.update': { args: { id: string } & Partial<SiteInput>; result: Site };
+  /** Reads journal records with offset >= fromOffset, at most `limit` of them. */
+  'journal.read': { args: { fromOffset: number; limit: number }; result: JournalReadResult };
+  /** The store has durably applied every record up to and including `offset`. */
+  'journal.ack': { args: { offset: number }; result: { ackedOffset: number } };
+  'links.register': { args: LinkCampaignInput; result: { campaignId: string; linkIds: string[] } };
+  'links.mint': { args: MintRequest; result: MintedCode[] };
+}
+
+export interface JournalReadResult {
+  records: JournalRecord[];
+  /** Offset to pass as `fromOffset` next time. */
+  nextOffset: number;
+  /** Offset of the last record in the journal (-1 when empty). */
+  lastOffset: number;
+  ackedOffset: number;
 }
 
 /** Events the main process pushes to the renderer. */

@@ -64,3 +64,30 @@ export interface JournalRecord {
   siteId?: string;
   event: TrackedEvent;
 }
+
+/**
+ * Body of `POST /collect`, sent by the tracking script as `text/plain` JSON (no CORS preflight).
+ *
+ * Conventions the stitching engine relies on:
+ * - every event carries `anonymousId` = the browser's visitor id, `context.sessionId`,
+ *   `context.page` (url, path, referrer, title), `context.userAgent`, `timestamp` and a unique
+ *   `messageId`;
+ * - page views are `type: 'page'`; the landing page view after a tracked-link redirect carries
+ *   `context.clickToken` (the one-time token the script read, then removed from the URL);
+ * - form submissions are `type: 'form_submit'` with `traits` holding only `email` and/or `phone`
+ *   (never passwords, card numbers or hidden fields) and `properties` `{ formId?, formAction? }`;
+ * - `ps('identify', traits)` sends `type: 'identify'` (traits may hold email, phone, userId →
+ *   `userId`); `ps('track', name, props)` sends `type: 'track'` with `event: name`.
+ */
+export interface CollectPayload {
+  siteId: string;
+  sentAt: string;
+  batch: TrackedEvent[];
+}
+
+/** Segment HTTP Tracking API `POST /v1/batch` body. */
+export interface SegmentBatchPayload {
+  batch: TrackedEvent[];
+  sentAt?: string;
+  context?: EventContext;
+}

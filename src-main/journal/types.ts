@@ -1,0 +1,30 @@
+// The journal's public surface, as the collector and the bridge use it.
+import type { JournalReadResult } from '../shared/bridge';
+import type { EventSource, JournalRecord, TrackedEvent } from '../shared/events';
+
+export interface JournalEntryInput {
+  source: EventSource;
+  siteId?: string;
+  event: TrackedEvent;
+}
+
+export interface JournalStats {
+  bytes: number;
+  segments: number;
+  /** Offset of the last record (-1 when empty). */
+  lastOffset: number;
+  /** Highest offset the store has acknowledged (-1 when none). */
+  ackedOffset: number;
+}
+
+export interface EventJournal {
+  /**
+   * Appends entries; resolves only once they are fsync'd (group commit: concurrent appends share
+   * one fsync). Each record gets the next offset and `receivedAt`. Resolves in input order.
+   */
+  append(entries: JournalEntryInput[]): Promise<JournalRecord[]>;
+  read(fromOffset: number, limit: number): Promise<JournalReadResult>;
+  ack(offset: number): Promise<number>;
+  stats(): JournalStats;
+  close(): Promise<void>;
+}
