@@ -28,3 +28,20 @@ export interface EventJournal {
   stats(): JournalStats;
   close(): Promise<void>;
 }
+
+/** How appends reached the disk; lets tests and the benchmark see group commit at work. */
+export interface CommitStats {
+  /** Group commits that reached the disk: one write and one fsync each, whatever number of appends. */
+  flushes: number;
+  /** fsync/fdatasync calls made for appends (a segment rollover adds one for the folder). */
+  syncs: number;
+  /** Successful `append` calls with at least one entry. */
+  appends: number;
+}
+
+/** The journal as `openJournal` hands it to the services. */
+export interface OpenedJournal extends EventJournal {
+  /** Called with the new last offset after each durable flush; returns the unsubscribe function. */
+  onAppend(listener: (lastOffset: number) => void): () => void;
+  commitStats(): CommitStats;
+}

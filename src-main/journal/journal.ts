@@ -1,0 +1,404 @@
+// The durable event journal: an append-only, segmented, CRC-framed log with group-commit fsync,
+// an in-memory offset index, the store's acks and retention. On-disk format: README.md here.
+import { type FileHandle, mkdir, open, stat, unlink } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import type { JournalReadResult } from '../shared/bridge';
+import type { JournalRecord } from '../shared/events';
+import type { Logger } from '../util/log';
+import { loadAckedOffset, saveAckedOffset } from './acked-offset';
+import { readAt, syncDirectory, writeAt } from './disk';
+import {
+  decodeFrame,
+  encodeRecords,
+  encodeSegmentHeader,
+  type PreparedRecord,
+  prepareRecord,
+  SEGMENT_HEADER_BYTES,
+  segmentFileName,
+} from './format';
+import { JournalDamagedError, recoverSegments, type Segment, segmentEnd } from './recovery';
+import type { CommitStats, JournalEntryInput, JournalStats, OpenedJournal } from './types';
+
+export const DEFAULT_SEGMENT_BYTES = 16 * 1024 * 1024;
+/** Most records one `read` returns, whatever limit is asked for. */
+export const MAX_READ_RECORDS = 5000;
+/** A page also stops at this many bytes (after at least one record) so one read never balloons. */
+const MAX_READ_BYTES = 32 * 1024 * 1024;
+const HOUR_MS = 3_600_000;
+
+export interface JournalOptions {
+  /** The journal's own folder, e.g. `<dataDir>/journal`; created if missing. */
+  dir: string;
+  /** Read at every retention pass, so a settings change applies without a restart. */
+  retentionHours: () => number;
+  segmentBytes?: number;
+  log: Logger;
+}
+
+export async function openJournal(opts: JournalOptions): Promise<OpenedJournal> {
+  const created = await mkdir(opts.dir, { recursive: true, mode: 0o700 });
+  // A new folder's own entry must be durable too, or a crash could take the first segment with it.
+  if (created !== undefined) await syncDirectory(dirname(created));
+  const ackedOffset = await loadAckedOffset(opts.dir, opts.log);
+  const segments = await recoverSegments(opts.dir, ackedOffset, opts.log);
+  const journal = new SegmentedJournal(opts, segments, ackedOffset);
+  await journal.start();
+  return journal;
+}
+
+interface PendingAppend {
+  records: PreparedRecord[];
+  resolve: (records: JournalRecord[]) => void;
+  reject: (error: Error) => void;
+}
+
+class SegmentedJournal implements OpenedJournal {
+  private readonly dir: string;
+  private readonly log: Logger;
+  private readonly retentionHours: () => number;
+  private readonly segmentBytes: number;
+  /** Oldest first; only committed (fsync'd) records are in here, so readers never see more. */
+  private readonly segments: Segment[];
+  /** Open for writing on the last segment, when appends continue it. */
+  private active: FileHandle | undefined;
+  private nextOffset: number;
+  private ackedOffset: number;
+
+  private queue: PendingAppend[] = [];
+  private flushRun: Promise<void> | undefined;
+  /** Set when a failed write may have left bytes past the committed end of the active segment. */
+  private tailNeedsCut = false;
+  /** Acks and retention run one at a time, in order, off the append path. */
+  private housekeeping: Promise<unknown> = Promise.resolve();
+  private closing: Promise<void> | undefined;
+  private readonly listeners = new Set<{ notify: (lastOffset: number) => void }>();
+  private readonly counters: CommitStats = { flushes: 0, syncs: 0, appends: 0 };
+
+  constructor(opts: JournalOptions, segments: Segment[], ackedOffset: number) {
+    this.dir = opts.dir;
+    this.log = opts.log;
+    this.retentionHours = opts.retentionHours;
+    this.segmentBytes = opts.segmentBytes ?? DEFAULT_SEGMENT_BYTES;
+    this.segments = segments;
+    const last = segments.at(-1);
+    // Offsets never go backwards for the store, even if the files behind an ack went missing.
+    this.nextOffset = Math.max(last ? segmentEnd(last) : 0, ackedOffset + 1);
+    if (last && this.nextOffset > segmentEnd(last)) {
+      this.log.warn(
+        `journal: the store acknowledged offset ${ackedOffset} but the journal ends at ${segmentEnd(last) - 1}; ` +
+          `new events continue from ${this.nextOffset}`,
+      );
+    }
+    this.ackedOffset = ackedOffset;
+  }
+
+  async start(): Promise<void> {
+    const last = this.segments.at(-1);
+    if (last && segmentEnd(last) === this.nextOffset) this.active = await open(last.file, 'r+');
+    await this.whenHousekeeping(() => this.applyRetention());
+  }
+
+  append(entries: JournalEntryInput[]): Promise<JournalRecord[]> {
+    if (this.closing) return Promise.reject(new Error('The journal is closed'));
+    if (entries.length === 0) return Promise.resolve([]);
+    const receivedAt = new Date().toISOString();
+    let records: PreparedRecord[];
+    try {
+      // Serialized here, so an unserializable event fails its own append rather than a whole group.
+      records = entries.map((entry) => prepareRecord(receivedAt, entry.source, entry.siteId, entry.event));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return new Promise((resolve, reject) => {
+      this.queue.push({ records, resolve, reject });
+      this.flushRun ??= this.flushQueue();
+    });
+  }
+
+  /**
+   * Group commit: whatever queued while the previous write+fsync was in flight goes out as one
+   * write and one fsync, and all of those appends resolve together.
+   */
+  private async flushQueue(): Promise<void> {
+    while (this.queue.length > 0) {
+      const group = this.queue;
+      this.queue = [];
+      try {
+        const written = await this.commit(group.flatMap((pending) => pending.records));
+        let start = 0;
+        for (const pending of group) {
+          pending.resolve(written.slice(start, start + pending.records.length));
+          start += pending.records.length;
+        }
+        this.counters.appends += group.length;
+        this.notifyAppended();
+      } catch (cause) {
+        const error = new Error(
+          `The journal could not store ${group.length} append(s): ${errorMessage(cause)}`,
+          {
+            cause,
+          },
+        );
+        for (const pending of group) pending.reject(error);
+      }
+    }
+    this.flushRun = undefined;
+  }
+
+  private async commit(prepared: PreparedRecord[]): Promise<JournalRecord[]> {
+    await this.cutUncommittedTail();
+    const firstOffset = this.nextOffset;
+    const encoded = encodeRecords(
+      prepared.map((record) => record.tail),
+      firstOffset,
+    );
+    const last = this.segments.at(-1);
+    const continues =
+      this.active !== undefined &&
+      last !== undefined &&
+      segmentEnd(last) === firstOffset &&
+      // A group never spans segments, so one commit is one write and one fsync; a group larger than
+      // segmentBytes makes an oversized segment instead.
+      (last.positions.length === 0 || last.size + encoded.bytes.length <= this.segmentBytes);
+
+    if (continues && this.active && last) {
+      try {
+        await writeAt(this.active, encoded.bytes, last.size);
+        await this.active.datasync();
+        this.counters.syncs++;
+      } catch (error) {
+        this.tailNeedsCut = true;
+        await this.cutUncommittedTail().catch(() => undefined);
+        throw error;
+      }
+      for (const position of encoded.positions) last.positions.push(last.size + position);
+      last.size += encoded.bytes.length;
+    } else {
+      await this.startSegment(firstOffset, encoded.bytes, encoded.positions);
+    }
+
+    this.nextOffset = firstOffset + prepared.length;
+    this.counters.flushes++;
+    return prepared.map(({ record }, i) => ({ offset: firstOffset + i, ...record }));
+  }
+
+  /** Rolls over: the new segment's header and first records go out in one write. */
+  private async startSegment(firstOffset: number, records: Buffer, positions: number[]): Promise<void> {
+    const file = join(this.dir, segmentFileName(firstOffset));
+    const handle = await open(file, 'w', 0o600);
+    try {
+      await writeAt(handle, Buffer.concat([encodeSegmentHeader(firstOffset), records]), 0);
+      await handle.datasync();
+      this.counters.syncs++;
+      await syncDirectory(this.dir);
+      this.counters.syncs++;
+    } catch (error) {
+      await handle.close().catch(() => undefined);
+      // Never confirmed: if this unlink fails too, recovery treats the file as a torn tail.
+      await unlink(file).catch(() => undefined);
+      throw error;
+    }
+    const previous = this.active;
+    this.active = handle;
+    this.segments.push({
+      firstOffset,
+      file,
+      positions: positions.map((position) => SEGMENT_HEADER_BYTES + position),
+      size: SEGMENT_HEADER_BYTES + records.length,
+    });
+    await previous?.close().catch((error: unknown) => {
+      this.log.warn(`journal: closing a finished segment failed: ${errorMessage(error)}`);
+    });
+  }
+
+  /** After a failed write, bytes past the committed end must go before anything else is written. */
+  private async cutUncommittedTail(): Promise<void> {
+    const last = this.segments.at(-1);
+    if (!this.tailNeedsCut || !this.active || !last) return;
+    await this.active.truncate(last.size);
+    await this.active.datasync();
+    this.tailNeedsCut = false;
+  }
+
+  private notifyAppended(): void {
+    const lastOffset = this.nextOffset - 1;
+    for (const listener of [...this.listeners]) {
+      try {
+        listener.notify(lastOffset);
+      } catch (error) {
+        this.log.error(`journal: an append listener failed: ${errorMessage(error)}`);
+      }
+    }
+  }
+
+  onAppend(notify: (lastOffset: number) => void): () => void {
+    const listener = { notify };
+    this.listeners.add(listener);
+    return () => {
+      this.listeners.delete(listener);
+    };
+  }
+
+  async read(fromOffset: number, limit: number): Promise<JournalReadResult> {
+    if (this.closing) throw new Error('The journal is closed');
+    if (!Number.isFinite(fromOffset) || !Number.isFinite(limit)) {
+      throw new TypeError(`Not a journal position: fromOffset ${fromOffset}, limit ${limit}`);
+    }
+    const from = Math.max(0, Math.floor(fromOffset));
+    const pageSize = Math.max(0, Math.min(Math.floor(limit), MAX_READ_RECORDS));
+    // Retention may delete a segment between planning a read and opening its file; plan again.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.readPage(from, pageSize);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || attempt >= 3) throw error;
+      }
+    }
+  }
+
+  private async readPage(fromOffset: number, limit: number): Promise<JournalReadResult> {
+    const segments = [...this.segments];
+    const committedEnd = this.nextOffset;
+    const records: JournalRecord[] = [];
+    let nextOffset = fromOffset;
+    let bytesRead = 0;
+    for (let i = firstSegmentEndingAfter(segments, fromOffset); i < segments.length; i++) {
+      const segment = segments[i];
+      const remaining = limit - records.length;
+      if (!segment || remaining <= 0) break;
+      const startIndex = Math.max(0, nextOffset - segment.firstOffset);
+      let endIndex = Math.min(segment.positions.length, startIndex + remaining);
+      if (startIndex >= endIndex) continue;
+      const frameStart = (index: number) => segment.positions[index] ?? segment.size;
+      const start = frameStart(startIndex);
+      endIndex = lastIndexWithin(
+        startIndex,
+        endIndex,
+        frameStart,
+        start + MAX_READ_BYTES - bytesRead,
+        records.length,
+      );
+      if (endIndex === startIndex) break;
+
+      const bytes = await readAt(segment.file, start, frameStart(endIndex) - start);
+      for (let index = startIndex; index < endIndex; index++) {
+        const offset = segment.firstOffset + index;
+        const frame = decodeFrame(bytes, frameStart(index) - start, offset);
+        if (!frame.ok) {
+          throw new JournalDamagedError(
+            `Journal segment ${segment.file} is damaged at offset ${offset}: ${frame.reason}`,
+          );
+        }
+        records.push(frame.record);
+      }
+      bytesRead += bytes.length;
+      nextOffset = segment.firstOffset + endIndex;
+      if (endIndex < segment.positions.length) break;
+    }
+    // Nothing at or after fromOffset below the committed end means those offsets are gone.
+    if (records.length === 0 && limit > 0) nextOffset = Math.max(fromOffset, committedEnd);
+    return { records, nextOffset, lastOffset: this.nextOffset - 1, ackedOffset: this.ackedOffset };
+  }
+
+  ack(offset: number): Promise<number> {
+    if (this.closing) return Promise.reject(new Error('The journal is closed'));
+    if (!Number.isSafeInteger(offset)) return Promise.reject(new TypeError(`Not an offset: ${offset}`));
+    return this.whenHousekeeping(async () => {
+      // The store cannot have applied what it was never given: clamp to the last committed record.
+      const target = Math.min(offset, this.nextOffset - 1);
+      if (target <= this.ackedOffset) return this.ackedOffset;
+      await saveAckedOffset(this.dir, target);
+      this.ackedOffset = target;
+      await this.applyRetention();
+      return target;
+    });
+  }
+
+  /** Deletes the oldest segments while they are fully acked, old enough, and not the last one. */
+  private async applyRetention(): Promise<void> {
+    const hours = this.retentionHours();
+    if (!Number.isFinite(hours) || hours < 0) return;
+    const cutoff = Date.now() - hours * HOUR_MS;
+    try {
+      // Only the oldest go, so the kept segments stay one contiguous run of offsets.
+      while (this.segments.length > 1) {
+        const oldest = this.segments[0];
+        if (!oldest || segmentEnd(oldest) - 1 > this.ackedOffset) return;
+        const { mtimeMs } = await stat(oldest.file);
+        if (mtimeMs > cutoff) return;
+        this.segments.shift();
+        await unlink(oldest.file);
+      }
+    } catch (error) {
+      this.log.warn(`journal: retention stopped: ${errorMessage(error)}`);
+    }
+  }
+
+  private whenHousekeeping<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.housekeeping.then(task);
+    this.housekeeping = run.catch(() => undefined);
+    return run;
+  }
+
+  stats(): JournalStats {
+    return {
+      bytes: this.segments.reduce((sum, segment) => sum + segment.size, 0),
+      segments: this.segments.length,
+      lastOffset: this.nextOffset - 1,
+      ackedOffset: this.ackedOffset,
+    };
+  }
+
+  commitStats(): CommitStats {
+    return { ...this.counters };
+  }
+
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      await this.flushRun;
+      await this.housekeeping;
+      await this.active?.close();
+      this.active = undefined;
+    })();
+    return this.closing;
+  }
+}
+
+/** Index of the first segment holding an offset >= `offset` (segments.length if none). */
+function firstSegmentEndingAfter(segments: readonly Segment[], offset: number): number {
+  let low = 0;
+  let high = segments.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    const segment = segments[middle];
+    if (segment && segmentEnd(segment) <= offset) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+
+/**
+ * The largest end index in (startIndex, endIndex] whose frames end by `byteLimit`; a page's first
+ * record is always taken, however large, so reads make progress.
+ */
+function lastIndexWithin(
+  startIndex: number,
+  endIndex: number,
+  frameStart: (index: number) => number,
+  byteLimit: number,
+  recordsSoFar: number,
+): number {
+  if (frameStart(endIndex) <= byteLimit) return endIndex;
+  let low = startIndex;
+  let high = endIndex - 1;
+  while (low < high) {
+    const middle = (low + high + 1) >>> 1;
+    if (frameStart(middle) <= byteLimit) low = middle;
+    else high = middle - 1;
+  }
+  return low === startIndex && recordsSoFar === 0 ? startIndex + 1 : low;
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

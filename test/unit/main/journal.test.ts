@@ -1,0 +1,508 @@
+// The event journal keeps every confirmed event, in order, across restarts, crashes mid-write and
+// retention — what the collector's 2xx answers and the store's ingest loop rely on.
+import {
+  appendFileSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  truncateSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
+import { open } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { crc32 } from 'node:zlib';
+import { describe, expect, it, vi } from 'vitest';
+import { openJournal } from '../../../src-main/journal/journal';
+import type { JournalEntryInput, OpenedJournal } from '../../../src-main/journal/types';
+import type { JournalRecord } from '../../../src-main/shared/events';
+import type { Logger } from '../../../src-main/util/log';
+
+const freshJournalDir = () => join(mkdtempSync(join(tmpdir(), 'stitchdesk-journal-')), 'journal');
+
+interface OpenOptions {
+  segmentBytes?: number;
+  retentionHours?: () => number;
+}
+
+async function openAt(dir: string, opts: OpenOptions = {}) {
+  const warnings: string[] = [];
+  const log: Logger = { info: () => {}, warn: (m) => warnings.push(m), error: (m) => warnings.push(m) };
+  const journal = await openJournal({
+    dir,
+    log,
+    retentionHours: opts.retentionHours ?? (() => 24 * 7),
+    ...(opts.segmentBytes === undefined ? {} : { segmentBytes: opts.segmentBytes }),
+  });
+  return { journal, warnings };
+}
+
+const pageView = (n: number): JournalEntryInput => ({
+  source: 'tracker',
+  siteId: 'site-1',
+  event: {
+    messageId: `m-${n}`,
+    type: 'page',
+    anonymousId: `visitor-${n % 3}`,
+    context: { page: { path: `/p/${n}`, title: 'Shop' } },
+  },
+});
+const pageViews = (from: number, count: number) =>
+  Array.from({ length: count }, (_, i) => pageView(from + i));
+
+async function readAll(journal: OpenedJournal, fromOffset = 0): Promise<JournalRecord[]> {
+  const records: JournalRecord[] = [];
+  let from = fromOffset;
+  for (;;) {
+    const page = await journal.read(from, 5000);
+    if (page.records.length === 0) return records;
+    records.push(...page.records);
+    from = page.nextOffset;
+  }
+}
+
+const messageIds = (records: JournalRecord[]) => records.map((record) => record.event.messageId);
+const offsets = (records: JournalRecord[]) => records.map((record) => record.offset);
+const range = (from: number, count: number) => Array.from({ length: count }, (_, i) => from + i);
+const segmentFiles = (dir: string) =>
+  readdirSync(dir)
+    .filter((name) => name.endsWith('.seg'))
+    .sort();
+
+/** Appends one record per flush, so each gets its own write and segments roll over predictably. */
+async function appendOneByOne(journal: OpenedJournal, from: number, count: number): Promise<void> {
+  for (let n = from; n < from + count; n++) await journal.append([pageView(n)]);
+}
+
+function frame(payload: Buffer, checksum = crc32(payload)): Buffer {
+  const header = Buffer.alloc(8);
+  header.writeUInt32LE(payload.length, 0);
+  header.writeUInt32LE(checksum, 4);
+  return Buffer.concat([header, payload]);
+}
+
+describe('event journal', () => {
+  it('appended events come back in order, with offsets from 0 and a receivedAt, and survive a restart', async () => {
+    const dir = freshJournalDir();
+    const { journal } = await openAt(dir);
+    const before = Date.now();
+    const first = await journal.append(pageViews(0, 3));
+    const second = await journal.append(pageViews(3, 2));
+    const after = Date.now();
+
+    expect(offsets(first)).toEqual([0, 1, 2]);
+    expect(offsets(second)).toEqual([3, 4]);
+    for (const record of [...first, ...second]) {
+      const received = Date.parse(record.receivedAt);
+      expect(received).toBeGreaterThanOrEqual(before);
+      expect(received).toBeLessThanOrEqual(after);
+      expect(record.receivedAt).toBe(new Date(received).toISOString());
+    }
+    const stored = await readAll(journal);
+    expect(offsets(stored)).toEqual([0, 1, 2, 3, 4]);
+    expect(messageIds(stored)).toEqual(['m-0', 'm-1', 'm-2', 'm-3', 'm-4']);
+    expect(stored[2]).toEqual({ ...first[2], event: pageView(2).event });
+    expect(journal.stats()).toMatchObject({ segments: 1, lastOffset: 4, ackedOffset: -1 });
+    await journal.close();
+
+    const reopened = await openAt(dir);
+    expect(await readAll(reopened.journal)).toEqual(stored);
+    expect(reopened.warnings).toEqual([]);
+    const next = await reopened.journal.append([pageView(5)]);
+    expect(next[0]?.offset).toBe(5);
+    expect(messageIds(await readAll(reopened.journal))).toEqual(range(0, 6).map((n) => `m-${n}`));
+    await reopened.journal.close();
+  });
+
+  it('the journal folder is created private to the user', async () => {
+    const dir = freshJournalDir();
+    const { journal } = await openAt(dir);
+    await journal.append([pageView(0)]);
+    if (process.platform !== 'win32') expect(statSync(dir).mode & 0o777).toBe(0o700);
+    await journal.close();
+  });
+
+  it('200 concurrent appends share a few fsyncs and each gets its own consecutive offset', async () => {
+    const { journal } = await openAt(freshJournalDir());
+    await journal.append([pageView(-1)]); // creates the segment, so what follows is pure appends
+    const before = journal.commitStats();
+
+    const results = await Promise.all(range(0, 200).map((n) => journal.append([pageView(n)])));
+
+    const after = journal.commitStats();
+    const flushes = after.flushes - before.flushes;
+    expect(after.appends - before.appends).toBe(200);
+    expect(flushes).toBeGreaterThanOrEqual(1);
+    // The first append goes out alone; the other 199 queue behind its fsync and share the next.
+    expect(flushes).toBeLessThanOrEqual(3);
+    expect(after.syncs - before.syncs).toBe(flushes);
+
+    const given = results.map((records) => {
+      expect(records).toHaveLength(1);
+      return records[0]?.offset;
+    });
+    expect([...given].sort((a, b) => (a ?? 0) - (b ?? 0))).toEqual(range(1, 200));
+    // Each caller's offset holds that caller's event.
+    const stored = await readAll(journal);
+    results.forEach((records, n) => {
+      const offset = records[0]?.offset ?? -1;
+      expect(stored[offset]?.event.messageId).toBe(`m-${n}`);
+    });
+    await journal.close();
+  });
+
+  it('an empty append resolves at once with nothing and touches no file', async () => {
+    const dir = freshJournalDir();
+    const { journal } = await openAt(dir);
+    expect(await journal.append([])).toEqual([]);
+    expect(journal.commitStats()).toEqual({ flushes: 0, syncs: 0, appends: 0 });
+    expect(segmentFiles(dir)).toEqual([]);
+    expect(journal.stats()).toEqual({ bytes: 0, segments: 0, lastOffset: -1, ackedOffset: -1 });
+    await journal.close();
+  });
+
+  it('reads page through the journal with fromOffset, limit and nextOffset', async () => {
+    const { journal } = await openAt(freshJournalDir());
+    await journal.append(pageViews(0, 25));
+
+    const first = await journal.read(0, 10);
+    expect(offsets(first.records)).toEqual(range(0, 10));
+    expect(first).toMatchObject({ nextOffset: 10, lastOffset: 24, ackedOffset: -1 });
+    const second = await journal.read(first.nextOffset, 10);
+    expect(offsets(second.records)).toEqual(range(10, 10));
+    const third = await journal.read(second.nextOffset, 10);
+    expect(offsets(third.records)).toEqual(range(20, 5));
+    expect(third.nextOffset).toBe(25);
+    const caughtUp = await journal.read(third.nextOffset, 10);
+    expect(caughtUp).toEqual({ records: [], nextOffset: 25, lastOffset: 24, ackedOffset: -1 });
+
+    expect(messageIds((await journal.read(7, 3)).records)).toEqual(['m-7', 'm-8', 'm-9']);
+    await journal.close();
+  });
+
+  it('one read returns at most 5000 records, however many are asked for', async () => {
+    const { journal } = await openAt(freshJournalDir());
+    await journal.append(pageViews(0, 6000));
+    const page = await journal.read(0, 100_000);
+    expect(page.records).toHaveLength(5000);
+    expect(page.nextOffset).toBe(5000);
+    expect(offsets((await journal.read(page.nextOffset, 100_000)).records)).toEqual(range(5000, 1000));
+    await journal.close();
+  });
+
+  it('100,000 events are read back sequentially, in order, in pages', async () => {
+    const { journal } = await openAt(freshJournalDir());
+    for (let from = 0; from < 100_000; from += 5000) await journal.append(pageViews(from, 5000));
+    const started = performance.now();
+    let pages = 0;
+    let expected = 0;
+    let from = 0;
+    for (;;) {
+      const page = await journal.read(from, 5000);
+      if (page.records.length === 0) break;
+      pages++;
+      for (const record of page.records) expect(record.offset === expected++).toBe(true);
+      from = page.nextOffset;
+    }
+    const elapsed = performance.now() - started;
+    expect(expected).toBe(100_000);
+    expect(pages).toBe(20);
+    // Generous: an index-less implementation rescanning from the start would take far longer.
+    expect(elapsed).toBeLessThan(10_000);
+    await journal.close();
+  });
+
+  it('an ack is kept across a restart, never moves backwards, and is clamped to the last offset', async () => {
+    const dir = freshJournalDir();
+    const { journal } = await openAt(dir);
+    expect(await journal.ack(0)).toBe(-1); // nothing to acknowledge yet
+    await journal.append(pageViews(0, 10));
+    expect(await journal.ack(6)).toBe(6);
+    expect(await journal.ack(3)).toBe(6);
+    expect(journal.stats().ackedOffset).toBe(6);
+    expect((await journal.read(0, 1)).ackedOffset).toBe(6);
+    await journal.close();
+
+    const reopened = await openAt(dir);
+    expect(reopened.journal.stats().ackedOffset).toBe(6);
+    expect(await reopened.journal.ack(2)).toBe(6);
+    expect(await reopened.journal.ack(1000)).toBe(9);
+    await reopened.journal.close();
+
+    const again = await openAt(dir);
+    expect(again.journal.stats()).toMatchObject({ lastOffset: 9, ackedOffset: 9 });
+    await again.journal.close();
+  });
+
+  it('segments roll over at segmentBytes, are named by their first offset, and reads cross them', async () => {
+    const dir = freshJournalDir();
+    const { journal } = await openAt(dir, { segmentBytes: 1024 });
+    await appendOneByOne(journal, 0, 40);
+
+    const files = segmentFiles(dir);
+    expect(files.length).toBeGreaterThanOrEqual(4);
+    const offsetsOnDisk: number[] = [];
+    for (const name of files) {
+      const bytes = readFileSync(join(dir, name));
+      expect(bytes.length).toBeLessThanOrEqual(1024);
+      expect(bytes.subarray(0, 4).toString('latin1')).toBe('SDJL');
+      expect(bytes.readUInt32LE(4)).toBe(1);
+      const inFile = recordOffsetsIn(bytes);
+      // Named, and headed, by the offset of the first record inside.
+      expect(Number(name.slice(0, 20))).toBe(inFile[0]);
+      expect(Number(bytes.readBigUInt64LE(8))).toBe(inFile[0]);
+      offsetsOnDisk.push(...inFile);
+    }
+    expect(offsetsOnDisk).toEqual(range(0, 40));
+
+    expect(offsets(await readAll(journal))).toEqual(range(0, 40));
+    const secondStart = Number(files[1]?.slice(0, 20));
+    const across = await journal.read(secondStart - 2, 5);
+    expect(offsets(across.records)).toEqual(range(secondStart - 2, 5));
+    const stats = journal.stats();
+    expect(stats.segments).toBe(files.length);
+    expect(stats.bytes).toBe(files.reduce((sum, name) => sum + statSync(join(dir, name)).size, 0));
+    await journal.close();
+
+    const reopened = await openAt(dir, { segmentBytes: 1024 });
+    expect(messageIds(await readAll(reopened.journal))).toEqual(range(0, 40).map((n) => `m-${n}`));
+    await reopened.journal.append([pageView(40)]);
+    expect(offsets(await readAll(reopened.journal, 38))).toEqual([38, 39, 40]);
+    await reopened.journal.close();
+  });
+
+  it('retention deletes only segments that are fully acked, old enough and not the active one', async () => {
+    const dir = freshJournalDir();
+    let hours = 24;
+    const { journal } = await openAt(dir, { segmentBytes: 1024, retentionHours: () => hours });
+    await appendOneByOne(journal, 0, 40);
+    const files = segmentFiles(dir);
+    expect(files.length).toBeGreaterThanOrEqual(5);
+    const firstOffsetOf = (index: number) => Number(files[index]?.slice(0, 20));
+    const twoDaysAgo = new Date(Date.now() - 48 * 3_600_000);
+    for (const name of files) utimesSync(join(dir, name), twoDaysAgo, twoDaysAgo);
+    const recent = new Date();
+    utimesSync(join(dir, files[2] ?? ''), recent, recent);
+
+    // Segment 0 is fully acked and old: deleted. Segment 1 is old but only partly acked: kept.
+    await journal.ack(firstOffsetOf(1) + 1);
+    expect(segmentFiles(dir)).toEqual(files.slice(1));
+    // Acking past segment 2: segment 1 goes; segment 2 is recent, so it and all after it stay.
+    await journal.ack(firstOffsetOf(3) + 1);
+    expect(segmentFiles(dir)).toEqual(files.slice(2));
+    // Reading from a deleted offset starts at the earliest one kept.
+    const page = await journal.read(0, 3);
+    expect(offsets(page.records)).toEqual(range(firstOffsetOf(2), 3));
+
+    // With retention 0, anything acked goes at once — except the active segment, even fully acked.
+    hours = 0;
+    const last = journal.stats().lastOffset;
+    expect(await journal.ack(last)).toBe(last);
+    const active = files.at(-1) ?? '';
+    expect(segmentFiles(dir)).toEqual([active]);
+    expect(journal.stats().segments).toBe(1);
+    expect(offsets(await readAll(journal))).toEqual(
+      range(firstOffsetOf(files.length - 1), last + 1 - firstOffsetOf(files.length - 1)),
+    );
+    await journal.append([pageView(40)]);
+    await journal.close();
+
+    const reopened = await openAt(dir, { segmentBytes: 1024, retentionHours: () => 0 });
+    expect(reopened.warnings).toEqual([]);
+    expect(reopened.journal.stats()).toMatchObject({ lastOffset: 40, ackedOffset: last });
+    await reopened.journal.close();
+  });
+
+  it('retention at open removes old acked segments but keeps unacked ones however old', async () => {
+    const dir = freshJournalDir();
+    const { journal } = await openAt(dir, { segmentBytes: 1024 });
+    await appendOneByOne(journal, 0, 30);
+    const files = segmentFiles(dir);
+    await journal.ack(Number(files[1]?.slice(0, 20)) - 1); // exactly segment 0
+    await journal.close();
+    const longAgo = new Date(Date.now() - 30 * 24 * 3_600_000);
+    for (const name of files) utimesSync(join(dir, name), longAgo, longAgo);
+
+    const reopened = await openAt(dir, { segmentBytes: 1024, retentionHours: () => 1 });
+    expect(segmentFiles(dir)).toEqual(files.slice(1));
+    expect(offsets(await readAll(reopened.journal))[0]).toBe(Number(files[1]?.slice(0, 20)));
+    await reopened.journal.close();
+  });
+
+  it('a record cut short by a crash is truncated at open with a warning, and appends continue', async () => {
+    const dir = freshJournalDir();
+    const { journal } = await openAt(dir);
+    await appendOneByOne(journal, 0, 5);
+    await journal.close();
+    const file = join(dir, '00000000000000000000.seg');
+    const whole = statSync(file).size;
+    const lastRecordLength = whole - (recordStarts(readFileSync(file))[4] ?? whole);
+    truncateSync(file, whole - 3);
+
+    const { journal: reopened, warnings } = await openAt(dir);
+    expect(messageIds(await readAll(reopened))).toEqual(['m-0', 'm-1', 'm-2', 'm-3']);
+    expect(statSync(file).size).toBe(whole - lastRecordLength);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain('00000000000000000000.seg');
+    expect(warnings[0]).toContain(`cut ${lastRecordLength - 3} bytes`);
+
+    const [next] = await reopened.append([pageView(99)]);
+    expect(next?.offset).toBe(4);
+    await reopened.close();
+    const again = await openAt(dir);
+    expect(again.warnings).toEqual([]);
+    expect(messageIds(await readAll(again.journal))).toEqual(['m-0', 'm-1', 'm-2', 'm-3', 'm-99']);
+    await again.journal.close();
+  });
+
+  const tornTails: [string, Buffer][] = [
+    ['half a record header', Buffer.from([0x40, 0x00, 0x00])],
+    [
+      'a length running past the end of the file',
+      Buffer.concat([frame(Buffer.alloc(300, 0x41)).subarray(0, 40)]),
+    ],
+    [
+      'a bad checksum',
+      frame(Buffer.from('{"offset":5,"receivedAt":"x","source":"tracker","event":{}}'), 12345),
+    ],
+    ['a payload that is not JSON', frame(Buffer.from('{"offset":5,"receiv'))],
+    ['zero-filled blocks', Buffer.alloc(512)],
+    [
+      'a valid record with the wrong offset',
+      frame(Buffer.from('{"offset":9,"receivedAt":"x","source":"app","event":{}}')),
+    ],
+  ];
+  it.each(tornTails)(
+    'garbage after the last record (%s) is cut at open and appends continue',
+    async (_, garbage) => {
+      const dir = freshJournalDir();
+      const { journal } = await openAt(dir);
+      await journal.append(pageViews(0, 5));
+      await journal.close();
+      const file = join(dir, '00000000000000000000.seg');
+      const whole = statSync(file).size;
+      appendFileSync(file, garbage);
+
+      const { journal: reopened, warnings } = await openAt(dir);
+      expect(statSync(file).size).toBe(whole);
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0]).toMatch(
+        new RegExp(`cut ${garbage.length} bytes from the end of 00000000000000000000\\.seg`),
+      );
+      expect(offsets(await readAll(reopened))).toEqual([0, 1, 2, 3, 4]);
+      const [next] = await reopened.append([pageView(5)]);
+      expect(next?.offset).toBe(5);
+      expect(messageIds(await readAll(reopened, 4))).toEqual(['m-4', 'm-5']);
+      await reopened.close();
+    },
+  );
+
+  it('a segment whose creation was interrupted (zero-filled header) is removed at open', async () => {
+    const dir = freshJournalDir();
+    const { journal } = await openAt(dir);
+    await journal.append(pageViews(0, 5));
+    await journal.close();
+    const torn = join(dir, '00000000000000000005.seg');
+    writeFileSync(torn, Buffer.alloc(10));
+
+    const { journal: reopened, warnings } = await openAt(dir);
+    expect(existsSync(torn)).toBe(false);
+    expect(warnings.join('\n')).toContain('00000000000000000005.seg');
+    const [next] = await reopened.append([pageView(5)]);
+    expect(next?.offset).toBe(5);
+    expect(offsets(await readAll(reopened))).toEqual(range(0, 6));
+    await reopened.close();
+  });
+
+  it('a corrupted record in the middle of an older segment makes open fail with a clear error', async () => {
+    const dir = freshJournalDir();
+    const { journal } = await openAt(dir, { segmentBytes: 1024 });
+    await appendOneByOne(journal, 0, 20);
+    await journal.close();
+    const file = join(dir, '00000000000000000000.seg');
+    const bytes = readFileSync(file);
+    const at = bytes.indexOf('"m-1"');
+    expect(at).toBeGreaterThan(0);
+    bytes.write('"m-X"', at, 'latin1'); // bit rot inside record 1's payload
+    writeFileSync(file, bytes);
+
+    await expect(openAt(dir, { segmentBytes: 1024 })).rejects.toThrow(
+      /Journal segment .*00000000000000000000\.seg is damaged: checksum mismatch at byte \d+, record offset 1\..*not an interrupted write/,
+    );
+    // Nothing was cut from it: the events after the damage are still there to be rescued.
+    expect(statSync(file).size).toBe(bytes.length);
+  });
+
+  it('a failed fsync rejects the appends it carried, and the journal keeps working', async () => {
+    const dir = freshJournalDir();
+    const { journal } = await openAt(dir);
+    await journal.append([pageView(0)]);
+    const probe = await open(join(dir, '00000000000000000000.seg'), 'r');
+    const fileHandlePrototype = Object.getPrototypeOf(probe);
+    await probe.close();
+    const failing = vi
+      .spyOn(fileHandlePrototype, 'datasync')
+      .mockRejectedValueOnce(Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' }));
+    try {
+      await expect(journal.append(pageViews(1, 5))).rejects.toThrow(/could not store.*EIO/);
+    } finally {
+      failing.mockRestore();
+    }
+    expect(journal.stats().lastOffset).toBe(0);
+
+    // The refused records' bytes were written before the fsync failed: none may come back later.
+    const [next] = await journal.append([pageView(6)]);
+    expect(next?.offset).toBe(1);
+    expect(messageIds(await readAll(journal))).toEqual(['m-0', 'm-6']);
+    await journal.close();
+    const reopened = await openAt(dir);
+    expect(reopened.warnings).toEqual([]);
+    expect(messageIds(await readAll(reopened.journal))).toEqual(['m-0', 'm-6']);
+    await reopened.journal.close();
+  });
+
+  it('listeners hear the new last offset after each durable flush, until they unsubscribe', async () => {
+    const { journal } = await openAt(freshJournalDir());
+    const heard: number[] = [];
+    const unsubscribe = journal.onAppend((lastOffset) => heard.push(lastOffset));
+    await journal.append(pageViews(0, 2));
+    await journal.append(pageViews(2, 3));
+    expect(heard).toEqual([1, 4]);
+    unsubscribe();
+    await journal.append([pageView(5)]);
+    expect(heard).toEqual([1, 4]);
+    await journal.close();
+  });
+
+  it('close waits for appends in flight, and a closed journal refuses new ones', async () => {
+    const dir = freshJournalDir();
+    const { journal } = await openAt(dir);
+    const pending = journal.append(pageViews(0, 3));
+    await journal.close();
+    expect(offsets(await pending)).toEqual([0, 1, 2]);
+    await expect(journal.append([pageView(3)])).rejects.toThrow(/closed/);
+
+    const reopened = await openAt(dir);
+    expect(offsets(await readAll(reopened.journal))).toEqual([0, 1, 2]);
+    await reopened.journal.close();
+  });
+});
+
+/** Byte positions of the frames in a segment file, found by walking the length fields. */
+function recordStarts(bytes: Buffer): number[] {
+  const starts: number[] = [];
+  for (let position = 16; position < bytes.length; position += 8 + bytes.readUInt32LE(position))
+    starts.push(position);
+  return starts;
+}
+
+function recordOffsetsIn(bytes: Buffer): number[] {
+  return recordStarts(bytes).map((position) => {
+    const payload = bytes.subarray(position + 8, position + 8 + bytes.readUInt32LE(position));
+    expect(crc32(payload)).toBe(bytes.readUInt32LE(position + 4));
+    return (JSON.parse(payload.toString('utf8')) as JournalRecord).offset;
+  });
+}
