@@ -26,7 +26,12 @@ async function main(): Promise<void> {
     throw new Error(`The renderer is not built (${rendererDir}); run "npm run build:app" first`);
   }
 
-  const services = createServices({ dataDir, platform: 'headless', log: stderrLogger });
+  const services = await createServices({
+    dataDir,
+    platform: 'headless',
+    log: stderrLogger,
+    trackerFile: resolve(__dirname, '../tracker/t.js'),
+  });
   let closing = false;
   const shutdown = (signal: string) => {
     if (closing) return;

@@ -32,13 +32,15 @@ function showWindow(): void {
 
 async function start(): Promise<void> {
   applySecurityBaseline();
-  services = createServices({
+  const started = await createServices({
     dataDir: join(app.getPath('userData'), 'data'),
     platform: 'electron',
     log: stderrLogger,
+    trackerFile: join(__dirname, '../tracker/t.js'),
   });
-  registerIpcBridge(services, () => mainWindow);
-  await services.start();
+  services = started;
+  registerIpcBridge(started, () => mainWindow);
+  await started.start();
 
   const actions: MenuActions = {
     show: showWindow,

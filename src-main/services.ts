@@ -1,9 +1,16 @@
-// The main-process services, plain Node: settings, the collector and the bridge handlers.
-// Electron's shell and headless mode both start them through `createServices`.
+// The main-process services, plain Node: settings, sites, the journal, tracked links, the
+// collector and the bridge handlers. Electron's shell and headless mode both start them here.
 import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { registerCollectorRoutes } from './collector/routes';
 import { Collector, type ListenOptions } from './collector/server';
+import { SiteStore } from './collector/sites';
 import { BridgeEventBus } from './ipc/event-bus';
 import { type BridgeHandlerMap, createBridgeHandlers } from './ipc/handlers';
+import { openJournal } from './journal/journal';
+import type { EventJournal } from './journal/types';
+import { loadOrCreateLinkSecret } from './links/codes';
+import { LinkRegistry } from './links/registry';
 import { SettingsStore } from './settings/store';
 import type { Logger } from './util/log';
 import { APP_VERSION } from './version';
@@ -12,9 +19,11 @@ export interface ServicesOptions {
   dataDir: string;
   platform: 'electron' | 'headless';
   log: Logger;
+  /** The built tracking script, served as /t.js. */
+  trackerFile: string;
 }
 
-export interface Services {
+export interface CoreServices {
   readonly version: string;
   readonly platform: 'electron' | 'headless';
   readonly dataDir: string;
@@ -22,18 +31,44 @@ export interface Services {
   readonly settings: SettingsStore;
   readonly bus: BridgeEventBus;
   readonly collector: Collector;
+  readonly sites: SiteStore;
+  readonly journal: EventJournal;
+  readonly links: LinkRegistry;
+}
+
+export interface Services extends CoreServices {
   readonly handlers: BridgeHandlerMap;
-  /** Starts listening; routes must be registered on `collector.app` before this. */
+  /** Starts listening; extra routes must be registered on `collector.app` before this. */
   start(listen?: ListenOptions): Promise<void>;
   close(): Promise<void>;
 }
 
-export function createServices(opts: ServicesOptions): Services {
+export async function createServices(opts: ServicesOptions): Promise<Services> {
   mkdirSync(opts.dataDir, { recursive: true, mode: 0o700 });
   const settings = new SettingsStore(opts.dataDir);
   const bus = new BridgeEventBus();
   const collector = new Collector({ settings, bus, log: opts.log });
-  const core = {
+  const sites = new SiteStore(opts.dataDir);
+  const journal = await openJournal({
+    dir: join(opts.dataDir, 'journal'),
+    retentionHours: () => settings.get().journal.retentionHours,
+    log: opts.log,
+  });
+  journal.onAppend((lastOffset) => bus.emit('journal.appended', { lastOffset }));
+  collector.journalStats = () => journal.stats();
+  const links = new LinkRegistry(opts.dataDir, loadOrCreateLinkSecret(opts.dataDir));
+
+  await registerCollectorRoutes(collector.app, {
+    collector,
+    sites,
+    journal,
+    settings,
+    links,
+    trackerFile: opts.trackerFile,
+    log: opts.log,
+  });
+
+  const core: CoreServices = {
     version: APP_VERSION,
     platform: opts.platform,
     dataDir: opts.dataDir,
@@ -41,6 +76,9 @@ export function createServices(opts: ServicesOptions): Services {
     settings,
     bus,
     collector,
+    sites,
+    journal,
+    links,
   };
   const handlers = createBridgeHandlers(core);
   let statusTimer: NodeJS.Timeout | undefined;
@@ -55,6 +93,7 @@ export function createServices(opts: ServicesOptions): Services {
     async close() {
       if (statusTimer) clearInterval(statusTimer);
       await collector.close();
+      await journal.close();
     },
   };
 }

@@ -1,11 +1,13 @@
 // The collector: the product's network edge (tracking script, event intake, tracked links).
 // Plain Node on Fastify, so it runs in Electron's main process and in headless mode alike.
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import type { BridgeEventBus } from '../ipc/event-bus';
+import type { JournalStats } from '../journal/types';
 import type { SettingsStore } from '../settings/store';
 import type { ApiError } from '../shared/bridge';
 import type { CollectorState, CollectorStatus, LiveFeedItem } from '../shared/collector';
 import type { Logger } from '../util/log';
+import { IntakeError } from './body';
 
 export interface CollectorOptions {
   settings: SettingsStore;
@@ -34,6 +36,9 @@ export class Collector {
   private readonly recent: LiveFeedItem[] = [];
   private feedSeq = 0;
 
+  /** Set once the journal is open; the status reports its size and lag. */
+  journalStats: (() => JournalStats) | undefined;
+
   constructor(private readonly opts: CollectorOptions) {
     this.app = Fastify({
       logger: false,
@@ -52,18 +57,16 @@ export class Collector {
       };
       reply.code(404).send(body);
     });
-    this.app.setErrorHandler(
-      (error: { statusCode?: number; code?: string; message: string }, request, reply) => {
-        const status =
-          error.statusCode && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500;
-        const code = status === 500 ? 'internal_error' : (error.code ?? 'bad_request').toLowerCase();
-        if (status >= 500)
-          this.opts.log.error(`collector: ${request.method} ${request.url} failed: ${error.message}`);
-        this.reject(request.url, code);
-        const body: ApiError = { error: code, detail: status === 500 ? 'Internal error' : error.message };
-        reply.code(status).send(body);
-      },
-    );
+    this.app.setErrorHandler((error: FastifyError | IntakeError, request, reply) => {
+      const body = describeError(error);
+      const status = error instanceof IntakeError ? error.status : (error.statusCode ?? 500);
+      if (status >= 500)
+        this.opts.log.error(`collector: ${request.method} ${request.url} failed: ${error.message}`);
+      this.reject(request.url, body.error, body.detail);
+      reply.code(status >= 400 && status < 600 ? status : 500).send(body);
+    });
+    // Headers must arrive promptly; Fastify's options cover the rest of the request and idle sockets.
+    this.app.server.headersTimeout = 10_000;
     this.app.get('/health', async () => ({ ok: true }));
   }
 
@@ -109,7 +112,7 @@ export class Collector {
       uptimeMs: this.state === 'listening' ? Date.now() - this.startedAt : 0,
       received: this.received,
       rejected: { ...this.rejected },
-      journal: { bytes: 0, segments: 0, lastOffset: -1, ackedOffset: -1, lag: 0 },
+      journal: journalStatus(this.journalStats?.()),
     };
   }
 
@@ -157,4 +160,30 @@ export class Collector {
     this.state = 'stopped';
     await this.app.close();
   }
+}
+
+function journalStatus(stats: JournalStats | undefined): CollectorStatus['journal'] {
+  if (!stats) return { bytes: 0, segments: 0, lastOffset: -1, ackedOffset: -1, lag: 0 };
+  return { ...stats, lag: Math.max(0, stats.lastOffset - stats.ackedOffset) };
+}
+
+const FRAMEWORK_CODES: Record<string, string> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: 'payload_too_large',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupported_media_type',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'bad_content_length',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'empty_body',
+  FST_ERR_CTP_INVALID_JSON_BODY: 'malformed_json',
+};
+
+/** Every failure answers `{ error, field?, detail }`; internal errors never leak their message. */
+function describeError(error: FastifyError | IntakeError): ApiError {
+  if (error instanceof IntakeError) {
+    return { error: error.code, ...(error.field ? { field: error.field } : {}), detail: error.message };
+  }
+  const status = error.statusCode ?? 500;
+  if (status >= 500)
+    return { error: 'internal_error', detail: 'The collector failed to handle this request' };
+  if (error instanceof SyntaxError) return { error: 'malformed_json', detail: error.message };
+  const code = (error.code && FRAMEWORK_CODES[error.code]) ?? (error.code ?? 'bad_request').toLowerCase();
+  return { error: code, detail: error.message };
 }

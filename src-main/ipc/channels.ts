@@ -8,6 +8,13 @@ export const BRIDGE_CHANNELS = [
   'collector.feed',
   'settings.get',
   'settings.update',
+  'sites.list',
+  'sites.create',
+  'sites.update',
+  'journal.read',
+  'journal.ack',
+  'links.register',
+  'links.mint',
 ] as const satisfies readonly BridgeChannel[];
 
 export const BRIDGE_EVENTS = [

@@ -1,7 +1,9 @@
 // The bridge's request handlers: one map, keyed by channel, each with the schema its input must
 // pass. Both transports (Electron IPC and the headless HTTP bridge) dispatch through `callBridge`.
 import { z } from 'zod';
-import type { Services } from '../services';
+import { SiteNotFoundError, siteInputSchema, siteUpdateSchema } from '../collector/sites';
+import { LinkInputError, UnknownLinkError } from '../links/registry';
+import type { CoreServices } from '../services';
 import { settingsPatchSchema } from '../settings/store';
 import type { ApiError, BridgeArgs, BridgeChannel, BridgeResult } from '../shared/bridge';
 import { isBridgeChannel } from './channels';
@@ -25,9 +27,7 @@ export class BridgeError extends Error {
 
 const noArgs = z.undefined();
 
-export function createBridgeHandlers(
-  services: Omit<Services, 'handlers' | 'close' | 'start'>,
-): BridgeHandlerMap {
+export function createBridgeHandlers(services: CoreServices): BridgeHandlerMap {
   return {
     'app.info': {
       input: noArgs,
@@ -42,6 +42,39 @@ export function createBridgeHandlers(
     'settings.update': {
       input: settingsPatchSchema,
       run: (patch) => services.settings.update(patch),
+    },
+    'sites.list': { input: noArgs, run: () => services.sites.list() },
+    'sites.create': { input: siteInputSchema, run: (input) => services.sites.create(input) },
+    'sites.update': { input: siteUpdateSchema, run: (input) => services.sites.update(input) },
+    'journal.read': {
+      input: z.strictObject({
+        fromOffset: z.number().int().min(0),
+        limit: z.number().int().min(1).max(5000),
+      }),
+      run: ({ fromOffset, limit }) => services.journal.read(fromOffset, limit),
+    },
+    'journal.ack': {
+      input: z.strictObject({ offset: z.number().int().min(-1) }),
+      run: async ({ offset }) => ({ ackedOffset: await services.journal.ack(offset) }),
+    },
+    'links.register': {
+      input: z.strictObject({
+        campaignId: z.string().min(1).max(64),
+        links: z
+          .array(z.strictObject({ linkId: z.string().min(1).max(64), destination: z.string().max(2048) }))
+          .min(1)
+          .max(100),
+      }),
+      run: (input) => services.links.register(input),
+    },
+    'links.mint': {
+      input: z.strictObject({
+        campaignId: z.string().min(1).max(64),
+        linkId: z.string().min(1).max(64),
+        recipients: z.array(z.number().int().min(0)).min(1).max(10_000),
+      }),
+      run: (request) =>
+        services.links.mint(request, services.settings.get().links.baseUrl ?? services.collector.baseUrl),
     },
   };
 }
@@ -69,5 +102,37 @@ export async function callBridge(
       detail: `${channel}: ${issue ? `${field ? `${field}: ` : ''}${issue.message}` : 'invalid input'}`,
     });
   }
-  return def.run(parsed.data);
+  try {
+    return await def.run(parsed.data);
+  } catch (error) {
+    throw asBridgeError(channel, error);
+  }
+}
+
+/** Errors that describe the caller's input become 4xx answers; anything else stays a failure. */
+function asBridgeError(channel: string, error: unknown): unknown {
+  if (error instanceof UnknownLinkError || error instanceof SiteNotFoundError) {
+    return new BridgeError(404, {
+      error: 'not_found',
+      ...(error instanceof UnknownLinkError ? { field: error.field } : {}),
+      detail: `${channel}: ${error.message}`,
+    });
+  }
+  if (error instanceof LinkInputError) {
+    return new BridgeError(400, {
+      error: 'invalid_input',
+      field: error.field,
+      detail: `${channel}: ${error.message}`,
+    });
+  }
+  if (error instanceof z.ZodError) {
+    const issue = error.issues[0];
+    const field = issue?.path.join('.') || undefined;
+    return new BridgeError(400, {
+      error: 'invalid_input',
+      ...(field ? { field } : {}),
+      detail: `${channel}: ${issue?.message ?? 'invalid input'}`,
+    });
+  }
+  return error;
 }

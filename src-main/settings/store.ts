@@ -7,7 +7,7 @@ import type { Settings, SettingsPatch } from '../shared/settings';
 import { writeFileAtomic } from '../util/fs';
 
 export const DEFAULT_SETTINGS: Settings = {
-  collector: { host: '127.0.0.1', port: 7420 },
+  collector: { host: '127.0.0.1', port: 7420, rateLimitPerMinute: 6000 },
   links: { baseUrl: null, clickTokenParam: 'ps_ct' },
   journal: { retentionHours: 24 * 7 },
   stitching: { lookback: 'all', forwardThreshold: 3, createContactsFromForms: true },
@@ -22,6 +22,7 @@ const settingsSchema = z.strictObject({
   collector: z.strictObject({
     host: z.string().min(1).max(255),
     port: z.number().int().min(0).max(65535),
+    rateLimitPerMinute: z.number().int().min(1).max(100_000_000),
   }),
   links: z.strictObject({
     baseUrl: httpUrl.nullable(),

@@ -7,6 +7,8 @@ export interface Settings {
     /** Address the collector binds to; 127.0.0.1 unless the user explicitly opens it up. */
     host: string;
     port: number;
+    /** Requests per minute accepted from one client address before 429. */
+    rateLimitPerMinute: number;
   };
   links: {
     /** Public base URL of tracked links; null means the collector's own address. */

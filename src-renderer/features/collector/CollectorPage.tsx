@@ -4,6 +4,7 @@ import { IconAntenna } from '@tabler/icons-react';
 import { useAppStore } from '../../state/store';
 import { EmptyState } from '../../ui/EmptyState';
 import { PageHeader } from '../../ui/PageHeader';
+import { SitesPanel } from './SitesPanel';
 
 export function CollectorPage() {
   const status = useAppStore((s) => s.collectorStatus);
@@ -23,6 +24,7 @@ export function CollectorPage() {
           {status.message}
         </Text>
       )}
+      {status?.address && <SitesPanel collectorAddress={status.address} />}
       <Title order={4} mb="xs">
         Live feed
       </Title>

@@ -1,0 +1,289 @@
+// Event intake: POST /collect (the tracking script) and the Segment HTTP Tracking API
+// (/v1/batch, /v1/track, /v1/identify, /v1/page, /v1/screen, /v1/group, /v1/alias). Every accepted event is
+// durably journalled before the answer; bad items are named and dropped, good ones kept.
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { isbot } from 'isbot';
+import type { EventJournal, JournalEntryInput } from '../journal/types';
+import { truncateIp } from '../links/preview';
+import type { ApiError } from '../shared/bridge';
+import type { Site } from '../shared/collector';
+import type { EventContext, EventSource, TrackedEvent } from '../shared/events';
+import { decodeJsonBody, IntakeError } from './body';
+import { findHostileKey, validateEvent } from './schema';
+import type { Collector } from './server';
+import type { SiteStore } from './sites';
+
+export const LIMITS = {
+  eventBytes: 32 * 1024,
+  batchBytes: 500 * 1024,
+  batchEvents: 2500,
+} as const;
+
+const SEGMENT_SINGLE_TYPES = ['track', 'identify', 'page', 'screen', 'group', 'alias'] as const;
+
+export interface IntakeDeps {
+  collector: Collector;
+  sites: SiteStore;
+  journal: EventJournal;
+  /** Path of the built tracking script (out/tracker/t.js). */
+  trackerFile: string;
+}
+
+export interface RejectedItem {
+  index: number;
+  messageId?: string;
+  error: string;
+  field?: string;
+  detail: string;
+}
+
+/** Remembers recent messageIds so a retried batch is not journalled twice. */
+class RecentMessageIds {
+  private readonly seen = new Set<string>();
+  private readonly order: string[] = [];
+  private next = 0;
+  constructor(private readonly capacity: number) {}
+
+  /** Returns false when the id was already seen. */
+  add(id: string): boolean {
+    if (this.seen.has(id)) return false;
+    if (this.order.length < this.capacity) this.order.push(id);
+    else {
+      const evicted = this.order[this.next];
+      if (evicted !== undefined) this.seen.delete(evicted);
+      this.order[this.next] = id;
+      this.next = (this.next + 1) % this.capacity;
+    }
+    this.seen.add(id);
+    return true;
+  }
+
+  forget(id: string): void {
+    this.seen.delete(id);
+  }
+}
+
+/** Adds /t.js, /collect and /v1/* to the collector's scope (see routes.ts for its plugins). */
+export function registerIntakeRoutes(scope: FastifyInstance, deps: IntakeDeps): void {
+  const recent = new RecentMessageIds(200_000);
+
+  scope.get('/t.js', (request, reply) => serveTracker(deps.trackerFile, request, reply));
+
+  scope.post('/collect', async (request, reply) => {
+    const payload = await readPayload(request);
+    const body = asObject(payload, '');
+    const siteId = body.siteId;
+    if (typeof siteId !== 'string' || !siteId) {
+      throw new IntakeError(
+        400,
+        'invalid_payload',
+        'siteId is required (the data-site of the snippet)',
+        'siteId',
+      );
+    }
+    const site = deps.sites.get(siteId);
+    if (!site) throw new IntakeError(401, 'unknown_site', `No site with id ${siteId.slice(0, 64)}`, 'siteId');
+    checkOrigin(request, site);
+    const batch = readBatch(body.batch, 'batch');
+    if (isbot(request.headers['user-agent'] ?? '')) {
+      deps.collector.reject(request.url, 'bot', `${batch.length} events from a bot user agent`, site.id);
+      return reply.code(200).send({ accepted: 0, duplicates: 0, filtered: batch.length, rejected: [] });
+    }
+    return intake(request, reply, site, 'tracker', batch, {});
+  });
+
+  scope.post('/v1/batch', async (request, reply) => {
+    const payload = await readPayload(request);
+    const body = asObject(payload, '');
+    const site = segmentSite(request, body);
+    checkOrigin(request, site);
+    const batch = readBatch(body.batch, 'batch');
+    const shared =
+      typeof body.context === 'object' && body.context !== null ? (body.context as EventContext) : {};
+    return intake(request, reply, site, 'segment', batch, shared);
+  });
+
+  for (const type of SEGMENT_SINGLE_TYPES) {
+    scope.post(`/v1/${type}`, async (request, reply) => {
+      const payload = await readPayload(request);
+      const body = asObject(payload, '');
+      const site = segmentSite(request, body);
+      checkOrigin(request, site);
+      return intake(request, reply, site, 'segment', [{ ...body, type }], {});
+    });
+  }
+
+  async function readPayload(request: FastifyRequest): Promise<unknown> {
+    const payload = await decodeJsonBody(
+      request.body,
+      request.headers['content-encoding'],
+      LIMITS.batchBytes,
+    );
+    const hostile = findHostileKey(payload);
+    if (hostile) throw new IntakeError(400, 'forbidden_key', hostile.detail, hostile.field);
+    return payload;
+  }
+
+  function segmentSite(request: FastifyRequest, body: Record<string, unknown>): Site {
+    const header = request.headers.authorization ?? '';
+    let writeKey = typeof body.writeKey === 'string' ? body.writeKey : '';
+    if (header.startsWith('Basic ')) {
+      const decoded = Buffer.from(header.slice(6), 'base64').toString('utf8');
+      writeKey = decoded.split(':')[0] ?? '';
+    }
+    if (!writeKey) {
+      throw new IntakeError(
+        401,
+        'missing_write_key',
+        'Send the site write key by Basic auth (writeKey as user name)',
+      );
+    }
+    const site = deps.sites.byWriteKey(writeKey);
+    if (!site) throw new IntakeError(401, 'unknown_write_key', 'The write key does not belong to any site');
+    return site;
+  }
+
+  function checkOrigin(request: FastifyRequest, site: Site): void {
+    const origin = request.headers.origin;
+    if (origin !== undefined && !site.origins.includes(origin)) {
+      throw new IntakeError(
+        403,
+        'forbidden_origin',
+        `Origin ${origin.slice(0, 100)} is not allowed for site ${site.name}`,
+      );
+    }
+  }
+
+  async function intake(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    site: Site,
+    source: EventSource,
+    batch: unknown[],
+    sharedContext: EventContext,
+  ): Promise<FastifyReply> {
+    const rejected: RejectedItem[] = [];
+    const entries: JournalEntryInput[] = [];
+    let duplicates = 0;
+    const ip = truncateIp(request.ip);
+    const userAgent = request.headers['user-agent'];
+    const prefix =
+      source === 'tracker' || batch.length > 1 || request.url.startsWith('/v1/batch') ? 'batch' : '';
+    batch.forEach((raw, index) => {
+      const where = prefix ? `${prefix}[${index}]` : '';
+      const size = Buffer.byteLength(JSON.stringify(raw));
+      const messageId = isObject(raw) && typeof raw.messageId === 'string' ? raw.messageId : undefined;
+      if (size > LIMITS.eventBytes) {
+        rejected.push({
+          index,
+          ...(messageId ? { messageId } : {}),
+          error: 'event_too_large',
+          ...(where ? { field: where } : {}),
+          detail: `The event is ${size} bytes; the limit is ${LIMITS.eventBytes}`,
+        });
+        return;
+      }
+      const result = validateEvent(raw, where || 'event');
+      if (!result.ok) {
+        rejected.push({
+          index,
+          ...(messageId ? { messageId } : {}),
+          error: 'invalid_event',
+          field: result.field,
+          detail: result.detail,
+        });
+        return;
+      }
+      const event: TrackedEvent = result.event;
+      if (!recent.add(`${site.id}:${event.messageId}`)) {
+        duplicates++;
+        return;
+      }
+      const context: EventContext = { ...sharedContext, ...event.context, ip };
+      if (!context.userAgent && source === 'tracker' && userAgent) context.userAgent = userAgent;
+      entries.push({ source, siteId: site.id, event: { ...event, context } });
+    });
+
+    if (entries.length === 0 && rejected.length > 0) {
+      const first = rejected[0];
+      for (const item of rejected) deps.collector.reject(request.url, item.error, item.detail, site.id);
+      const body: ApiError & { rejected: RejectedItem[] } = {
+        error: first?.error ?? 'invalid_batch',
+        ...(first?.field ? { field: first.field } : {}),
+        detail:
+          rejected.length === 1
+            ? (first?.detail ?? '')
+            : `All ${rejected.length} events were rejected; see rejected`,
+        rejected,
+      };
+      return reply.code(400).send(body);
+    }
+    try {
+      await deps.journal.append(entries);
+    } catch (error) {
+      // Not durable, so not acknowledged: let the client retry the same messageIds.
+      for (const entry of entries) recent.forget(`${site.id}:${entry.event.messageId}`);
+      throw error;
+    }
+    deps.collector.accept(
+      request.url.split('?')[0] ?? request.url,
+      entries.map((e) => e.event.type),
+      site.id,
+    );
+    for (const item of rejected) deps.collector.reject(request.url, item.error, item.detail, site.id);
+    return reply.code(200).send({ success: true, accepted: entries.length, duplicates, rejected });
+  }
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function asObject(value: unknown, field: string): Record<string, unknown> {
+  if (!isObject(value)) {
+    throw new IntakeError(400, 'invalid_payload', 'The body must be a JSON object', field || undefined);
+  }
+  return value;
+}
+
+function readBatch(value: unknown, field: string): unknown[] {
+  if (!Array.isArray(value))
+    throw new IntakeError(400, 'invalid_payload', `${field} must be an array of events`, field);
+  if (value.length === 0) throw new IntakeError(400, 'invalid_payload', `${field} is empty`, field);
+  if (value.length > LIMITS.batchEvents) {
+    throw new IntakeError(
+      413,
+      'batch_too_large',
+      `${field} has ${value.length} events; the limit is ${LIMITS.batchEvents}`,
+      field,
+    );
+  }
+  return value;
+}
+
+let trackerCache: { file: string; content: Buffer; etag: string } | undefined;
+
+function serveTracker(file: string, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  if (trackerCache?.file !== file) {
+    let content: Buffer;
+    try {
+      content = readFileSync(file);
+    } catch {
+      throw new IntakeError(404, 'not_found', 'The tracking script is not built (npm run build:app)');
+    }
+    trackerCache = {
+      file,
+      content,
+      etag: `"${createHash('sha256').update(content).digest('base64url').slice(0, 27)}"`,
+    };
+  }
+  reply
+    .header('etag', trackerCache.etag)
+    .header('cache-control', 'public, max-age=300')
+    .header('cross-origin-resource-policy', 'cross-origin')
+    .header('x-content-type-options', 'nosniff');
+  if (request.headers['if-none-match'] === trackerCache.etag) return reply.code(304).send();
+  return reply.header('content-type', 'text/javascript; charset=utf-8').send(trackerCache.content);
+}
