@@ -1,0 +1,94 @@
+// Per-contact stats computed from the interval model: index counts over each live visitor link's
+// range, plus the contact's own events. Used after stitch changes and by the v2 upgrade.
+import type { Table } from 'dexie';
+import type { ContactRow, ContactStats, EventRow, IdentityRow, SessionRow } from './types';
+
+/** The tables stats read; a StitchDb or an upgrade transaction's tables both fit. */
+export interface StatsTables {
+  contacts: Table<ContactRow, string>;
+  identities: Table<IdentityRow, string>;
+  events: Table<EventRow, string>;
+  sessions: Table<SessionRow, string>;
+}
+
+export const emptyStats = (): ContactStats => ({
+  lastSeen: 0,
+  pageViews: 0,
+  sessions: 0,
+  clicks: 0,
+  messages: 0,
+  visitors: 0,
+});
+
+/** The contact and every contact merged into it (transitively): a merged contact's history is its target's. */
+export async function mergedFamily(
+  contacts: Table<ContactRow, string>,
+  contactId: string,
+): Promise<string[]> {
+  const family = [contactId];
+  for (let i = 0; i < family.length; i++) {
+    const id = family[i] as string;
+    const children = await contacts.where('mergedInto').equals(id).primaryKeys();
+    for (const child of children) if (!family.includes(child)) family.push(child);
+  }
+  return family;
+}
+
+/** Live (unrevoked) visitor links of a set of contacts. */
+export async function liveVisitorLinks(
+  identities: Table<IdentityRow, string>,
+  contactIds: string[],
+): Promise<IdentityRow[]> {
+  const links = await identities.where('contactId').anyOf(contactIds).toArray();
+  return links.filter((link) => link.kind === 'visitor' && link.revokedAt === null);
+}
+
+/** Stats of a contact, including contacts merged into it. O(links) index counts, no event rows read. */
+export async function computeContactStats(tables: StatsTables, contactId: string): Promise<ContactStats> {
+  const family = await mergedFamily(tables.contacts, contactId);
+  const stats = emptyStats();
+  const links = await liveVisitorLinks(tables.identities, family);
+  stats.visitors = new Set(links.map((link) => link.value)).size;
+  await Promise.all(
+    links.map(async (link) => {
+      const to = link.to ?? Number.POSITIVE_INFINITY;
+      if (to <= link.from) return;
+      const [pageViews, sessions, lastKey] = await Promise.all([
+        tables.events
+          .where('[visitorId+type+timestamp]')
+          .between([link.value, 'page', link.from], [link.value, 'page', to], true, false)
+          .count(),
+        tables.sessions
+          .where('[visitorId+start]')
+          .between([link.value, link.from], [link.value, to], true, false)
+          .count(),
+        tables.events
+          .where('[visitorId+timestamp]')
+          .between([link.value, link.from], [link.value, to], true, false)
+          .lastKey(),
+      ]);
+      stats.pageViews += pageViews;
+      stats.sessions += sessions;
+      if (Array.isArray(lastKey)) stats.lastSeen = Math.max(stats.lastSeen, Number(lastKey[1]));
+    }),
+  );
+  const ownOfFamily = (
+    await Promise.all(
+      family.map((id) =>
+        tables.events
+          .where('[contactId+timestamp]')
+          .between([id, Number.NEGATIVE_INFINITY], [id, Number.POSITIVE_INFINITY])
+          .toArray(),
+      ),
+    )
+  ).flat();
+  for (const event of ownOfFamily) {
+    if (event.type === 'link_click') {
+      stats.clicks += 1;
+      stats.lastSeen = Math.max(stats.lastSeen, event.timestamp);
+    } else if (event.type === 'message_sent') {
+      stats.messages += 1;
+    }
+  }
+  return stats;
+}

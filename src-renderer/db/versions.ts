@@ -1,0 +1,62 @@
+// Every schema version the store has ever had, oldest first. Never edit a shipped entry: add a new
+// one, with an upgrade function and a test that opens a database of the previous version.
+import type { Table, Transaction } from 'dexie';
+import { withSearchKeys } from './contacts';
+import { computeContactStats, type StatsTables } from './stats';
+import type { ContactRow, EventRow, IdentityRow, SessionRow } from './types';
+
+export interface SchemaVersion {
+  version: number;
+  /** Dexie store specs; tables not named keep their previous spec. */
+  stores: Record<string, string>;
+  upgrade?: (tx: Transaction) => Promise<void>;
+}
+
+const statsTablesOf = (tx: Transaction): StatsTables => ({
+  contacts: tx.table('contacts') as Table<ContactRow, string>,
+  identities: tx.table('identities') as Table<IdentityRow, string>,
+  events: tx.table('events') as Table<EventRow, string>,
+  sessions: tx.table('sessions') as Table<SessionRow, string>,
+});
+
+export const schemaVersions: readonly SchemaVersion[] = [
+  {
+    version: 1,
+    stores: {
+      contacts:
+        'id, email, phone, whatsapp, userId, mergedInto, createdAt, nameKey, lastNameKey, *tags, *lists',
+      identities: 'id, [kind+value], contactId, messageId',
+      visitors: 'id, lastSeen, [stitched+lastSeen]',
+      sessions: 'id, [visitorId+start]',
+      events:
+        'id, [visitorId+timestamp], [visitorId+type+timestamp], [contactId+timestamp], [campaignId+type], clickToken',
+      campaigns: 'id, createdAt',
+      messages: 'id, campaignId, contactId',
+      audit: '++id, at, contactId',
+      meta: 'key',
+      suppressions: 'hash',
+    },
+  },
+  {
+    // v2: contacts carry stats (last seen, page views, sessions, clicks…) and phone tails, so the
+    // contact list can sort by activity and find a phone typed in any format over 100,000 rows.
+    version: 2,
+    stores: {
+      contacts:
+        'id, email, phone, whatsapp, userId, mergedInto, createdAt, nameKey, lastNameKey, *tags, *lists, ' +
+        'stats.lastSeen, stats.pageViews, stats.clicks, *phoneTails',
+    },
+    upgrade: async (tx) => {
+      const tables = statsTablesOf(tx);
+      const contacts = await tables.contacts.toArray();
+      const upgraded: ContactRow[] = [];
+      for (const contact of contacts) {
+        const stats = await computeContactStats(tables, contact.id);
+        upgraded.push(withSearchKeys({ ...contact, stats }));
+      }
+      await tables.contacts.bulkPut(upgraded);
+    },
+  },
+];
+
+export const currentSchemaVersion = schemaVersions[schemaVersions.length - 1]?.version ?? 1;

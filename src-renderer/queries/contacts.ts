@@ -1,0 +1,150 @@
+// The contact list over 100,000 rows (index-backed sort, prefix search, phone in any format) and a
+// contact's identities panel, each link with its explanation.
+import type { StitchDb } from '../db';
+import { digitsOf, reversed } from '../db/contacts';
+import { mergedFamily } from '../db/stats';
+import type { ContactRow, IdentityRow, MessageRow, VisitorRow } from '../db/types';
+import { explainLinkRow, type LinkExplanation } from '../stitching/explain';
+import { type CountryCode, normalizePhone } from '../stitching/identifiers';
+
+export type ContactSort = 'lastSeen' | 'pageViews' | 'clicks' | 'name' | 'createdAt';
+
+export interface ContactsPageQuery {
+  sortBy?: ContactSort;
+  direction?: 'asc' | 'desc';
+  search?: string;
+  filters?: { tag?: string; list?: string };
+  offset?: number;
+  limit?: number;
+  /** For phones typed without `+`. */
+  defaultCountry?: CountryCode;
+}
+
+export interface ContactsPage {
+  rows: ContactRow[];
+  /** Matching contacts; searches stop counting at SEARCH_CAP. */
+  total: number;
+}
+
+const SORT_INDEX: Record<ContactSort, string> = {
+  lastSeen: 'stats.lastSeen',
+  pageViews: 'stats.pageViews',
+  clicks: 'stats.clicks',
+  name: 'nameKey',
+  createdAt: 'createdAt',
+};
+
+const SORT_VALUE: Record<ContactSort, (c: ContactRow) => number | string> = {
+  lastSeen: (c) => c.stats.lastSeen,
+  pageViews: (c) => c.stats.pageViews,
+  clicks: (c) => c.stats.clicks,
+  name: (c) => c.nameKey,
+  createdAt: (c) => c.createdAt,
+};
+
+export const SEARCH_CAP = 1_000;
+
+export async function contactsPage(db: StitchDb, query: ContactsPageQuery = {}): Promise<ContactsPage> {
+  const { sortBy = 'lastSeen', direction = 'desc', offset = 0, limit = 50, filters = {} } = query;
+  const search = query.search?.trim().toLowerCase() ?? '';
+  // Merged contacts live on through their target: they are not listed.
+  const merged = new Set(await db.contacts.orderBy('mergedInto').primaryKeys());
+  const allowed = await filteredIds(db, filters);
+  const listed = (c: ContactRow): boolean => !merged.has(c.id) && (!allowed || allowed.has(c.id));
+
+  if (search) {
+    const found = (await searchContacts(db, search, query.defaultCountry)).filter(listed);
+    const value = SORT_VALUE[sortBy];
+    const sign = direction === 'asc' ? 1 : -1;
+    found.sort((a, b) => {
+      const [x, y] = [value(a), value(b)];
+      return (x < y ? -1 : x > y ? 1 : a.id < b.id ? -1 : 1) * sign;
+    });
+    return { rows: found.slice(offset, offset + limit), total: found.length };
+  }
+
+  const ordered = db.contacts.orderBy(SORT_INDEX[sortBy]);
+  const collection = direction === 'desc' ? ordered.reverse() : ordered;
+  const unfiltered = !allowed && merged.size === 0;
+  const [rows, total] = await Promise.all([
+    (unfiltered ? collection : collection.filter(listed)).offset(offset).limit(limit).toArray(),
+    allowed
+      ? Promise.resolve([...allowed].filter((id) => !merged.has(id)).length)
+      : db.contacts.count().then((n) => n - merged.size),
+  ]);
+  return { rows, total };
+}
+
+/** Ids allowed by the tag/list filters; null when there is no filter. */
+async function filteredIds(
+  db: StitchDb,
+  filters: NonNullable<ContactsPageQuery['filters']>,
+): Promise<Set<string> | null> {
+  const sets: Set<string>[] = [];
+  if (filters.tag) sets.push(new Set(await db.contacts.where('tags').equals(filters.tag).primaryKeys()));
+  if (filters.list) sets.push(new Set(await db.contacts.where('lists').equals(filters.list).primaryKeys()));
+  const [first, ...rest] = sets;
+  if (!first) return null;
+  return new Set([...first].filter((id) => rest.every((set) => set.has(id))));
+}
+
+/** Name or last-name prefix, email prefix, and phone digits typed in any format. */
+async function searchContacts(
+  db: StitchDb,
+  term: string,
+  defaultCountry?: CountryCode,
+): Promise<ContactRow[]> {
+  const queries: Promise<ContactRow[]>[] = [
+    db.contacts.where('nameKey').startsWith(term).limit(SEARCH_CAP).toArray(),
+    db.contacts.where('lastNameKey').startsWith(term).limit(SEARCH_CAP).toArray(),
+    db.contacts.where('email').startsWith(term).limit(SEARCH_CAP).toArray(),
+  ];
+  const digits = digitsOf(term);
+  if (digits.length >= 3 && /^[+\d\s().-]+$/.test(term)) {
+    // "(415) 555-2671", "4155552671" and "+1 415…" all end with the same digits as the stored E.164.
+    const e164 = normalizePhone(term, defaultCountry);
+    const tail = e164 ? digitsOf(e164).slice(-digits.length) : digits;
+    queries.push(db.contacts.where('phoneTails').startsWith(reversed(tail)).limit(SEARCH_CAP).toArray());
+    if (term.startsWith('+')) {
+      queries.push(db.contacts.where('phone').startsWith(`+${digits}`).limit(SEARCH_CAP).toArray());
+    }
+  }
+  const byId = new Map<string, ContactRow>();
+  for (const rows of await Promise.all(queries)) for (const row of rows) byId.set(row.id, row);
+  return [...byId.values()].slice(0, SEARCH_CAP);
+}
+
+export interface ContactIdentity {
+  link: IdentityRow;
+  explanation: LinkExplanation;
+  visitor?: VisitorRow;
+}
+
+/** The identities panel: every link of the contact (and contacts merged into it), newest first. */
+export async function contactIdentities(
+  db: StitchDb,
+  contactId: string,
+  { includeRevoked = true }: { includeRevoked?: boolean } = {},
+): Promise<ContactIdentity[]> {
+  const family = await mergedFamily(db.contacts, contactId);
+  const links = (await db.identities.where('contactId').anyOf(family).toArray())
+    .filter((l) => includeRevoked || l.revokedAt === null)
+    .sort((a, b) => b.from - a.from || (a.id < b.id ? -1 : 1));
+  return Promise.all(
+    links.map(async (link) => {
+      const [explanation, visitor] = await Promise.all([
+        explainLinkRow(db, link),
+        link.kind === 'visitor' ? db.visitors.get(link.value) : undefined,
+      ]);
+      const identity: ContactIdentity = { link, explanation };
+      if (visitor) identity.visitor = visitor;
+      return identity;
+    }),
+  );
+}
+
+/** The contact's messages whose link was forwarded (shown as a flag on the profile). */
+export async function forwardedMessagesOf(db: StitchDb, contactId: string): Promise<MessageRow[]> {
+  const family = await mergedFamily(db.contacts, contactId);
+  return (await db.messages.where('contactId').anyOf(family).toArray()).filter((m) => m.forwarded);
+}

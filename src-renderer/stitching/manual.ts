@@ -1,0 +1,190 @@
+// What a user does by hand (rule 6): link a visitor to a contact, unstitch a link, merge two
+// contacts. Each writes an audit row holding the before-images of what it changed, so `undo`
+// restores exactly; merging only sets `mergedInto`, so nothing needs rewriting either way.
+import type { StitchDb } from '../db';
+import type { AuditAction, AuditRow, IdentityRow, UndoPayload } from '../db/types';
+import { refreshAfterLinkChange, rootContactId } from './refresh';
+import { openLinkOf } from './rules';
+
+const tablesOf = (db: StitchDb) => [
+  db.identities,
+  db.contacts,
+  db.visitors,
+  db.audit,
+  db.events,
+  db.sessions,
+];
+
+async function writeAudit(
+  db: StitchDb,
+  action: AuditAction,
+  contactId: string,
+  details: Record<string, unknown>,
+  undo: UndoPayload | null,
+  at: number,
+): Promise<number> {
+  const row: AuditRow = { at, action, contactId, details, undo };
+  return db.audit.add(row);
+}
+
+export interface ManualStitchInput {
+  visitorId: string;
+  contactId: string;
+  at?: number;
+}
+
+/**
+ * Links a visitor to a contact by hand. The link covers the visitor's whole history not already
+ * given to someone else; if the visitor is linked to another contact now, that link ends here.
+ */
+export async function stitchVisitorManually(
+  db: StitchDb,
+  { visitorId, contactId, at = Date.now() }: ManualStitchInput,
+): Promise<{ auditId: number; identityId: string }> {
+  return db.transaction('rw', tablesOf(db), async () => {
+    const [visitor, contact] = await Promise.all([db.visitors.get(visitorId), db.contacts.get(contactId)]);
+    if (!visitor) throw new Error(`No visitor ${visitorId}`);
+    if (!contact) throw new Error(`No contact ${contactId}`);
+    const links = await db.identities.where('[kind+value]').equals(['visitor', visitorId]).toArray();
+    const open = openLinkOf(links);
+    const target = await rootContactId(db, contactId);
+    if (open && (await rootContactId(db, open.contactId)) === target) {
+      throw new Error('This visitor is already linked to this contact.');
+    }
+    const undo: UndoPayload = { identities: [], contacts: [] };
+    let from: number;
+    if (open) {
+      undo.identities.push({ id: open.id, before: open });
+      from = Math.max(open.from, at);
+      await db.identities.put({ ...open, to: from });
+    } else {
+      const earlierEnd = links.reduce(
+        (end, l) => (l.revokedAt === null && l.to !== null ? Math.max(end, l.to) : end),
+        Number.NEGATIVE_INFINITY,
+      );
+      from = Math.max(visitor.firstSeen, earlierEnd);
+    }
+    const link: IdentityRow = {
+      id: `manual:${crypto.randomUUID()}`,
+      kind: 'visitor',
+      value: visitorId,
+      contactId,
+      from,
+      to: null,
+      source: 'manual',
+      createdAt: at,
+      revokedAt: null,
+      flags: [],
+    };
+    undo.identities.push({ id: link.id, before: null });
+    await db.identities.add(link);
+    await refreshAfterLinkChange(db, [visitorId], open ? [contactId, open.contactId] : [contactId]);
+    const auditId = await writeAudit(
+      db,
+      'stitch',
+      contactId,
+      { visitorId, identityId: link.id, endedIdentityId: open?.id ?? null },
+      undo,
+      at,
+    );
+    return { auditId, identityId: link.id };
+  });
+}
+
+/** Removes a link from a profile: the visitor's events leave the timeline; auto-stitching won't redo it. */
+export async function unstitchLink(
+  db: StitchDb,
+  identityId: string,
+  at = Date.now(),
+): Promise<{ auditId: number }> {
+  return db.transaction('rw', tablesOf(db), async () => {
+    const link = await db.identities.get(identityId);
+    if (!link) throw new Error(`No link ${identityId}`);
+    if (link.revokedAt !== null) throw new Error('This link was already removed.');
+    await db.identities.put({ ...link, revokedAt: at });
+    await refreshAfterLinkChange(db, link.kind === 'visitor' ? [link.value] : [], [link.contactId]);
+    const auditId = await writeAudit(
+      db,
+      'unstitch',
+      link.contactId,
+      { identityId, kind: link.kind, visitorId: link.kind === 'visitor' ? link.value : null },
+      { identities: [{ id: link.id, before: link }], contacts: [] },
+      at,
+    );
+    return { auditId };
+  });
+}
+
+/** Merges `sourceId` into `targetId`: the source's history shows on the target; nothing is rewritten. */
+export async function mergeContacts(
+  db: StitchDb,
+  { targetId, sourceId, at = Date.now() }: { targetId: string; sourceId: string; at?: number },
+): Promise<{ auditId: number }> {
+  return db.transaction('rw', tablesOf(db), async () => {
+    const [target, source] = await Promise.all([db.contacts.get(targetId), db.contacts.get(sourceId)]);
+    if (!target || !source) throw new Error('Both contacts must exist.');
+    if (source.mergedInto) throw new Error('That contact was already merged.');
+    if ((await rootContactId(db, targetId)) === sourceId)
+      throw new Error('A contact cannot be merged into itself.');
+    await db.contacts.update(sourceId, { mergedInto: targetId, updatedAt: at });
+    await refreshAfterLinkChange(db, [], [targetId]);
+    const auditId = await writeAudit(
+      db,
+      'merge',
+      targetId,
+      { sourceId, targetId },
+      { identities: [], contacts: [{ id: sourceId, mergedInto: null }] },
+      at,
+    );
+    return { auditId };
+  });
+}
+
+/** Restores what an audited action changed, exactly, and audits the undo itself. */
+export async function undo(db: StitchDb, auditId: number, at = Date.now()): Promise<{ auditId: number }> {
+  return db.transaction('rw', tablesOf(db), async () => {
+    const entry = await db.audit.get(auditId);
+    if (!entry) throw new Error(`No audit entry ${auditId}`);
+    if (!entry.undo) throw new Error(`A ${entry.action} cannot be undone.`);
+    if (entry.undoneAt !== undefined) throw new Error('This action was already undone.');
+    const visitors = new Set<string>();
+    const contacts = new Set<string>([entry.contactId]);
+    for (const { id, before } of entry.undo.identities) {
+      const current = await db.identities.get(id);
+      for (const row of [current, before]) {
+        if (!row) continue;
+        contacts.add(row.contactId);
+        if (row.kind === 'visitor') visitors.add(row.value);
+      }
+      if (before) await db.identities.put(before);
+      else await db.identities.delete(id);
+    }
+    for (const { id, mergedInto } of entry.undo.contacts) {
+      const current = await db.contacts.get(id);
+      if (!current) continue;
+      if (current.mergedInto) contacts.add(current.mergedInto);
+      contacts.add(id);
+      const restored = { ...current, updatedAt: at };
+      if (mergedInto) restored.mergedInto = mergedInto;
+      else delete restored.mergedInto;
+      await db.contacts.put(restored);
+    }
+    await refreshAfterLinkChange(db, visitors, contacts);
+    await db.audit.update(auditId, { undoneAt: at });
+    const undoId = await writeAudit(
+      db,
+      'undo',
+      entry.contactId,
+      { undoneAuditId: auditId, undoneAction: entry.action },
+      null,
+      at,
+    );
+    return { auditId: undoId };
+  });
+}
+
+/** The audit log of a contact, newest first. */
+export async function auditLog(db: StitchDb, contactId: string): Promise<AuditRow[]> {
+  const rows = await db.audit.where('contactId').equals(contactId).toArray();
+  return rows.sort((a, b) => b.at - a.at || (b.id ?? 0) - (a.id ?? 0));
+}

@@ -1,0 +1,102 @@
+// The schema is a list of versions; each upgrade is tested from a database of the previous version.
+import 'fake-indexeddb/auto';
+import Dexie from 'dexie';
+import { describe, expect, it } from 'vitest';
+import { openStitchDb } from '../../../src-renderer/db';
+import { currentSchemaVersion, schemaVersions } from '../../../src-renderer/db/versions';
+import { contactsPage } from '../../../src-renderer/queries/contacts';
+
+describe('schema versions', () => {
+  it('versions are listed in order, the newest being what the store opens with', () => {
+    const numbers = schemaVersions.map((v) => v.version);
+    expect(numbers).toEqual([...numbers].sort((a, b) => a - b));
+    expect(currentSchemaVersion).toBe(2);
+  });
+
+  it('a v1 store is upgraded: contacts get stats from their links and events, and phone search works', async () => {
+    const name = `upgrade-${Math.random()}`;
+    const v1 = new Dexie(name);
+    v1.version(1).stores(schemaVersions[0]?.stores ?? {});
+    await v1.open();
+    await v1.table('contacts').bulkAdd([
+      {
+        id: 'ana',
+        firstName: 'Ana',
+        lastName: 'Lima',
+        email: 'ana@example.org',
+        phone: '+14155552671',
+        tags: [],
+        lists: [],
+        consent: { sms: true, whatsapp: false, email: false },
+        custom: {},
+        createdAt: 1,
+        updatedAt: 1,
+        nameKey: 'ana lima',
+        lastNameKey: 'lima ana',
+      },
+      {
+        id: 'ben',
+        firstName: 'Ben',
+        lastName: '',
+        tags: [],
+        lists: [],
+        consent: { sms: false, whatsapp: false, email: false },
+        custom: {},
+        createdAt: 2,
+        updatedAt: 2,
+        nameKey: 'ben',
+        lastNameKey: 'ben',
+      },
+    ]);
+    await v1.table('identities').add({
+      id: 'l1',
+      kind: 'visitor',
+      value: 'A',
+      contactId: 'ana',
+      from: 100,
+      to: null,
+      source: 'sms_click',
+      createdAt: 100,
+      revokedAt: null,
+      flags: [],
+    });
+    await v1
+      .table('sessions')
+      .add({ id: 's1', visitorId: 'A', start: 50, end: 300, events: 4, pageViews: 3 });
+    await v1.table('events').bulkAdd([
+      { id: 'e0', type: 'page', visitorId: 'A', timestamp: 50, receivedAt: 50, source: 'tracker' },
+      { id: 'e1', type: 'page', visitorId: 'A', timestamp: 150, receivedAt: 150, source: 'tracker' },
+      { id: 'e2', type: 'page', visitorId: 'A', timestamp: 300, receivedAt: 300, source: 'tracker' },
+      { id: 'e3', type: 'link_click', contactId: 'ana', timestamp: 120, receivedAt: 120, source: 'redirect' },
+      { id: 'e4', type: 'message_sent', contactId: 'ana', timestamp: 10, receivedAt: 10, source: 'app' },
+    ]);
+    v1.close();
+
+    const db = openStitchDb(name);
+    await db.open();
+    expect(db.verno).toBe(2);
+    const ana = await db.contacts.get('ana');
+    // Page views from 100 on (the link's start): e1 and e2; the session started before the link.
+    expect(ana?.stats).toEqual({
+      lastSeen: 300,
+      pageViews: 2,
+      sessions: 0,
+      clicks: 1,
+      messages: 1,
+      visitors: 1,
+    });
+    expect(ana?.phoneTails).toEqual(['17625555141']);
+    expect((await db.contacts.get('ben'))?.stats).toEqual({
+      lastSeen: 0,
+      pageViews: 0,
+      sessions: 0,
+      clicks: 0,
+      messages: 0,
+      visitors: 0,
+    });
+    // The v2 indexes answer the contact list.
+    expect((await contactsPage(db, { sortBy: 'pageViews' })).rows.map((c) => c.id)).toEqual(['ana', 'ben']);
+    expect((await contactsPage(db, { search: '(415) 555-2671' })).rows.map((c) => c.id)).toEqual(['ana']);
+    db.close();
+  });
+});

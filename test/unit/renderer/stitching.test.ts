@@ -1,0 +1,259 @@
+// The automatic stitching rules (DESIGN §6, rules 1–5 and 8), as a marketer sees them on profiles.
+import 'fake-indexeddb/auto';
+import { describe, expect, it } from 'vitest';
+import { campaignStats } from '../../../src-renderer/queries/campaigns';
+import { contactIdentities } from '../../../src-renderer/queries/contacts';
+import { anonymousVisitors } from '../../../src-renderer/queries/visitors';
+import { explainLink } from '../../../src-renderer/stitching/explain';
+import {
+  addCampaign,
+  addContact,
+  FakeJournal,
+  freshDb,
+  ingestNew,
+  settingsWith,
+  timelineOf,
+  UA,
+} from './support';
+
+async function anaWithSmsCampaign() {
+  const db = freshDb();
+  await addContact(db, { id: 'ana', firstName: 'Ana', phone: '+14155552671' });
+  await addContact(db, { id: 'ben', firstName: 'Ben', email: 'ben@example.org', phone: '+14155550199' });
+  const [anaMessage, benMessage] = await addCampaign(db, { id: 'c1', name: 'Spring Sale', channel: 'sms' }, [
+    'ana',
+    'ben',
+  ]);
+  if (!anaMessage || !benMessage) throw new Error('campaign not created');
+  return { db, anaMessage, benMessage, journal: new FakeJournal() };
+}
+
+describe('click-token stitching and lookback', () => {
+  it("Ana taps her SMS link and her browser's earlier and later page views appear on her profile", async () => {
+    const { db, anaMessage, journal } = await anaWithSmsCampaign();
+    journal.page('A', 0, '/home');
+    journal.page('A', 5, '/pricing');
+    await ingestNew(db, journal);
+    journal.click(anaMessage, 60, 'tok-ana');
+    journal.page('A', 60.1, '/sale', { clickToken: 'tok-ana' });
+    await ingestNew(db, journal);
+    journal.page('A', 70, '/checkout');
+    await ingestNew(db, journal);
+
+    expect(await timelineOf(db, 'ana')).toEqual([
+      'page /checkout',
+      'page /sale',
+      'link_click',
+      'page /pricing',
+      'page /home',
+    ]);
+    const ana = await db.contacts.get('ana');
+    expect(ana?.stats).toMatchObject({ pageViews: 4, clicks: 1, visitors: 1, sessions: 2 });
+    expect(await anonymousVisitors(db)).toEqual([]);
+  });
+
+  it("with lookback 'from the click on' the earlier visits stay anonymous", async () => {
+    const { db, anaMessage, journal } = await anaWithSmsCampaign();
+    journal.page('A', 0, '/home');
+    journal.page('A', 5, '/pricing');
+    journal.click(anaMessage, 60, 'tok-ana');
+    journal.page('A', 60.1, '/sale', { clickToken: 'tok-ana' });
+    journal.page('A', 70, '/checkout');
+    await ingestNew(db, journal, settingsWith({ lookback: 'click' }));
+
+    expect(await timelineOf(db, 'ana')).toEqual(['page /checkout', 'page /sale', 'link_click']);
+  });
+
+  it("lookback 'current session' takes the session of the click, not earlier ones", async () => {
+    const { db, anaMessage, journal } = await anaWithSmsCampaign();
+    journal.page('A', 0, '/yesterday'); // an earlier session (more than 30 minutes before)
+    journal.page('A', 100, '/home');
+    journal.click(anaMessage, 110, 'tok-ana');
+    journal.page('A', 110.1, '/sale', { clickToken: 'tok-ana' });
+    await ingestNew(db, journal, settingsWith({ lookback: 'session' }));
+
+    expect(await timelineOf(db, 'ana')).toEqual(['page /sale', 'link_click', 'page /home']);
+  });
+
+  it('an unknown click token does nothing', async () => {
+    const { db, journal } = await anaWithSmsCampaign();
+    journal.page('A', 0, '/sale', { clickToken: 'forged' });
+    await ingestNew(db, journal);
+    expect(await timelineOf(db, 'ana')).toEqual([]);
+    expect((await anonymousVisitors(db)).map((v) => v.visitor.id)).toEqual(['A']);
+  });
+
+  it("a new browser or cleared cookies gives a new anonymous visitor not on Ana's profile", async () => {
+    const { db, anaMessage, journal } = await anaWithSmsCampaign();
+    journal.click(anaMessage, 0, 'tok-ana');
+    journal.page('A', 0.1, '/sale', { clickToken: 'tok-ana' });
+    await ingestNew(db, journal);
+    journal.page('A2', 30, '/again'); // same phone, cookies cleared: a new visitor id
+    journal.page('B', 31, '/direct', { ua: UA.desktopFirefox }); // another device
+    await ingestNew(db, journal);
+
+    expect(await timelineOf(db, 'ana')).toEqual(['page /sale', 'link_click']);
+    const anonymous = await anonymousVisitors(db);
+    expect(anonymous.map((v) => v.visitor.id)).toEqual(['B', 'A2']);
+    expect(anonymous[0]?.visitor.browser).toBe('Firefox');
+    expect(anonymous[0]?.sessions.map((s) => s.landingPath)).toEqual(['/direct']);
+  });
+});
+
+describe('explanations', () => {
+  it('a WhatsApp click is explained as linked by WhatsApp campaign X, clicked at T on Chrome/Android', async () => {
+    const db = freshDb();
+    await addContact(db, { id: 'ana', firstName: 'Ana' });
+    const [message] = await addCampaign(db, { id: 'w1', name: 'Summer Drop', channel: 'whatsapp' }, ['ana']);
+    if (!message) throw new Error('no message');
+    const journal = new FakeJournal();
+    journal.click(message, 5, 'tok');
+    journal.page('A', 5.1, '/drop', { clickToken: 'tok' });
+    await ingestNew(db, journal);
+
+    const [identity] = await contactIdentities(db, 'ana');
+    expect(identity?.link).toMatchObject({ kind: 'visitor', value: 'A', source: 'whatsapp_click' });
+    const explanation = await explainLink(db, identity?.link.id ?? '');
+    expect(explanation).toMatchObject({
+      source: 'whatsapp_click',
+      campaignName: 'Summer Drop',
+      channel: 'whatsapp',
+      device: 'Chrome on Android',
+      flags: [],
+    });
+    expect(explanation.text).toBe(
+      'Linked by WhatsApp campaign Summer Drop, clicked at 2025-03-01 10:05 UTC on Chrome on Android',
+    );
+  });
+});
+
+describe('forms and identify', () => {
+  it("a form with Ben's email links that visitor to Ben (source form)", async () => {
+    const { db, journal } = await anaWithSmsCampaign();
+    journal.page('X', 0, '/contact', { ua: UA.iphoneSafari });
+    journal.form('X', 1, { email: ' Ben@Example.org ' }, UA.iphoneSafari);
+    journal.page('X', 2, '/thanks', { ua: UA.iphoneSafari });
+    await ingestNew(db, journal);
+
+    expect(await timelineOf(db, 'ben')).toEqual(['page /thanks', 'form_submit', 'page /contact']);
+    const [identity] = await contactIdentities(db, 'ben');
+    expect(identity?.explanation.source).toBe('form');
+    expect(identity?.explanation.text).toBe(
+      'Linked by a form submitted with ben@example.org at 2025-03-01 10:01 UTC on Mobile Safari on iOS',
+    );
+  });
+
+  it('a form with an unknown email creates a contact when the setting allows, and not otherwise', async () => {
+    const { db, journal } = await anaWithSmsCampaign();
+    journal.form('X', 1, { email: 'new@person.io' });
+    await ingestNew(db, journal, settingsWith({ createContactsFromForms: false }));
+    expect(await db.contacts.where('email').equals('new@person.io').count()).toBe(0);
+
+    const allowed = await anaWithSmsCampaign();
+    allowed.journal.form('X', 1, { email: 'new@person.io' });
+    await ingestNew(allowed.db, allowed.journal, settingsWith({ createContactsFromForms: true }));
+    const created = await allowed.db.contacts.where('email').equals('new@person.io').first();
+    expect(created).toBeDefined();
+    expect(await timelineOf(allowed.db, created?.id ?? '')).toEqual(['form_submit']);
+  });
+
+  it('an identify call with a phone in national format matches the E.164 contact', async () => {
+    const { db, journal } = await anaWithSmsCampaign();
+    journal.page('Y', 0, '/account');
+    journal.identify('Y', 1, { phone: '(415) 555-2671' });
+    await ingestNew(db, journal);
+    expect(await timelineOf(db, 'ana')).toEqual(['identify', 'page /account']);
+    const [identity] = await contactIdentities(db, 'ana');
+    expect(identity?.link.source).toBe('identify');
+  });
+
+  it('an identify with a userId links to the contact with that userId', async () => {
+    const { db, journal } = await anaWithSmsCampaign();
+    await db.contacts.update('ben', { userId: 'u-42' });
+    journal.identify('Z', 1, {}, 'u-42');
+    await ingestNew(db, journal);
+    expect(await timelineOf(db, 'ben')).toEqual(['identify']);
+  });
+
+  it("junk identifiers like 'undefined' and '0' are ignored", async () => {
+    const { db, journal } = await anaWithSmsCampaign();
+    await db.contacts.update('ana', { userId: 'undefined' }); // a bad import must not become a magnet
+    journal.identify('J1', 1, { email: 'undefined', phone: '0' }, 'undefined');
+    journal.identify('J2', 2, { email: 'not-an-email' }, '0');
+    journal.form('J3', 3, { email: '   ', phone: 'null' });
+    journal.identify('J4', 4, {}, 'anonymous');
+    await ingestNew(db, journal, settingsWith({ createContactsFromForms: true }));
+
+    expect(await db.contacts.count()).toBe(2);
+    expect(await timelineOf(db, 'ana')).toEqual([]);
+    expect(await db.identities.count()).toBe(0);
+  });
+});
+
+describe('shared devices and forwarded links', () => {
+  it("a shared phone keeps Ana's earlier visits on Ana and gives later ones to Ben (not merged)", async () => {
+    const { db, anaMessage, benMessage, journal } = await anaWithSmsCampaign();
+    journal.click(anaMessage, 0, 'tok-ana');
+    journal.page('A', 0.1, '/ana-sale', { clickToken: 'tok-ana' });
+    journal.page('A', 10, '/ana-more');
+    await ingestNew(db, journal);
+    journal.click(benMessage, 20, 'tok-ben');
+    journal.page('A', 20.1, '/ben-sale', { clickToken: 'tok-ben' });
+    journal.page('A', 25, '/ben-more');
+    await ingestNew(db, journal);
+    // Ana's own token again on the same browser changes nothing.
+    journal.page('A', 30, '/ana-sale', { clickToken: 'tok-ana' });
+    await ingestNew(db, journal);
+
+    expect(await timelineOf(db, 'ana')).toEqual(['page /ana-more', 'page /ana-sale', 'link_click']);
+    expect(await timelineOf(db, 'ben')).toEqual([
+      'page /ana-sale',
+      'page /ben-more',
+      'page /ben-sale',
+      'link_click',
+    ]);
+    expect((await db.contacts.get('ana'))?.mergedInto).toBeUndefined();
+    expect((await db.contacts.get('ben'))?.mergedInto).toBeUndefined();
+    const [anaLink] = await contactIdentities(db, 'ana');
+    const [benLink] = await contactIdentities(db, 'ben');
+    expect(anaLink?.explanation.flags).toEqual(['sharedDevice']);
+    expect(benLink?.explanation.flags).toEqual(['sharedDevice']);
+    expect(anaLink?.explanation.text).toContain('shared device');
+  });
+
+  it("Ana's link opened in five browsers: the first three are linked, the link is flagged as forwarded, the others stay anonymous", async () => {
+    const { db, anaMessage, journal } = await anaWithSmsCampaign();
+    for (const [i, visitor] of ['V1', 'V2', 'V3', 'V4', 'V5'].entries()) {
+      journal.click(anaMessage, i * 10, `tok-${i}`);
+      journal.page(visitor, i * 10 + 0.1, `/v${i + 1}`, { clickToken: `tok-${i}` });
+    }
+    await ingestNew(db, journal);
+
+    const identities = await contactIdentities(db, 'ana');
+    expect(identities.map((i) => i.link.value).sort()).toEqual(['V1', 'V2', 'V3']);
+    expect(identities.every((i) => i.explanation.flags.includes('forwarded'))).toBe(true);
+    expect((await anonymousVisitors(db)).map((v) => v.visitor.id)).toEqual(['V5', 'V4']);
+    const report = await campaignStats(db, 'c1');
+    expect(report.perMessage.find((m) => m.messageId === anaMessage.id)).toMatchObject({
+      clicks: 5,
+      visitors: 5,
+      forwarded: true,
+    });
+    expect(report.forwardedMessages).toBe(1);
+  });
+
+  it('a link preview and a bot never stitch', async () => {
+    const { db, anaMessage, journal } = await anaWithSmsCampaign();
+    journal.preview(anaMessage, 0);
+    journal.click(anaMessage, 1, 'tok-bot', UA.googlebot);
+    journal.page('BOT', 1.1, '/sale', { clickToken: 'tok-bot', ua: UA.googlebot });
+    journal.click(anaMessage, 2, 'tok-real');
+    journal.page('BOT2', 2.1, '/sale', { clickToken: 'tok-real', ua: UA.whatsappPreview });
+    await ingestNew(db, journal);
+
+    expect(await timelineOf(db, 'ana')).toEqual(['link_click']);
+    expect(await db.identities.count()).toBe(0);
+    const report = await campaignStats(db, 'c1');
+    expect(report.perMessage[0]).toMatchObject({ clicks: 1, previews: 1, visitors: 0, forwarded: false });
+  });
+});
