@@ -19,12 +19,18 @@ export class IntakeError extends Error {
   }
 }
 
+export interface DecodedBody {
+  value: unknown;
+  /** Decoded size in bytes: no single event in it can be larger. */
+  bytes: number;
+}
+
 /** Decodes a raw body to parsed JSON. `maxBytes` bounds the decoded size (zip bombs included). */
 export async function decodeJsonBody(
   raw: unknown,
   encoding: string | undefined,
   maxBytes: number,
-): Promise<unknown> {
+): Promise<DecodedBody> {
   if (!Buffer.isBuffer(raw) || raw.length === 0) {
     throw new IntakeError(400, 'empty_body', 'The request has no body; send a JSON object');
   }
@@ -61,7 +67,7 @@ export async function decodeJsonBody(
     throw new IntakeError(415, 'undecodable_body', 'The body is not valid UTF-8');
   }
   try {
-    return JSON.parse(text);
+    return { value: JSON.parse(text), bytes: bytes.length };
   } catch (error) {
     throw new IntakeError(
       400,

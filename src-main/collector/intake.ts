@@ -67,7 +67,8 @@ class RecentMessageIds {
 
 /** Adds /t.js, /collect and /v1/* to the collector's scope (see routes.ts for its plugins). */
 export function registerIntakeRoutes(scope: FastifyInstance, deps: IntakeDeps): void {
-  const recent = new RecentMessageIds(200_000);
+  const recent = new RecentMessageIds(50_000);
+  const bodyBytes = new WeakMap<FastifyRequest, number>();
 
   scope.get('/t.js', (request, reply) => serveTracker(deps.trackerFile, request, reply));
 
@@ -87,7 +88,7 @@ export function registerIntakeRoutes(scope: FastifyInstance, deps: IntakeDeps): 
     if (!site) throw new IntakeError(401, 'unknown_site', `No site with id ${siteId.slice(0, 64)}`, 'siteId');
     checkOrigin(request, site);
     const batch = readBatch(body.batch, 'batch');
-    if (isbot(request.headers['user-agent'] ?? '')) {
+    if (isBotAgent(request.headers['user-agent'])) {
       deps.collector.reject(request.url, 'bot', `${batch.length} events from a bot user agent`, site.id);
       return reply.code(200).send({ accepted: 0, duplicates: 0, filtered: batch.length, rejected: [] });
     }
@@ -121,9 +122,10 @@ export function registerIntakeRoutes(scope: FastifyInstance, deps: IntakeDeps): 
       request.headers['content-encoding'],
       LIMITS.batchBytes,
     );
-    const hostile = findHostileKey(payload);
+    const hostile = findHostileKey(payload.value);
     if (hostile) throw new IntakeError(400, 'forbidden_key', hostile.detail, hostile.field);
-    return payload;
+    bodyBytes.set(request, payload.bytes);
+    return payload.value;
   }
 
   function segmentSite(request: FastifyRequest, body: Record<string, unknown>): Site {
@@ -169,11 +171,14 @@ export function registerIntakeRoutes(scope: FastifyInstance, deps: IntakeDeps): 
     let duplicates = 0;
     const ip = truncateIp(request.ip);
     const userAgent = request.headers['user-agent'];
+    const hasShared = Object.keys(sharedContext).length > 0;
     const prefix =
       source === 'tracker' || batch.length > 1 || request.url.startsWith('/v1/batch') ? 'batch' : '';
     batch.forEach((raw, index) => {
       const where = prefix ? `${prefix}[${index}]` : '';
-      const size = Buffer.byteLength(JSON.stringify(raw));
+      // Only a body larger than the per-event limit can hold an event over it.
+      const size =
+        (bodyBytes.get(request) ?? 0) > LIMITS.eventBytes ? Buffer.byteLength(JSON.stringify(raw)) : 0;
       const messageId = isObject(raw) && typeof raw.messageId === 'string' ? raw.messageId : undefined;
       if (size > LIMITS.eventBytes) {
         rejected.push({
@@ -201,9 +206,14 @@ export function registerIntakeRoutes(scope: FastifyInstance, deps: IntakeDeps): 
         duplicates++;
         return;
       }
-      const context: EventContext = { ...sharedContext, ...event.context, ip };
+      // The validated event is a fresh object of our own, so it is completed in place.
+      const context: EventContext = hasShared
+        ? { ...sharedContext, ...event.context }
+        : (event.context ?? {});
+      context.ip = ip;
       if (!context.userAgent && source === 'tracker' && userAgent) context.userAgent = userAgent;
-      entries.push({ source, siteId: site.id, event: { ...event, context } });
+      event.context = context;
+      entries.push({ source, siteId: site.id, event });
     });
 
     if (entries.length === 0 && rejected.length > 0) {
@@ -286,4 +296,18 @@ function serveTracker(file: string, request: FastifyRequest, reply: FastifyReply
     .header('x-content-type-options', 'nosniff');
   if (request.headers['if-none-match'] === trackerCache.etag) return reply.code(304).send();
   return reply.header('content-type', 'text/javascript; charset=utf-8').send(trackerCache.content);
+}
+
+const botVerdicts = new Map<string, boolean>();
+
+/** isbot's verdict, remembered per user agent: the same few agents send most events. */
+function isBotAgent(userAgent: string | undefined): boolean {
+  const agent = userAgent ?? '';
+  let verdict = botVerdicts.get(agent);
+  if (verdict === undefined) {
+    verdict = isbot(agent);
+    if (botVerdicts.size >= 5000) botVerdicts.clear();
+    botVerdicts.set(agent, verdict);
+  }
+  return verdict;
 }

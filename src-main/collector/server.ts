@@ -33,7 +33,7 @@ export class Collector {
   private startedAt = 0;
   private received = 0;
   private readonly rejected: Record<string, number> = {};
-  private readonly recent: LiveFeedItem[] = [];
+  private readonly recent: (LiveFeedItem | undefined)[] = new Array(FEED_SIZE);
   private feedSeq = 0;
 
   /** Set once the journal is open; the status reports its size and lag. */
@@ -116,42 +116,46 @@ export class Collector {
     };
   }
 
+  /** The latest feed items, newest first. */
   feed(limit: number): LiveFeedItem[] {
-    return this.recent.slice(-limit).reverse();
+    return this.recent
+      .filter((item): item is LiveFeedItem => item !== undefined)
+      .sort((a, b) => b.seq - a.seq)
+      .slice(0, limit);
   }
 
   /** Counts and reports a rejected request (the live feed and status show them by reason). */
   reject(path: string, reason: string, detail?: string, siteId?: string): void {
     this.rejected[reason] = (this.rejected[reason] ?? 0) + 1;
-    this.pushFeed({
+    this.pushFeed('rejected', path, reason, detail, siteId);
+  }
+
+  /** Counts accepted events; the live feed gets one line per request, not per event. */
+  accept(path: string, kinds: readonly string[], siteId?: string): void {
+    this.received += kinds.length;
+    const first = kinds[0] ?? 'event';
+    const detail = kinds.length > 1 ? `${kinds.length} events` : undefined;
+    this.pushFeed('accepted', path, first, detail, siteId);
+  }
+
+  private pushFeed(
+    outcome: LiveFeedItem['outcome'],
+    path: string,
+    kind: string,
+    detail: string | undefined,
+    siteId: string | undefined,
+  ): void {
+    const item: LiveFeedItem = {
       seq: ++this.feedSeq,
       at: new Date().toISOString(),
-      outcome: 'rejected',
+      outcome,
       path: path.split('?')[0] ?? path,
-      kind: reason,
+      kind,
       ...(detail ? { detail } : {}),
       ...(siteId ? { siteId } : {}),
-    });
-  }
-
-  /** Counts and reports accepted events. */
-  accept(path: string, kinds: string[], siteId?: string): void {
-    this.received += kinds.length;
-    for (const kind of kinds.slice(-20)) {
-      this.pushFeed({
-        seq: ++this.feedSeq,
-        at: new Date().toISOString(),
-        outcome: 'accepted',
-        path,
-        kind,
-        ...(siteId ? { siteId } : {}),
-      });
-    }
-  }
-
-  private pushFeed(item: LiveFeedItem): void {
-    this.recent.push(item);
-    if (this.recent.length > FEED_SIZE) this.recent.splice(0, this.recent.length - FEED_SIZE);
+    };
+    // A ring buffer: the feed is written on every request, so no array shifting here.
+    this.recent[this.feedSeq % FEED_SIZE] = item;
     this.opts.bus.emit('collector.feed', item);
   }
 

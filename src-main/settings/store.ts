@@ -59,27 +59,34 @@ export class SettingsStore {
     this.current = this.load();
   }
 
+  /** The current settings, frozen: cheap enough for every request on the collector's hot path. */
   get(): Settings {
-    return structuredClone(this.current);
+    return this.current;
   }
 
   update(patch: SettingsPatch): Settings {
     const merged = mergeSettings(this.current, settingsPatchSchema.parse(patch));
-    this.current = settingsSchema.parse(merged);
-    writeFileAtomic(this.file, `${JSON.stringify(this.current, null, 2)}\n`);
+    const next = freezeSettings(settingsSchema.parse(merged));
+    writeFileAtomic(this.file, `${JSON.stringify(next, null, 2)}\n`);
+    this.current = next;
     return this.get();
   }
 
   private load(): Settings {
-    if (!existsSync(this.file)) return structuredClone(DEFAULT_SETTINGS);
+    if (!existsSync(this.file)) return freezeSettings(structuredClone(DEFAULT_SETTINGS));
     const raw: unknown = JSON.parse(readFileSync(this.file, 'utf8'));
     // Unknown or missing keys from older versions fall back to defaults, section by section.
     const patch = settingsPatchSchema.safeParse(raw);
     if (!patch.success) {
       throw new Error(`settings.json in ${this.file} is invalid: ${z.prettifyError(patch.error)}`);
     }
-    return settingsSchema.parse(mergeSettings(DEFAULT_SETTINGS, patch.data));
+    return freezeSettings(settingsSchema.parse(mergeSettings(DEFAULT_SETTINGS, patch.data)));
   }
+}
+
+function freezeSettings(settings: Settings): Settings {
+  for (const section of Object.values(settings)) Object.freeze(section);
+  return Object.freeze(settings);
 }
 
 function mergeSettings(base: Settings, patch: SettingsPatch): Settings {

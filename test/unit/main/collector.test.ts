@@ -113,6 +113,19 @@ describe('POST /collect', () => {
     expect(await journalCount()).toBe(before + 1);
   });
 
+  it('rejects a single event over 32 KB and keeps the rest of its batch', async () => {
+    const before = await journalCount();
+    const big = pageView('v-big', '/', { properties: { notes: 'x'.repeat(33 * 1024) } });
+    const response = await collect({ siteId: site.id, batch: [pageView('v-big'), big] });
+    expect(response.status).toBe(200);
+    const body = await json(response);
+    expect(body.accepted).toBe(1);
+    expect(body.rejected).toEqual([
+      expect.objectContaining({ index: 1, error: 'event_too_large', field: 'batch[1]' }),
+    ]);
+    expect(await journalCount()).toBe(before + 1);
+  });
+
   it('does not let a website forge tracked-link clicks or sends', async () => {
     const forged = { ...pageView('v-3'), type: 'link_click' };
     const response = await collect({ siteId: site.id, batch: [forged] });
