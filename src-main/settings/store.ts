@@ -10,7 +10,7 @@ export const DEFAULT_SETTINGS: Settings = {
   collector: { host: '127.0.0.1', port: 7420, rateLimitPerMinute: 6000 },
   links: { baseUrl: null, clickTokenParam: 'ps_ct' },
   journal: { retentionHours: 24 * 7 },
-  stitching: { lookback: 'all', forwardThreshold: 3, createContactsFromForms: true },
+  stitching: { lookback: 'all', forwardThreshold: 3, createContactsFromForms: true, defaultCountry: 'US' },
 };
 
 const httpUrl = z
@@ -40,6 +40,7 @@ const settingsSchema = z.strictObject({
     lookback: z.enum(['all', 'session', 'click']),
     forwardThreshold: z.number().int().min(1).max(1000),
     createContactsFromForms: z.boolean(),
+    defaultCountry: z.string().regex(/^[A-Z]{2}$/, 'a two-letter country code such as US or GB'),
   }),
 });
 

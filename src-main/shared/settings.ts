@@ -24,6 +24,8 @@ export interface Settings {
     /** More than this many distinct visitors on one message link marks it as forwarded. */
     forwardThreshold: number;
     createContactsFromForms: boolean;
+    /** ISO 3166 country for phone numbers written without a + prefix (imports and forms). */
+    defaultCountry: string;
   };
 }
 

@@ -17,6 +17,7 @@ import { ReportsPage } from '../features/reports/ReportsPage';
 import { SettingsPage } from '../features/settings/SettingsPage';
 import { VisitorsPage } from '../features/visitors/VisitorsPage';
 import { bridgeMissing } from '../platform';
+import { appDb } from '../state/db';
 import { useAppStore } from '../state/store';
 import { StatusBar } from './StatusBar';
 
@@ -31,7 +32,10 @@ const SECTIONS: { path: string; label: string; icon: ReactNode; element: ReactNo
 
 export function App() {
   const followCollector = useAppStore((s) => s.followCollector);
+  const followIngest = useAppStore((s) => s.followIngest);
   useEffect(() => followCollector(), [followCollector]);
+  // The store follows the journal whenever the app is open (one tab ingests; see IngestLoop).
+  useEffect(() => (bridgeMissing ? undefined : followIngest(appDb())), [followIngest]);
 
   return (
     <HashRouter>

@@ -1,5 +1,6 @@
 // The status bar: the collector's address and state, as the main process reports them.
 import { Group, Indicator, Text } from '@mantine/core';
+import { selectIngestBacklog } from '../state/ingest-slice';
 import { useAppStore } from '../state/store';
 
 const STATE_COLOR = { listening: 'teal', starting: 'yellow', stopped: 'gray', error: 'red' } as const;
@@ -7,6 +8,8 @@ const STATE_COLOR = { listening: 'teal', starting: 'yellow', stopped: 'gray', er
 export function StatusBar() {
   const status = useAppStore((s) => s.collectorStatus);
   const error = useAppStore((s) => s.collectorError);
+  const ingest = useAppStore((s) => s.ingestProgress);
+  const backlog = useAppStore(selectIngestBacklog);
   return (
     <Group h="100%" px="md" gap="lg" role="status" aria-label="Collector status">
       <Group gap={8}>
@@ -25,6 +28,15 @@ export function StatusBar() {
       {status && (
         <Text size="xs" c="dimmed">
           {status.received} events received · journal lag {status.journal.lag}
+        </Text>
+      )}
+      {ingest && (
+        <Text size="xs" c={ingest.error ? 'red' : backlog > 0 ? 'blue' : 'dimmed'} aria-label="Store status">
+          {ingest.error
+            ? `Store: ${ingest.error}`
+            : backlog > 0
+              ? `Catching up: ${backlog.toLocaleString()} events to apply`
+              : 'Store up to date'}
         </Text>
       )}
       {status?.message && (

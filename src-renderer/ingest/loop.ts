@@ -1,6 +1,7 @@
 // The one ingest loop per store: pulls journal records by offset, applies them in batches, acks
 // only after each batch commits, then waits for `journal.appended` (or a slow poll). A Web Lock
 // keeps it to one tab; yielding between batches keeps the UI responsive while catching up.
+import type { CountryCode } from 'libphonenumber-js';
 import type { Bridge } from '../../src-main/shared/bridge';
 import { appliedOffset, type StitchDb } from '../db';
 import { type IngestSettings, ingestBatch } from './batch';
@@ -48,7 +49,10 @@ export class IngestLoop {
   constructor(options: IngestLoopOptions) {
     const { bridge } = options;
     this.options = {
-      loadSettings: () => bridge.invoke('settings.get', undefined),
+      loadSettings: async () => {
+        const settings = await bridge.invoke('settings.get', undefined);
+        return { ...settings, defaultCountry: settings.stitching.defaultCountry as CountryCode };
+      },
       batchSize: 500,
       pollMs: 30_000,
       retryMs: 5_000,

@@ -94,6 +94,13 @@ export function SettingsPage() {
                 typeof value === 'number' && update('stitching', { forwardThreshold: value })
               }
             />
+            <TextInput
+              label="Default country for phone numbers"
+              description="Two-letter code used for numbers written without a + prefix, e.g. US, GB, IN"
+              maxLength={2}
+              value={draft.stitching.defaultCountry}
+              onChange={(event) => update('stitching', { defaultCountry: event.currentTarget.value.toUpperCase() })}
+            />
             <Switch
               label="Create a contact when a form brings an unknown email or phone"
               checked={draft.stitching.createContactsFromForms}

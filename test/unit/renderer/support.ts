@@ -34,6 +34,7 @@ export function settingsWith(
       lookback: 'all' as LookbackMode,
       forwardThreshold: 3,
       createContactsFromForms: false,
+      defaultCountry: 'US',
       ...stitching,
     },
   };
