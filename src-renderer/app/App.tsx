@@ -9,14 +9,18 @@ import {
   IconWorldWww,
 } from '@tabler/icons-react';
 import { type ReactNode, useEffect } from 'react';
-import { HashRouter, Navigate, Route, NavLink as RouterLink, Routes } from 'react-router';
+import { HashRouter, Navigate, Route, NavLink as RouterLink, Routes, useNavigate } from 'react-router';
+import { CampaignPage } from '../features/campaigns/CampaignPage';
 import { CampaignsPage } from '../features/campaigns/CampaignsPage';
 import { CollectorPage } from '../features/collector/CollectorPage';
 import { ContactsPage } from '../features/contacts/ContactsPage';
+import { ExportPage } from '../features/export/ExportPage';
+import { ImportPage } from '../features/import/ImportPage';
+import { ProfilePage } from '../features/profile/ProfilePage';
 import { ReportsPage } from '../features/reports/ReportsPage';
 import { SettingsPage } from '../features/settings/SettingsPage';
 import { VisitorsPage } from '../features/visitors/VisitorsPage';
-import { bridgeMissing } from '../platform';
+import { bridge, bridgeMissing } from '../platform';
 import { appDb } from '../state/db';
 import { useAppStore } from '../state/store';
 import { StatusBar } from './StatusBar';
@@ -76,6 +80,10 @@ export function App() {
               {SECTIONS.map((section) => (
                 <Route key={section.path} path={section.path} element={section.element} />
               ))}
+              <Route path="/contacts/:contactId" element={<ProfilePage />} />
+              <Route path="/campaigns/:campaignId" element={<CampaignPage />} />
+              <Route path="/import" element={<ImportPage />} />
+              <Route path="/export" element={<ExportPage />} />
               <Route path="*" element={<Navigate to="/contacts" replace />} />
             </Routes>
           </ScrollArea.Autosize>
@@ -83,7 +91,21 @@ export function App() {
         <AppShell.Footer>
           <StatusBar />
         </AppShell.Footer>
+        <MenuCommands />
       </AppShell>
     </HashRouter>
   );
+}
+
+/** File → Import/Export contacts… in the desktop menu open the matching screens. */
+function MenuCommands() {
+  const navigate = useNavigate();
+  useEffect(
+    () =>
+      bridge.on('menu.command', ({ command }) => {
+        navigate(command === 'import-contacts' ? '/import' : '/export');
+      }),
+    [navigate],
+  );
+  return null;
 }

@@ -99,7 +99,9 @@ export function SettingsPage() {
               description="Two-letter code used for numbers written without a + prefix, e.g. US, GB, IN"
               maxLength={2}
               value={draft.stitching.defaultCountry}
-              onChange={(event) => update('stitching', { defaultCountry: event.currentTarget.value.toUpperCase() })}
+              onChange={(event) =>
+                update('stitching', { defaultCountry: event.currentTarget.value.toUpperCase() })
+              }
             />
             <Switch
               label="Create a contact when a form brings an unknown email or phone"
