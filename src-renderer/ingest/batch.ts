@@ -1,6 +1,8 @@
 // Applies one batch of journal records to the store in a single Dexie transaction that also
 // records the new offset: exactly-once, idempotent on messageId, skipping already-applied offsets.
 // Reads are prefetched per batch (bulkGet/anyOf) and writes are bulk, so cost per event stays small.
+
+import Dexie from 'dexie';
 import type { JournalRecord, LinkClickProperties, TrackedEvent } from '../../src-main/shared/events';
 import type { Settings } from '../../src-main/shared/settings';
 import { appliedOffset, appliedOffsetRow, type StitchDb } from '../db';
@@ -85,7 +87,7 @@ interface Parsed {
 
 const str = (value: unknown): string | undefined => (typeof value === 'string' && value ? value : undefined);
 
-async function parseRecord(record: JournalRecord, settings: IngestSettings): Promise<Parsed> {
+function parseRecord(record: JournalRecord, settings: IngestSettings): Parsed {
   const { event } = record;
   const userAgent = event.context?.userAgent;
   const parsed: Parsed = {
@@ -97,7 +99,7 @@ async function parseRecord(record: JournalRecord, settings: IngestSettings): Pro
   };
   if (event.anonymousId && !isJunkIdentifier(event.anonymousId)) {
     parsed.visitorId = event.anonymousId;
-    parsed.dropIf.push({ kind: 'visitor', hash: await hashIdentifier('visitor', event.anonymousId) });
+    parsed.dropIf.push({ kind: 'visitor', hash: hashIdentifier('visitor', event.anonymousId) });
   }
   if (event.type === 'link_click' || event.type === 'link_preview') {
     const props = event.properties as LinkClickProperties | undefined;
@@ -105,7 +107,7 @@ async function parseRecord(record: JournalRecord, settings: IngestSettings): Pro
       parsed.click = props;
       parsed.dropIf.push({
         kind: 'message',
-        hash: await hashIdentifier('message', props.recipientMessageId),
+        hash: hashIdentifier('message', props.recipientMessageId),
       });
     }
   }
@@ -114,18 +116,18 @@ async function parseRecord(record: JournalRecord, settings: IngestSettings): Pro
   const userId = normalizeUserId(event.userId ?? traits.userId);
   if (userId) {
     parsed.userId = userId;
-    parsed.dropIf.push({ kind: 'userId', hash: await hashIdentifier('userId', userId) });
+    parsed.dropIf.push({ kind: 'userId', hash: hashIdentifier('userId', userId) });
   }
   if (event.type === 'form_submit' || event.type === 'identify') {
     const email = normalizeEmail(traits.email);
     const phone = normalizePhone(traits.phone, settings.defaultCountry);
     if (email) {
       parsed.email = email;
-      parsed.emailHash = await hashIdentifier('email', email);
+      parsed.emailHash = hashIdentifier('email', email);
     }
     if (phone) {
       parsed.phone = phone;
-      parsed.phoneHash = await hashIdentifier('phone', phone);
+      parsed.phoneHash = hashIdentifier('phone', phone);
     }
   }
   return parsed;
@@ -197,9 +199,31 @@ export async function ingestBatch(
   settings: IngestSettings,
 ): Promise<IngestResult> {
   if (records.length === 0) return { appliedOffset: await appliedOffset(db), stored: 0, skipped: 0 };
-  const parsed = await Promise.all(records.map((record) => parseRecord(record, settings)));
-  const lastOffset = records.reduce((max, r) => Math.max(max, r.offset), -1);
+  const parsed = records.map((record) => parseRecord(record, settings));
+  try {
+    // Optimistic: events are added without first looking each messageId up.
+    return await applyBatch(db, records, parsed, settings, false);
+  } catch (error) {
+    // A messageId already stored (an event re-sent under a new offset) fails the whole transaction,
+    // which leaves nothing behind; the batch is then applied again, skipping known ids.
+    if (!isDuplicateKey(error)) throw error;
+    return applyBatch(db, records, parsed, settings, true);
+  }
+}
 
+function isDuplicateKey(error: unknown): boolean {
+  if (error instanceof Dexie.BulkError) return error.failures.some((f) => f.name === 'ConstraintError');
+  return error instanceof Dexie.ConstraintError;
+}
+
+async function applyBatch(
+  db: StitchDb,
+  records: readonly JournalRecord[],
+  parsed: Parsed[],
+  settings: IngestSettings,
+  checkExisting: boolean,
+): Promise<IngestResult> {
+  const lastOffset = records.reduce((max, r) => Math.max(max, r.offset), -1);
   return db.transaction(
     'rw',
     [
@@ -219,15 +243,14 @@ export async function ingestBatch(
       if (fresh.length === 0) return { appliedOffset: applied, stored: 0, skipped: records.length };
 
       const hashes = unique(fresh.flatMap((p) => [...p.dropIf.map((h) => h.hash), p.emailHash, p.phoneHash]));
-      const [existingIds, suppressionRows] = await Promise.all([
-        db.events
-          .where(':id')
-          .anyOf(fresh.map((p) => p.event.messageId))
-          .primaryKeys(),
-        db.suppressions.bulkGet(hashes),
+      // Point lookups issued together, not an anyOf cursor: IndexedDB pipelines parallel gets,
+      // while a cursor pays one round trip per key.
+      const [existing, suppressionRows] = await Promise.all([
+        checkExisting ? db.events.bulkGet(fresh.map((p) => p.event.messageId)) : [],
+        hashes.length ? db.suppressions.bulkGet(hashes) : [],
       ]);
       const suppressed = new Set(suppressionRows.flatMap((row) => (row ? [row.hash] : [])));
-      const seenIds = new Set(existingIds);
+      const seenIds = new Set(existing.flatMap((row) => (row ? [row.id] : [])));
       const keep: Parsed[] = [];
       for (const p of fresh) {
         if (seenIds.has(p.event.messageId)) continue;
@@ -267,10 +290,9 @@ async function prefetch(db: StitchDb, state: BatchState, batch: Parsed[]): Promi
 
   const [visitors, links, clicks, byEmail, byPhone, byWhatsapp, byUserId, formContacts] = await Promise.all([
     db.visitors.bulkGet(visitorIds),
-    db.identities
-      .where('[kind+value]')
-      .anyOf(visitorIds.map((id) => ['visitor', id]))
-      .toArray(),
+    Promise.all(
+      visitorIds.map((id) => db.identities.where('[kind+value]').equals(['visitor', id]).toArray()),
+    ).then((perVisitor) => perVisitor.flat()),
     tokens.length ? db.events.where('clickToken').anyOf(tokens).toArray() : Promise.resolve([]),
     emails.length ? db.contacts.where('email').anyOf(emails).toArray() : Promise.resolve([]),
     phones.length ? db.contacts.where('phone').anyOf(phones).toArray() : Promise.resolve([]),
@@ -561,12 +583,14 @@ async function writeBatch(db: StitchDb, state: BatchState): Promise<void> {
     db.contacts.bulkAdd(state.newContacts),
   ]);
 
-  const changed: ContactRow[] = [];
-  for (const id of state.recompute) {
-    const contact = state.contacts.get(id);
-    if (!contact) continue;
-    changed.push({ ...contact, stats: await computeContactStats(db, id) });
-  }
+  // Contacts whose links changed get their stats recounted, all at once.
+  const recounted = await Promise.all(
+    [...state.recompute].map(async (id): Promise<ContactRow | undefined> => {
+      const contact = state.contacts.get(id);
+      return contact ? { ...contact, stats: await computeContactStats(db, id) } : undefined;
+    }),
+  );
+  const changed = recounted.filter((row): row is ContactRow => row !== undefined);
   for (const [id, delta] of state.deltas) {
     const contact = state.contacts.get(id);
     if (!contact || state.recompute.has(id)) continue;

@@ -47,11 +47,9 @@ export async function eraseContact(db: StitchDb, contactId: string, at = Date.no
     ...exclusive.map((v): [SuppressionKind, string] => ['visitor', v]),
     ...messages.map((m): [SuppressionKind, string] => ['message', m.id]),
   ];
-  const suppressions: SuppressionRow[] = await Promise.all(
-    identifiers
-      .filter((entry): entry is [SuppressionKind, string] => !!entry[1])
-      .map(async ([kind, value]) => ({ kind, hash: await hashIdentifier(kind, value), createdAt: at })),
-  );
+  const suppressions: SuppressionRow[] = identifiers
+    .filter((entry): entry is [SuppressionKind, string] => !!entry[1])
+    .map(([kind, value]) => ({ kind, hash: hashIdentifier(kind, value), createdAt: at }));
 
   return db.transaction(
     'rw',

@@ -1,0 +1,238 @@
+// Store benchmarks that run in Chromium on real IndexedDB, through the app's own engine code:
+// the ingest path against a raw Dexie bulkAdd of the same rows, stitch latency, timeline paging.
+import type { JournalRecord } from '../../src-main/shared/events';
+import { openStitchDb, type StitchDb } from '../../src-renderer/db';
+import { newContact } from '../../src-renderer/db/contacts';
+import type { EventRow } from '../../src-renderer/db/types';
+import { eventTime, type IngestSettings, ingestBatch } from '../../src-renderer/ingest/batch';
+import { contactTimeline } from '../../src-renderer/queries/timeline';
+
+const SETTINGS: IngestSettings = {
+  stitching: { lookback: 'all', forwardThreshold: 3, createContactsFromForms: false, defaultCountry: 'US' },
+  defaultCountry: 'US',
+};
+const UA =
+  'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Mobile Safari/537.36';
+const BATCH = 500;
+
+let offset = 0;
+function record(event: JournalRecord['event'], at: number): JournalRecord {
+  return {
+    offset: offset++,
+    receivedAt: new Date(at).toISOString(),
+    source: 'tracker',
+    siteId: 'site_bench',
+    event,
+  };
+}
+
+function pageEvent(visitor: string, at: number, n: number): JournalRecord {
+  return record(
+    {
+      messageId: `${visitor}-p${n}`,
+      type: 'page',
+      anonymousId: visitor,
+      timestamp: new Date(at).toISOString(),
+      context: {
+        page: {
+          url: `https://shop.example.com/p/${n % 50}`,
+          path: `/p/${n % 50}`,
+          title: `Product ${n % 50}`,
+        },
+        sessionId: `${visitor}-s${Math.floor(n / 10)}`,
+        userAgent: UA,
+      },
+    },
+    at,
+  );
+}
+
+function identifyEvent(visitor: string, email: string, at: number): JournalRecord {
+  return record(
+    {
+      messageId: `${visitor}-id`,
+      type: 'identify',
+      anonymousId: visitor,
+      traits: { email },
+      timestamp: new Date(at).toISOString(),
+      context: { userAgent: UA, sessionId: `${visitor}-s0` },
+    },
+    at,
+  );
+}
+
+async function freshDb(name: string, contacts: number): Promise<StitchDb> {
+  await indexedDB
+    .databases()
+    .then((dbs) => Promise.all(dbs.map((d) => d.name && openStitchDb(d.name).delete())));
+  const db = openStitchDb(name);
+  await db.open();
+  const now = Date.now();
+  await db.contacts.bulkAdd(
+    Array.from({ length: contacts }, (_, i) =>
+      newContact(
+        { id: `c${i}`, firstName: `Contact${i}`, lastName: 'Bench', email: `c${i}@example.com` },
+        now,
+      ),
+    ),
+  );
+  return db;
+}
+
+/**
+ * 100,000 events from 10,000 visitors; 30% of the visitors identify as one of 1,000 contacts.
+ * Traffic shape: a new visitor every `arrivalMs`, each browsing `perVisitor` pages 20 s apart, so a
+ * few visitors overlap at any time, as on a small business's site (see the suite's details).
+ */
+function workload(
+  events: number,
+  visitors: number,
+  contacts: number,
+  stitchedShare: number,
+  arrivalMs: number,
+): JournalRecord[] {
+  offset = 0;
+  const perVisitor = Math.floor(events / visitors);
+  const start = Date.now() - 30 * 24 * 3600_000;
+  const records: JournalRecord[] = [];
+  for (let v = 0; v < visitors; v++) {
+    const visitor = `v${v}`;
+    const stitched = v % Math.round(1 / stitchedShare) === 0;
+    for (let n = 0; n < perVisitor; n++) {
+      const at = start + v * arrivalMs + n * 20_000;
+      if (stitched && n === perVisitor - 1)
+        records.push(identifyEvent(visitor, `c${v % contacts}@example.com`, at));
+      else records.push(pageEvent(visitor, at, n));
+    }
+  }
+  // Journal order is arrival order: interleave visitors as real traffic does.
+  return records.sort((a, b) => eventTime(a) - eventTime(b)).map((r, i) => ({ ...r, offset: i }));
+}
+
+/** The event row a plain store would keep for a record: the same shape the ingest writes. */
+function plainRow(r: JournalRecord): EventRow {
+  const e = r.event;
+  return {
+    id: e.messageId,
+    offset: r.offset,
+    type: e.type,
+    timestamp: eventTime(r),
+    receivedAt: Date.parse(r.receivedAt),
+    source: r.source,
+    siteId: r.siteId,
+    visitorId: e.anonymousId,
+    sessionId: e.context?.sessionId,
+    url: e.context?.page?.url,
+    path: e.context?.page?.path,
+    title: e.context?.page?.title,
+    userAgent: e.context?.userAgent,
+    traits: e.traits,
+  };
+}
+
+async function ingestAll(db: StitchDb, records: JournalRecord[]): Promise<number> {
+  const t0 = performance.now();
+  for (let i = 0; i < records.length; i += BATCH) {
+    await ingestBatch(db, records.slice(i, i + BATCH), SETTINGS);
+  }
+  return performance.now() - t0;
+}
+
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
+
+export async function runIngest(opts: {
+  events: number;
+  visitors: number;
+  contacts: number;
+  stitched: number;
+  arrivalMs: number;
+}) {
+  const records = workload(opts.events, opts.visitors, opts.contacts, opts.stitched, opts.arrivalMs);
+  let longest = 0;
+  const observer = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) longest = Math.max(longest, entry.duration);
+  });
+  observer.observe({ type: 'longtask', buffered: false });
+
+  const raw = await freshDb('bench-raw', opts.contacts);
+  const rows = records.map(plainRow);
+  const tRaw0 = performance.now();
+  for (let i = 0; i < rows.length; i += BATCH) await raw.events.bulkAdd(rows.slice(i, i + BATCH));
+  const rawMs = performance.now() - tRaw0;
+  raw.close();
+
+  longest = 0;
+  const db = await freshDb('bench-ingest', opts.contacts);
+  const ingestMs = await ingestAll(db, records);
+  observer.disconnect();
+  const stored = await db.events.count();
+  const links = await db.identities.filter((identity) => identity.kind === 'visitor').count();
+  db.close();
+  return {
+    events: records.length,
+    stored,
+    visitorLinks: links,
+    ingestMs,
+    rawBulkAddMs: rawMs,
+    ingestEventsPerS: (records.length / ingestMs) * 1000,
+    rawEventsPerS: (rows.length / rawMs) * 1000,
+    longestTaskMs: longest,
+  };
+}
+
+/** Identify → the visitor's 10,000 earlier events are on the contact's timeline. */
+export async function runStitch(opts: { earlierEvents: number; runs: number }) {
+  const latencies: number[] = [];
+  let onTimeline = 0;
+  for (let run = 0; run < opts.runs; run++) {
+    offset = 0;
+    const db = await freshDb(`bench-stitch-${run}`, 10);
+    const visitor = `stitch-v${run}`;
+    const start = Date.now() - 24 * 3600_000;
+    const earlier = Array.from({ length: opts.earlierEvents }, (_, n) =>
+      pageEvent(visitor, start + n * 1000, n),
+    );
+    await ingestAll(db, earlier);
+    const identify = identifyEvent(visitor, 'c3@example.com', start + opts.earlierEvents * 1000);
+    const t0 = performance.now();
+    await ingestBatch(db, [identify], SETTINGS);
+    const page = await contactTimeline(db, 'c3', { limit: 100 });
+    latencies.push(performance.now() - t0);
+    onTimeline = page.items.filter((item) => item.event.visitorId === visitor).length;
+    db.close();
+  }
+  return { latencyMs: median(latencies), all: latencies, visitorEventsOnFirstPage: onTimeline };
+}
+
+/** The first page (100 items) of a timeline over 10,000 events. */
+export async function runTimeline(opts: { events: number; runs: number }) {
+  offset = 0;
+  const db = await freshDb('bench-timeline', 10);
+  const start = Date.now() - 24 * 3600_000;
+  const records = Array.from({ length: opts.events - 1 }, (_, n) => pageEvent('tl-v', start + n * 1000, n));
+  records.push(identifyEvent('tl-v', 'c5@example.com', start + opts.events * 1000));
+  await ingestAll(db, records);
+  const times: number[] = [];
+  let items = 0;
+  for (let i = 0; i < opts.runs; i++) {
+    const t0 = performance.now();
+    const page = await contactTimeline(db, 'c5', { limit: 100 });
+    times.push(performance.now() - t0);
+    items = page.items.length;
+  }
+  db.close();
+  return { pageMs: median(times), items };
+}
+
+declare global {
+  interface Window {
+    stitchBench: {
+      runIngest: typeof runIngest;
+      runStitch: typeof runStitch;
+      runTimeline: typeof runTimeline;
+    };
+  }
+}
+window.stitchBench = { runIngest, runStitch, runTimeline };
+document.title = 'ready';
+(window as unknown as { timings: () => unknown }).timings = () => (globalThis as unknown as { T: unknown }).T;

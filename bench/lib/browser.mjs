@@ -1,0 +1,55 @@
+// Builds a benchmark page with Vite, serves it on loopback and opens it in Debian's Chromium
+// (STITCHDESK_CHROMIUM overrides the path), never a downloaded browser.
+import { existsSync, readFileSync } from 'node:fs';
+import http from 'node:http';
+import { dirname, extname, join, normalize, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { build } from 'vite';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
+
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+];
+
+export async function buildPage(pageDir, outDir) {
+  await build({
+    root: join(root, pageDir),
+    base: './',
+    logLevel: 'warn',
+    build: { outDir: join(root, outDir), emptyOutDir: true },
+  });
+  return join(root, outDir);
+}
+
+const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css' };
+
+export async function serveDir(dir) {
+  const server = http.createServer((req, res) => {
+    const path = normalize(join(dir, decodeURIComponent(new URL(req.url, 'http://x').pathname)));
+    const file = path.endsWith(sep) ? join(path, 'index.html') : path;
+    if (!file.startsWith(dir) || !existsSync(file)) {
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
+    res.end(readFileSync(file));
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${server.address().port}/`,
+    close: () => new Promise((r) => server.close(r)),
+  };
+}
+
+export async function launchChromium() {
+  const executablePath = process.env.STITCHDESK_CHROMIUM ?? '/usr/bin/chromium';
+  return chromium.launch({ executablePath, args: CHROMIUM_ARGS });
+}
