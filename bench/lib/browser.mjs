@@ -6,18 +6,11 @@ import { dirname, extname, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { build } from 'vite';
+import CHROMIUM_ARGS from '../../test/support/chromium-args.json' with { type: 'json' };
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
 
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-];
+export { CHROMIUM_ARGS };
 
 export async function buildPage(pageDir, outDir) {
   await build({

@@ -1,16 +1,10 @@
 // The browser the tests and benchmarks drive: Debian's Chromium unless STITCHDESK_CHROMIUM says
 // otherwise, launched with flags that keep it off the (closed) network.
 import { existsSync } from 'node:fs';
+import chromiumArgs from './chromium-args.json';
 
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-];
+/** Flags that keep Chromium off the (closed) network; shared with the benchmarks. */
+export const CHROMIUM_ARGS: string[] = chromiumArgs;
 
 /** A desktop Chrome user agent, so test traffic is not filtered as a bot. */
 export const BROWSER_USER_AGENT =
