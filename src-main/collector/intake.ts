@@ -88,10 +88,6 @@ export function registerIntakeRoutes(scope: FastifyInstance, deps: IntakeDeps): 
     if (!site) throw new IntakeError(401, 'unknown_site', `No site with id ${siteId.slice(0, 64)}`, 'siteId');
     checkOrigin(request, site);
     const batch = readBatch(body.batch, 'batch');
-    if (isBotAgent(request.headers['user-agent'])) {
-      deps.collector.reject(request.url, 'bot', `${batch.length} events from a bot user agent`, site.id);
-      return reply.code(200).send({ accepted: 0, duplicates: 0, filtered: batch.length, rejected: [] });
-    }
     return intake(request, reply, site, 'tracker', batch, {});
   });
 
@@ -169,6 +165,7 @@ export function registerIntakeRoutes(scope: FastifyInstance, deps: IntakeDeps): 
     const rejected: RejectedItem[] = [];
     const entries: JournalEntryInput[] = [];
     let duplicates = 0;
+    let filtered = 0;
     const ip = truncateIp(request.ip);
     const userAgent = request.headers['user-agent'];
     const hasShared = Object.keys(sharedContext).length > 0;
@@ -206,6 +203,12 @@ export function registerIntakeRoutes(scope: FastifyInstance, deps: IntakeDeps): 
         duplicates++;
         return;
       }
+      // Bots are filtered by the browser's own user agent (the header's when the event has none):
+      // a beacon sent while a page unloads may carry a different header than the page itself.
+      if (source === 'tracker' && isBotAgent(event.context?.userAgent ?? userAgent)) {
+        filtered++;
+        return;
+      }
       // The validated event is a fresh object of our own, so it is completed in place.
       const context: EventContext = hasShared
         ? { ...sharedContext, ...event.context }
@@ -216,6 +219,8 @@ export function registerIntakeRoutes(scope: FastifyInstance, deps: IntakeDeps): 
       entries.push({ source, siteId: site.id, event });
     });
 
+    if (filtered > 0)
+      deps.collector.reject(request.url, 'bot', `${filtered} events from a bot user agent`, site.id);
     if (entries.length === 0 && rejected.length > 0) {
       const first = rejected[0];
       for (const item of rejected) deps.collector.reject(request.url, item.error, item.detail, site.id);
@@ -243,7 +248,7 @@ export function registerIntakeRoutes(scope: FastifyInstance, deps: IntakeDeps): 
       site.id,
     );
     for (const item of rejected) deps.collector.reject(request.url, item.error, item.detail, site.id);
-    return reply.code(200).send({ success: true, accepted: entries.length, duplicates, rejected });
+    return reply.code(200).send({ success: true, accepted: entries.length, duplicates, filtered, rejected });
   }
 }
 
