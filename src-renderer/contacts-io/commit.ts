@@ -1,0 +1,283 @@
+// The writing half of an import: duplicates (by email and E.164 phone, against the store and
+// within the file) handled by the chosen policy, erased identifiers refused, and every write in ONE
+// Dexie transaction, chunk after chunk, so a cancelled or failed import leaves nothing half-written.
+import type { StitchDb } from '../db';
+import { newContact, withSearchKeys } from '../db/contacts';
+import type { ContactRow, SuppressionKind } from '../db/types';
+import { hashIdentifier } from '../stitching/suppression';
+import type { ImportedFields, PreparedContact, RejectedRow } from './normalize';
+
+/** skip: keep the existing contact as it is; update: the file's values win; merge: only fill gaps. */
+export type DuplicatePolicy = 'skip' | 'update' | 'merge';
+
+export interface ImportOutcome {
+  imported: number;
+  updated: number;
+  skipped: number;
+  rejected: RejectedRow[];
+  /** Rows left out as duplicates (skip policy), with the contact they duplicate. */
+  skippedRows: { line: number; where: string; reason: string }[];
+}
+
+export interface CommitProgress {
+  phase: 'checking' | 'writing';
+  done: number;
+  total: number;
+}
+
+export interface CommitOptions {
+  signal?: AbortSignal;
+  onProgress?: (progress: CommitProgress) => void;
+  chunkSize?: number;
+  now?: number;
+  newId?: () => string;
+}
+
+export class ImportCancelledError extends Error {
+  constructor() {
+    super('Import cancelled: nothing was written');
+  }
+}
+
+const identifierKeys = (fields: Pick<ImportedFields, 'email' | 'phone' | 'whatsapp'>): string[] => {
+  const keys: string[] = [];
+  if (fields.email) keys.push(`email:${fields.email}`);
+  if (fields.phone) keys.push(`phone:${fields.phone}`);
+  if (fields.whatsapp && fields.whatsapp !== fields.phone) keys.push(`phone:${fields.whatsapp}`);
+  return keys;
+};
+
+const contactLabel = (contact: ContactRow): string =>
+  `${contact.firstName} ${contact.lastName}`.trim() ||
+  contact.email ||
+  contact.phone ||
+  contact.whatsapp ||
+  contact.id;
+
+export async function commitImport(
+  db: StitchDb,
+  rows: readonly PreparedContact[],
+  policy: DuplicatePolicy,
+  options: CommitOptions = {},
+): Promise<ImportOutcome> {
+  const {
+    signal,
+    onProgress,
+    chunkSize = 1000,
+    now = Date.now(),
+    newId = () => crypto.randomUUID(),
+  } = options;
+  const outcome: ImportOutcome = { imported: 0, updated: 0, skipped: 0, rejected: [], skippedRows: [] };
+  const checkCancelled = (): void => {
+    if (signal?.aborted) throw new ImportCancelledError();
+  };
+
+  // Hashing is async crypto, which cannot run inside an IndexedDB transaction: done first.
+  const accepted = await withoutErased(db, rows, outcome.rejected, checkCancelled, onProgress);
+  checkCancelled();
+
+  const keyOwner = new Map<string, string>();
+  const latest = new Map<string, ContactRow>();
+  const remember = (contact: ContactRow, before?: ContactRow): void => {
+    if (before)
+      for (const key of identifierKeys(before)) if (keyOwner.get(key) === before.id) keyOwner.delete(key);
+    for (const key of identifierKeys(contact)) keyOwner.set(key, contact.id);
+    latest.set(contact.id, contact);
+  };
+
+  await db.transaction('rw', db.contacts, async () => {
+    for (let start = 0; start < accepted.length; start += chunkSize) {
+      checkCancelled();
+      const chunk = accepted.slice(start, start + chunkSize);
+      await loadExisting(db, chunk, keyOwner, remember);
+      const changed = new Map<string, ContactRow>();
+      for (const row of chunk) {
+        const owners = [
+          ...new Set(identifierKeys(row.fields).flatMap((key) => keyOwner.get(key) ?? [])),
+        ].flatMap((id) => latest.get(id) ?? []);
+        const [match, other] = owners;
+        if (match && other) {
+          outcome.rejected.push({
+            line: row.line,
+            where: row.where,
+            reason: `its email and phone belong to two different contacts (${contactLabel(match)} and ${contactLabel(other)})`,
+            cells: row.cells,
+          });
+          continue;
+        }
+        if (!match) {
+          const contact = newContact({ id: newId(), ...newContactFields(row.fields) }, now);
+          remember(contact);
+          changed.set(contact.id, contact);
+          outcome.imported += 1;
+        } else if (policy === 'skip') {
+          outcome.skipped += 1;
+          outcome.skippedRows.push({
+            line: row.line,
+            where: row.where,
+            reason: `duplicate of ${contactLabel(match)}`,
+          });
+        } else {
+          const contact = applyRow(match, row.fields, policy, now);
+          remember(contact, match);
+          changed.set(contact.id, contact);
+          outcome.updated += 1;
+        }
+      }
+      await db.contacts.bulkPut([...changed.values()]);
+      onProgress?.({
+        phase: 'writing',
+        done: Math.min(start + chunk.length, accepted.length),
+        total: accepted.length,
+      });
+    }
+    checkCancelled();
+  });
+  outcome.rejected.sort((a, b) => a.line - b.line);
+  return outcome;
+}
+
+/** Rows whose email or phone belongs to an erased contact are refused (DESIGN §6 rule 7). */
+async function withoutErased(
+  db: StitchDb,
+  rows: readonly PreparedContact[],
+  rejected: RejectedRow[],
+  checkCancelled: () => void,
+  onProgress: CommitOptions['onProgress'],
+): Promise<PreparedContact[]> {
+  const erased = new Set(await db.suppressions.toCollection().primaryKeys());
+  if (erased.size === 0) return [...rows];
+  const accepted: PreparedContact[] = [];
+  for (const [index, row] of rows.entries()) {
+    if (index % 1000 === 0) {
+      checkCancelled();
+      onProgress?.({ phase: 'checking', done: index, total: rows.length });
+    }
+    const identifiers: [SuppressionKind, string | undefined, string][] = [
+      ['email', row.fields.email, 'email'],
+      ['phone', row.fields.phone, 'phone'],
+      ['phone', row.fields.whatsapp, 'WhatsApp number'],
+    ];
+    let refused: string | null = null;
+    for (const [kind, value, label] of identifiers) {
+      if (value && erased.has(await hashIdentifier(kind, value))) {
+        refused = `${label} ${value} belongs to an erased contact and cannot be imported again`;
+        break;
+      }
+    }
+    if (refused) rejected.push({ line: row.line, where: row.where, reason: refused, cells: row.cells });
+    else accepted.push(row);
+  }
+  return accepted;
+}
+
+/** Loads the stored contacts that own any identifier of the chunk not seen yet in this import. */
+async function loadExisting(
+  db: StitchDb,
+  chunk: readonly PreparedContact[],
+  keyOwner: Map<string, string>,
+  remember: (contact: ContactRow) => void,
+): Promise<void> {
+  const emails = new Set<string>();
+  const phones = new Set<string>();
+  for (const { fields } of chunk) {
+    if (fields.email && !keyOwner.has(`email:${fields.email}`)) emails.add(fields.email);
+    for (const phone of [fields.phone, fields.whatsapp])
+      if (phone && !keyOwner.has(`phone:${phone}`)) phones.add(phone);
+  }
+  if (emails.size === 0 && phones.size === 0) return;
+  const found = (
+    await Promise.all([
+      emails.size
+        ? db.contacts
+            .where('email')
+            .anyOf([...emails])
+            .toArray()
+        : [],
+      phones.size
+        ? db.contacts
+            .where('phone')
+            .anyOf([...phones])
+            .toArray()
+        : [],
+      phones.size
+        ? db.contacts
+            .where('whatsapp')
+            .anyOf([...phones])
+            .toArray()
+        : [],
+    ])
+  ).flat();
+  for (const stored of found) {
+    // A contact merged into another lives on as its target: the duplicate is the target.
+    let contact: ContactRow | undefined = stored;
+    for (let hops = 0; contact?.mergedInto && hops < 10; hops++)
+      contact = await db.contacts.get(contact.mergedInto);
+    if (!contact) continue;
+    if (contact.id !== stored.id) {
+      for (const key of identifierKeys(stored)) if (!keyOwner.has(key)) keyOwner.set(key, contact.id);
+    }
+    remember(contact);
+  }
+}
+
+function newContactFields(fields: ImportedFields): Partial<ContactRow> {
+  const contact: Partial<ContactRow> = {
+    firstName: fields.firstName ?? '',
+    lastName: fields.lastName ?? '',
+    tags: fields.tags ?? [],
+    lists: fields.lists ?? [],
+    consent: {
+      sms: fields.consent.sms ?? false,
+      whatsapp: fields.consent.whatsapp ?? false,
+      email: fields.consent.email ?? false,
+    },
+    custom: { ...fields.custom },
+  };
+  if (fields.email) contact.email = fields.email;
+  if (fields.phone) {
+    contact.phone = fields.phone;
+    if (fields.phoneType) contact.phoneType = fields.phoneType;
+  }
+  if (fields.whatsapp) contact.whatsapp = fields.whatsapp;
+  return contact;
+}
+
+/** An existing contact with a duplicate row applied: `update` lets the row win, `merge` only fills gaps. */
+export function applyRow(
+  existing: ContactRow,
+  fields: ImportedFields,
+  policy: Exclude<DuplicatePolicy, 'skip'>,
+  now: number,
+): ContactRow {
+  const wins = policy === 'update';
+  const pick = <T>(current: T | undefined, incoming: T | undefined): T | undefined =>
+    incoming === undefined ? current : wins || current === undefined || current === '' ? incoming : current;
+  const next: ContactRow = { ...existing, custom: { ...existing.custom }, consent: { ...existing.consent } };
+  next.firstName = pick(existing.firstName, fields.firstName) ?? '';
+  next.lastName = pick(existing.lastName, fields.lastName) ?? '';
+  const email = pick(existing.email, fields.email);
+  if (email) next.email = email;
+  const phone = pick(existing.phone, fields.phone);
+  if (phone) {
+    next.phone = phone;
+    if (phone === fields.phone && fields.phoneType) next.phoneType = fields.phoneType;
+  }
+  const whatsapp = pick(existing.whatsapp, fields.whatsapp);
+  if (whatsapp) next.whatsapp = whatsapp;
+  for (const key of ['tags', 'lists'] as const) {
+    const incoming = fields[key];
+    if (incoming) next[key] = wins ? incoming : [...new Set([...existing[key], ...incoming])];
+  }
+  for (const channel of ['sms', 'whatsapp', 'email'] as const) {
+    const incoming = fields.consent[channel];
+    if (incoming === undefined) continue;
+    // Merging never withdraws a consent the contact gave; an update takes the file's answer.
+    next.consent[channel] = wins ? incoming : existing.consent[channel] || incoming;
+  }
+  for (const [name, value] of Object.entries(fields.custom)) {
+    if (wins || !existing.custom[name]) next.custom[name] = value;
+  }
+  next.updatedAt = now;
+  return withSearchKeys(next);
+}
