@@ -1,16 +1,101 @@
-// Reports: campaign results side by side, SMS against WhatsApp.
+// Reports: campaign results side by side, SMS against WhatsApp, then every sent campaign.
+import { Anchor, Card, SimpleGrid, Table, Text, Title } from '@mantine/core';
 import { IconChartBar } from '@tabler/icons-react';
+import { useLiveQuery } from 'dexie-react-hooks';
+import { Link } from 'react-router';
+import { channelComparison } from '../../queries/reports';
+import { appDb } from '../../state/db';
 import { EmptyState } from '../../ui/EmptyState';
 import { PageHeader } from '../../ui/PageHeader';
+import { CHANNEL_LABEL, percent } from '../campaigns/labels';
 
 export function ReportsPage() {
+  const db = appDb();
+  const data = useLiveQuery(() => channelComparison(db), [db]);
   return (
     <>
       <PageHeader title="Reports" />
-      <EmptyState icon={<IconChartBar />} title="Nothing to report yet">
-        Reports compare clicks, stitched visitors and conversions across your SMS and WhatsApp campaigns once
-        a campaign has been sent.
-      </EmptyState>
+      {data?.campaigns.length === 0 && (
+        <EmptyState icon={<IconChartBar />} title="Nothing to report yet">
+          Reports compare clicks, stitched visitors and conversions across your SMS and WhatsApp campaigns
+          once a campaign has been sent.
+        </EmptyState>
+      )}
+      {data && data.campaigns.length > 0 && (
+        <>
+          <SimpleGrid cols={2} spacing="sm" mb="md">
+            {data.totals.map((t) => (
+              <Card key={t.channel} withBorder padding="sm" aria-label={`${CHANNEL_LABEL[t.channel]} totals`}>
+                <Title order={4} mb="xs">
+                  {CHANNEL_LABEL[t.channel]}
+                </Title>
+                <Table fz="sm" verticalSpacing={2}>
+                  <Table.Tbody>
+                    {(
+                      [
+                        ['Campaigns', t.campaigns.toLocaleString()],
+                        ['Sent', t.sent.toLocaleString()],
+                        ['Link clicks', t.clicks.toLocaleString()],
+                        ['Unique clickers', t.uniqueClickers.toLocaleString()],
+                        ['Click rate', percent(t.clickRate)],
+                        ['Stitched visitors', t.stitchedVisitors.toLocaleString()],
+                        ['Post-click page views', t.postClickPageViews.toLocaleString()],
+                        ['Conversions', t.conversions.toLocaleString()],
+                        ['Conversion rate', percent(t.conversionRate)],
+                      ] as const
+                    ).map(([label, value]) => (
+                      <Table.Tr key={label}>
+                        <Table.Td>{label}</Table.Td>
+                        <Table.Td ta="right" fw={600}>
+                          {value}
+                        </Table.Td>
+                      </Table.Tr>
+                    ))}
+                  </Table.Tbody>
+                </Table>
+                {t.campaigns === 0 && (
+                  <Text size="xs" c="dimmed" mt={4}>
+                    No {CHANNEL_LABEL[t.channel]} campaign sent yet.
+                  </Text>
+                )}
+              </Card>
+            ))}
+          </SimpleGrid>
+          <Title order={4} mb="xs">
+            Campaigns
+          </Title>
+          <Table striped fz="sm" verticalSpacing={4} aria-label="Sent campaigns">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>Campaign</Table.Th>
+                <Table.Th>Channel</Table.Th>
+                <Table.Th ta="right">Sent</Table.Th>
+                <Table.Th ta="right">Clicks</Table.Th>
+                <Table.Th ta="right">Click rate</Table.Th>
+                <Table.Th ta="right">Stitched</Table.Th>
+                <Table.Th ta="right">Conversions</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {data.campaigns.map((r) => (
+                <Table.Tr key={r.campaignId}>
+                  <Table.Td>
+                    <Anchor component={Link} to={`/campaigns/${r.campaignId}`} size="sm">
+                      {r.name}
+                    </Anchor>
+                  </Table.Td>
+                  <Table.Td>{CHANNEL_LABEL[r.channel]}</Table.Td>
+                  <Table.Td ta="right">{r.sent.toLocaleString()}</Table.Td>
+                  <Table.Td ta="right">{r.clicks.toLocaleString()}</Table.Td>
+                  <Table.Td ta="right">{percent(r.clickRate)}</Table.Td>
+                  <Table.Td ta="right">{r.stitchedVisitors.toLocaleString()}</Table.Td>
+                  <Table.Td ta="right">{r.conversions.toLocaleString()}</Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </>
+      )}
     </>
   );
 }

@@ -1,0 +1,112 @@
+// The messaging-provider interface and the sending loop every adapter shares: throttled to the
+// account's rate, retried on rate limits and server errors with backoff (honouring Retry-After).
+import type { MessagingChannel, OutgoingMessage, SendResult } from '../shared/messaging';
+
+/** One attempt's outcome, as an adapter classifies the provider's answer. */
+export type AttemptOutcome =
+  | { kind: 'sent'; providerId: string; status: string }
+  | { kind: 'retry'; error: string; retryAfterMs?: number }
+  | { kind: 'failed'; error: string; status?: string };
+
+export interface MessagingProvider {
+  readonly name: string;
+  /** One request to the provider; never throws for a provider or network failure. */
+  attempt(message: OutgoingMessage, channel: MessagingChannel): Promise<AttemptOutcome>;
+}
+
+export interface SendOptions {
+  /** Requests started per second. */
+  ratePerSecond: number;
+  /** Attempts per message, the first included. */
+  maxAttempts?: number;
+  /** First backoff; doubles on each retry (with jitter), capped at `maxBackoffMs`. */
+  baseBackoffMs?: number;
+  maxBackoffMs?: number;
+  /** Requests in flight at once. */
+  concurrency?: number;
+  onResult?: (result: SendResult, done: number) => void;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Sends every message; results come back in the order of `messages`. */
+export async function sendAll(
+  provider: MessagingProvider,
+  channel: MessagingChannel,
+  messages: readonly OutgoingMessage[],
+  options: SendOptions,
+): Promise<SendResult[]> {
+  const sleep = options.sleep ?? defaultSleep;
+  const interval = 1000 / Math.max(0.1, options.ratePerSecond);
+  const maxAttempts = options.maxAttempts ?? 5;
+  const base = options.baseBackoffMs ?? 500;
+  const cap = options.maxBackoffMs ?? 30_000;
+  const concurrency = Math.max(1, options.concurrency ?? 4);
+  const results: SendResult[] = new Array(messages.length);
+  let nextStart = Date.now();
+  let done = 0;
+
+  // Every request, retries included, takes a slot: the account's rate limit counts them all.
+  const takeSlot = async () => {
+    const now = Date.now();
+    const wait = nextStart - now;
+    nextStart = Math.max(now, nextStart) + interval;
+    if (wait > 0) await sleep(wait);
+  };
+
+  const sendOne = async (message: OutgoingMessage): Promise<SendResult> => {
+    let lastError = 'Not sent';
+    for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+      await takeSlot();
+      const outcome = await provider.attempt(message, channel);
+      if (outcome.kind === 'sent') {
+        return {
+          messageId: message.messageId,
+          ok: true,
+          providerId: outcome.providerId,
+          status: outcome.status,
+        };
+      }
+      if (outcome.kind === 'failed') {
+        const failed: SendResult = { messageId: message.messageId, ok: false, error: outcome.error };
+        if (outcome.status) failed.status = outcome.status;
+        return failed;
+      }
+      lastError = outcome.error;
+      if (attempt < maxAttempts) {
+        const backoff = Math.min(cap, base * 2 ** (attempt - 1) * (0.5 + Math.random() / 2));
+        await sleep(Math.min(cap, Math.max(outcome.retryAfterMs ?? 0, backoff)));
+      }
+    }
+    return {
+      messageId: message.messageId,
+      ok: false,
+      error: `${lastError} (gave up after ${maxAttempts} attempts)`,
+    };
+  };
+
+  let next = 0;
+  const worker = async () => {
+    while (next < messages.length) {
+      const index = next++;
+      const message = messages[index];
+      if (!message) continue;
+      const result = await sendOne(message);
+      results[index] = result;
+      done += 1;
+      options.onResult?.(result, done);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, messages.length) }, worker));
+  return results;
+}
+
+/** `Retry-After` in seconds or as an HTTP date, in milliseconds from now. */
+export function parseRetryAfter(value: string | null, now = Date.now()): number | undefined {
+  if (!value) return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}

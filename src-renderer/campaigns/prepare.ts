@@ -1,0 +1,202 @@
+// Prepare, mark as sent, record provider outcomes: the campaign's message rows in the store.
+// Prepare renders every recipient's message and mints their links in bulk (≤ 10,000 per call).
+import type { LinkCampaignInput, MintedCode, MintRequest } from '../../src-main/shared/links';
+import type { StitchDb } from '../db';
+import type { MessageRow } from '../db/types';
+import { recordMessageSent } from '../stitching/messages';
+import { buildAudience } from './audience';
+import { withUtm } from './links';
+import { renderMessage, type ShortLink, trackedLinksOf } from './render';
+import { smsInfo } from './sms';
+
+export const MINT_BATCH = 10_000;
+const WRITE_BATCH = 2_000;
+const SENT_BATCH = 500;
+
+export interface LinkMinter {
+  register(input: LinkCampaignInput): Promise<unknown>;
+  mint(request: MintRequest): Promise<MintedCode[]>;
+}
+
+export type Progress = (done: number, total: number, step: string) => void;
+
+export interface PrepareResult {
+  recipients: number;
+  segments: number;
+}
+
+export const messageIdOf = (campaignId: string, index: number): string => `${campaignId}:${index}`;
+
+export class CampaignStateError extends Error {}
+
+/**
+ * Renders and stores one `prepared` message per recipient (id `<campaignId>:<index>`), replacing an
+ * earlier Prepare. Refused once any message was sent: indexes are baked into links already out.
+ */
+export async function prepareCampaign(
+  db: StitchDb,
+  campaignId: string,
+  minter: LinkMinter,
+  linkBase: string,
+  onProgress: Progress = () => undefined,
+): Promise<PrepareResult> {
+  const campaign = await db.campaigns.get(campaignId);
+  if (!campaign) throw new CampaignStateError(`No campaign ${campaignId}`);
+  if (await anySent(db, campaignId)) {
+    throw new CampaignStateError('This campaign has sent messages; duplicate it to send again.');
+  }
+  onProgress(0, 1, 'Choosing recipients');
+  const { recipients } = await buildAudience(db, campaign.audience ?? { kind: 'all' }, campaign.channel);
+  if (recipients.length === 0) throw new CampaignStateError('No recipients: check the audience and consent.');
+
+  const links = trackedLinksOf(campaign);
+  const mintSteps = links.length * Math.ceil(recipients.length / MINT_BATCH);
+  const total = mintSteps + Math.ceil(recipients.length / WRITE_BATCH);
+  let done = 0;
+  const step = (label: string) => onProgress(++done, total, label);
+
+  const codes = new Map<string, MintedCode[]>();
+  if (links.length > 0) {
+    await minter.register({
+      campaignId,
+      links: links.map((l) => ({ linkId: l.linkId, destination: withUtm(l.url, campaign.utm) })),
+    });
+    for (const link of links) {
+      const minted: MintedCode[] = new Array(recipients.length);
+      for (let start = 0; start < recipients.length; start += MINT_BATCH) {
+        const indexes = Array.from(
+          { length: Math.min(MINT_BATCH, recipients.length - start) },
+          (_, i) => start + i,
+        );
+        for (const code of await minter.mint({ campaignId, linkId: link.linkId, recipients: indexes })) {
+          minted[code.recipient] = code;
+        }
+        step('Minting links');
+      }
+      codes.set(link.linkId, minted);
+    }
+  }
+
+  let segments = 0;
+  const rows: MessageRow[] = recipients.map(({ contact, to }, index) => {
+    const shortLinks = new Map<string, ShortLink>();
+    for (const link of links) {
+      const code = codes.get(link.linkId)?.[index];
+      if (code) shortLinks.set(link.linkId, { linkId: link.linkId, url: code.url, code: code.code });
+    }
+    const rendered = renderMessage(campaign, contact, shortLinks, linkBase);
+    if (campaign.channel === 'sms') segments += smsInfo(rendered.text).segments;
+    const row: MessageRow = {
+      id: messageIdOf(campaignId, index),
+      campaignId,
+      contactId: contact.id,
+      channel: campaign.channel,
+      to,
+      text: rendered.text,
+      status: 'prepared',
+    };
+    const messageLinks = [...shortLinks.values()];
+    const first = messageLinks[0];
+    if (first) {
+      row.links = messageLinks;
+      row.linkUrl = first.url;
+      row.code = first.code;
+    }
+    if (rendered.templateVariables) row.templateVariables = rendered.templateVariables;
+    return row;
+  });
+
+  await db.messages.where('campaignId').equals(campaignId).delete();
+  for (let start = 0; start < rows.length; start += WRITE_BATCH) {
+    await db.messages.bulkPut(rows.slice(start, start + WRITE_BATCH));
+    step('Saving messages');
+  }
+  await db.campaigns.update(campaignId, {
+    status: 'prepared',
+    preparedAt: Date.now(),
+    recipients: rows.length,
+    segments,
+  });
+  return { recipients: rows.length, segments };
+}
+
+async function anySent(db: StitchDb, campaignId: string): Promise<boolean> {
+  const sent = await db.messages
+    .where('campaignId')
+    .equals(campaignId)
+    .filter((m) => m.status === 'sent')
+    .first();
+  return sent !== undefined;
+}
+
+export function preparedMessages(db: StitchDb, campaignId: string): Promise<MessageRow[]> {
+  return db.messages
+    .where('campaignId')
+    .equals(campaignId)
+    .toArray()
+    .then((rows) => rows.sort((a, b) => indexOf(a.id) - indexOf(b.id)));
+}
+
+const indexOf = (messageId: string): number => Number(messageId.slice(messageId.lastIndexOf(':') + 1));
+
+/** Marks every prepared message sent at `at` (the send file was sent by another tool). */
+export async function markCampaignSent(
+  db: StitchDb,
+  campaignId: string,
+  at: number,
+  onProgress: Progress = () => undefined,
+): Promise<number> {
+  const pending = (await preparedMessages(db, campaignId)).filter((m) => m.status === 'prepared');
+  await recordSent(db, pending, at, onProgress);
+  await db.campaigns.update(campaignId, { status: 'sent', sentAt: at });
+  return pending.length;
+}
+
+/** `recordMessageSent` for each message, many per transaction (nested calls join the outer one). */
+async function recordSent(db: StitchDb, messages: readonly MessageRow[], at: number, onProgress: Progress) {
+  for (let start = 0; start < messages.length; start += SENT_BATCH) {
+    const chunk = messages.slice(start, start + SENT_BATCH);
+    await db.transaction('rw', [db.messages, db.events, db.contacts], async () => {
+      for (const message of chunk) await recordMessageSent(db, message, at);
+    });
+    onProgress(Math.min(start + SENT_BATCH, messages.length), messages.length, 'Recording sends');
+  }
+}
+
+export interface SendOutcome {
+  messageId: string;
+  ok: boolean;
+  providerId?: string;
+  status?: string;
+  error?: string;
+}
+
+/** Records a provider's answers: sent ones get their timeline entry, failed ones their reason. */
+export async function recordSendOutcomes(
+  db: StitchDb,
+  campaignId: string,
+  outcomes: readonly SendOutcome[],
+  at: number,
+): Promise<{ sent: number; failed: number }> {
+  const messages = await db.messages.bulkGet(outcomes.map((o) => o.messageId));
+  const sent: MessageRow[] = [];
+  const failed: MessageRow[] = [];
+  outcomes.forEach((outcome, i) => {
+    const message = messages[i];
+    if (!message || message.campaignId !== campaignId) return;
+    const updated: MessageRow = { ...message };
+    if (outcome.providerId) updated.providerId = outcome.providerId;
+    if (outcome.status) updated.providerStatus = outcome.status;
+    if (outcome.ok) {
+      delete updated.error;
+      sent.push(updated);
+    } else {
+      updated.status = 'failed';
+      updated.error = outcome.error ?? 'Failed';
+      failed.push(updated);
+    }
+  });
+  await db.messages.bulkPut(failed);
+  await recordSent(db, sent, at, () => undefined);
+  return { sent: sent.length, failed: failed.length };
+}

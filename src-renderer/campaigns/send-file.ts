@@ -1,0 +1,36 @@
+// The send file: one CSV row per prepared message, for sending through any SMS/WhatsApp tool.
+// Cells a spreadsheet would run as a formula are neutralised by the contact export's own helper.
+import Papa from 'papaparse';
+import { neutralizeCell } from '../contacts-io/export';
+import type { CampaignRow, MessageRow } from '../db/types';
+import { contentVariables } from './whatsapp';
+
+export const SEND_FILE_COLUMNS = [
+  'message_id',
+  'phone',
+  'channel',
+  'text',
+  'link',
+  'template_name',
+  'content_sid',
+  'template_variables',
+] as const;
+
+export function sendFileCsv(campaign: CampaignRow, messages: readonly MessageRow[]): string {
+  const template = campaign.channel === 'whatsapp' && campaign.whatsapp?.mode === 'template';
+  const rows = messages.map((m) => {
+    const variables = template ? JSON.stringify(contentVariables(m.templateVariables ?? [], m.code)) : '';
+    return [
+      m.id,
+      // The one neutraliser keeps E.164 numbers as they are: quoting them would corrupt the number.
+      neutralizeCell(m.to ?? ''),
+      m.channel,
+      neutralizeCell(m.text ?? ''),
+      neutralizeCell(m.linkUrl ?? ''),
+      neutralizeCell(template ? (campaign.whatsapp?.templateName ?? '') : ''),
+      neutralizeCell(template ? (campaign.whatsapp?.contentSid ?? '') : ''),
+      neutralizeCell(variables),
+    ];
+  });
+  return Papa.unparse({ fields: [...SEND_FILE_COLUMNS], data: rows }, { newline: '\r\n' });
+}

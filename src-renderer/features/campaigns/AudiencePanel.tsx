@@ -1,0 +1,118 @@
+// The builder's audience: everyone, a tag or a list, with the live recipient count and who is left
+// out and why (no consent, no reachable number, landline, erased, duplicate number).
+import { Badge, Card, Group, Loader, SegmentedControl, Select, Stack, Text, Title } from '@mantine/core';
+import { useLiveQuery } from 'dexie-react-hooks';
+import {
+  type AudienceResult,
+  audienceOptions,
+  EXCLUSION_LABELS,
+  type ExclusionReason,
+} from '../../campaigns/audience';
+import type { CampaignAudience, CampaignRow } from '../../db/types';
+import { appDb } from '../../state/db';
+import { CHANNEL_LABEL } from './labels';
+
+export function AudiencePanel(props: {
+  draft: CampaignRow;
+  audience: AudienceResult | undefined;
+  locked: boolean;
+  onChange: (audience: CampaignAudience) => void;
+}) {
+  const db = appDb();
+  const options = useLiveQuery(() => audienceOptions(db), [db]);
+  const audience = props.draft.audience ?? { kind: 'all' };
+  const result = props.audience;
+  const excluded = result
+    ? (Object.entries(result.excluded) as [ExclusionReason, number][]).filter(([, n]) => n > 0)
+    : [];
+
+  return (
+    <Card withBorder padding="sm">
+      <Title order={4} mb="xs">
+        Audience
+      </Title>
+      <Group align="flex-end" gap="sm">
+        <SegmentedControl
+          size="xs"
+          aria-label="Audience"
+          disabled={props.locked}
+          value={audience.kind}
+          onChange={(kind) => {
+            if (kind === 'tag') props.onChange({ kind: 'tag', tag: options?.tags[0] ?? '' });
+            else if (kind === 'list') props.onChange({ kind: 'list', list: options?.lists[0] ?? '' });
+            else props.onChange({ kind: 'all' });
+          }}
+          data={[
+            { value: 'all', label: 'All contacts' },
+            { value: 'tag', label: 'Tag' },
+            { value: 'list', label: 'List' },
+          ]}
+        />
+        {audience.kind === 'tag' && (
+          <Select
+            size="xs"
+            label="Tag"
+            searchable
+            disabled={props.locked}
+            data={options?.tags ?? []}
+            value={audience.tag || null}
+            onChange={(tag) => props.onChange({ kind: 'tag', tag: tag ?? '' })}
+            nothingFoundMessage="No contact has a tag yet"
+          />
+        )}
+        {audience.kind === 'list' && (
+          <Select
+            size="xs"
+            label="List"
+            searchable
+            disabled={props.locked}
+            data={options?.lists ?? []}
+            value={audience.list || null}
+            onChange={(list) => props.onChange({ kind: 'list', list: list ?? '' })}
+            nothingFoundMessage="No contact is on a list yet"
+          />
+        )}
+      </Group>
+      <Stack gap={4} mt="sm" aria-live="polite">
+        {!result ? (
+          <Loader size="xs" />
+        ) : (
+          <>
+            <Text size="sm" fw={600} data-testid="recipient-count">
+              {result.recipients.length.toLocaleString()} recipient{result.recipients.length === 1 ? '' : 's'}
+              <Text span size="sm" c="dimmed" fw={400}>
+                {' '}
+                of {result.matched.toLocaleString()} contact{result.matched === 1 ? '' : 's'} in the audience
+              </Text>
+            </Text>
+            {excluded.length > 0 && (
+              <Group gap={6} aria-label="Excluded contacts">
+                <Text size="xs" c="dimmed">
+                  Excluded:
+                </Text>
+                {excluded.map(([reason, count]) => (
+                  <Badge key={reason} size="sm" variant="light" color="orange">
+                    {EXCLUSION_LABELS[reason]}: {count}
+                  </Badge>
+                ))}
+              </Group>
+            )}
+            {result.matched === 0 && (
+              <Text size="xs" c="dimmed">
+                No contacts match. Add or import contacts, or pick another tag or list.
+              </Text>
+            )}
+            <Text size="xs" c="dimmed">
+              {CHANNEL_LABEL[props.draft.channel]} needs the contact's {CHANNEL_LABEL[props.draft.channel]}{' '}
+              consent and{' '}
+              {props.draft.channel === 'sms'
+                ? 'a mobile phone number'
+                : 'a WhatsApp number (or else a phone number)'}
+              .
+            </Text>
+          </>
+        )}
+      </Stack>
+    </Card>
+  );
+}

@@ -1,0 +1,216 @@
+// The campaign report: sends, deliveries, clicks, previews, forwarded links, stitched visitors and
+// what they did after the click, per link and per recipient, with a CSV export.
+import {
+  Anchor,
+  Badge,
+  Button,
+  Card,
+  Group,
+  SimpleGrid,
+  Stack,
+  Table,
+  Text,
+  Title,
+  Tooltip,
+} from '@mantine/core';
+import { IconDownload } from '@tabler/icons-react';
+import { useLiveQuery } from 'dexie-react-hooks';
+import Papa from 'papaparse';
+import { Link } from 'react-router';
+import { neutralizeCell } from '../../contacts-io/export';
+import { type CampaignReport, campaignReport } from '../../queries/reports';
+import { appDb } from '../../state/db';
+import { ClicksChart } from './ClicksChart';
+import { percent } from './labels';
+
+const TABLE_ROWS = 300;
+
+export function ReportPanel(props: { campaignId: string }) {
+  const db = appDb();
+  const report = useLiveQuery(() => campaignReport(db, props.campaignId), [db, props.campaignId]);
+  if (!report) return null;
+  const stats: [string, string, string?][] = [
+    ['Sent', report.sent.toLocaleString()],
+    [
+      'Delivered',
+      report.delivered === null ? '—' : report.delivered.toLocaleString(),
+      'Known when a provider reports it',
+    ],
+    ['Failed', report.failed.toLocaleString()],
+    ['Link clicks', report.clicks.toLocaleString()],
+    ['Unique clickers', report.uniqueClickers.toLocaleString()],
+    ['Click rate', percent(report.clickRate), 'Unique clickers ÷ sent'],
+    [
+      'Previews filtered',
+      report.previews.toLocaleString(),
+      'Link-preview fetchers and HEAD requests: not counted as clicks',
+    ],
+    [
+      'Forwarded links',
+      report.forwarded.toLocaleString(),
+      'Opened by more browsers than the forward threshold',
+    ],
+    [
+      'Stitched visitors',
+      report.stitchedVisitors.toLocaleString(),
+      'Browsers linked to a recipient by a click',
+    ],
+    ['Post-click sessions', report.postClickSessions.toLocaleString()],
+    ['Post-click page views', report.postClickPageViews.toLocaleString()],
+    ['Conversions', report.conversions.toLocaleString(), 'Form submissions after a click'],
+  ];
+  return (
+    <Stack gap="sm">
+      <Group justify="flex-end">
+        <Button
+          size="xs"
+          variant="default"
+          leftSection={<IconDownload size={14} />}
+          onClick={() => downloadReport(report)}
+        >
+          Export report CSV
+        </Button>
+      </Group>
+      <SimpleGrid cols={{ base: 3, md: 6 }} spacing="xs" aria-label="Campaign results">
+        {stats.map(([label, value, hint]) => (
+          <Card key={label} withBorder padding="xs" aria-label={label}>
+            <Tooltip label={hint ?? label} disabled={!hint}>
+              <Text size="xs" c="dimmed">
+                {label}
+              </Text>
+            </Tooltip>
+            <Text fw={700} size="lg" data-testid={`stat-${label.toLowerCase().replace(/\s+/g, '-')}`}>
+              {value}
+            </Text>
+          </Card>
+        ))}
+      </SimpleGrid>
+      <Card withBorder padding="sm">
+        <Title order={5} mb="xs">
+          Clicks over time
+        </Title>
+        <ClicksChart times={report.clickTimes} />
+      </Card>
+      <Card withBorder padding="sm">
+        <Title order={5} mb="xs">
+          Links
+        </Title>
+        {report.links.length === 0 ? (
+          <Text size="sm" c="dimmed">
+            This campaign has no tracked links.
+          </Text>
+        ) : (
+          <Table fz="xs" verticalSpacing={2} aria-label="Per-link results">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>Link</Table.Th>
+                <Table.Th>Destination</Table.Th>
+                <Table.Th ta="right">Clicks</Table.Th>
+                <Table.Th ta="right">Clickers</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {report.links.map((link) => (
+                <Table.Tr key={link.linkId}>
+                  <Table.Td>{link.linkId}</Table.Td>
+                  <Table.Td style={{ wordBreak: 'break-all' }}>{link.destination}</Table.Td>
+                  <Table.Td ta="right">{link.clicks}</Table.Td>
+                  <Table.Td ta="right">{link.clickers}</Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        )}
+      </Card>
+      <Card withBorder padding="sm">
+        <Title order={5} mb="xs">
+          Recipients
+        </Title>
+        <Table fz="xs" verticalSpacing={2} striped aria-label="Recipients">
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>Recipient</Table.Th>
+              <Table.Th>Number</Table.Th>
+              <Table.Th>Status</Table.Th>
+              <Table.Th ta="right">Clicks</Table.Th>
+              <Table.Th ta="right">Stitched</Table.Th>
+              <Table.Th>Flags</Table.Th>
+              <Table.Th>Last seen</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {report.recipientRows.slice(0, TABLE_ROWS).map((r) => (
+              <Table.Tr key={r.messageId}>
+                <Table.Td>
+                  <Anchor component={Link} to={`/contacts/${r.contactId}`} size="xs">
+                    {r.name}
+                  </Anchor>
+                </Table.Td>
+                <Table.Td>{r.to}</Table.Td>
+                <Table.Td>{r.error ? `${r.status}: ${r.error}` : r.status}</Table.Td>
+                <Table.Td ta="right">{r.clicks}</Table.Td>
+                <Table.Td ta="right">{r.stitched}</Table.Td>
+                <Table.Td>
+                  {r.forwarded && (
+                    <Badge size="xs" color="orange" variant="light">
+                      Forwarded link
+                    </Badge>
+                  )}
+                  {r.previews > 0 && (
+                    <Badge size="xs" color="gray" variant="light" ml={4}>
+                      {r.previews} preview{r.previews === 1 ? '' : 's'}
+                    </Badge>
+                  )}
+                </Table.Td>
+                <Table.Td>{r.lastSeen ? new Date(r.lastSeen).toLocaleString() : '—'}</Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+        {report.recipientRows.length > TABLE_ROWS && (
+          <Text size="xs" c="dimmed" mt={4}>
+            First {TABLE_ROWS} of {report.recipientRows.length.toLocaleString()}; the report CSV has them all.
+          </Text>
+        )}
+      </Card>
+    </Stack>
+  );
+}
+
+function downloadReport(report: CampaignReport) {
+  const csv = Papa.unparse(
+    {
+      fields: [
+        'message_id',
+        'contact_id',
+        'name',
+        'phone',
+        'status',
+        'clicks',
+        'previews',
+        'stitched_visitors',
+        'forwarded',
+        'last_seen',
+      ],
+      data: report.recipientRows.map((r) => [
+        r.messageId,
+        r.contactId,
+        neutralizeCell(r.name),
+        r.to ?? '',
+        r.status,
+        r.clicks,
+        r.previews,
+        r.stitched,
+        r.forwarded ? 'yes' : 'no',
+        r.lastSeen ? new Date(r.lastSeen).toISOString() : '',
+      ]),
+    },
+    { newline: '\r\n' },
+  );
+  const url = URL.createObjectURL(new Blob([csv], { type: 'text/csv;charset=utf-8' }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = `${report.name.replace(/[^\w-]+/g, '-')}-report.csv`;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}

@@ -1,0 +1,261 @@
+// Campaign results for the report tab and the Reports page: sends, deliveries, clicks, stitched
+// visitors and what those visitors did after the click (sessions, page views, form submissions).
+import type { StitchDb } from '../db';
+import type { CampaignRow, Channel, EventRow, IdentityRow, MessageRow } from '../db/types';
+import { campaignStats, type MessageStats } from './campaigns';
+
+const DELIVERED = new Set(['delivered', 'read']);
+const UNDELIVERED = new Set(['failed', 'undelivered', 'canceled']);
+
+export interface LinkBreakdown {
+  linkId: string;
+  destination: string;
+  clicks: number;
+  /** Recipients who clicked this link at least once. */
+  clickers: number;
+}
+
+export interface RecipientReport extends MessageStats {
+  name: string;
+  to?: string;
+  /** Browsers linked to the contact through this message. */
+  stitched: number;
+  lastSeen: number;
+  error?: string;
+}
+
+export interface CampaignReport {
+  campaignId: string;
+  name: string;
+  channel: Channel;
+  recipients: number;
+  sent: number;
+  /** null when no provider reported deliveries. */
+  delivered: number | null;
+  failed: number;
+  clicks: number;
+  uniqueClickers: number;
+  /** Unique clickers over sent messages (0 when nothing was sent). */
+  clickRate: number;
+  previews: number;
+  forwarded: number;
+  stitchedVisitors: number;
+  postClickSessions: number;
+  postClickPageViews: number;
+  conversions: number;
+  links: LinkBreakdown[];
+  /** Times of every counted click, ascending. */
+  clickTimes: number[];
+  recipientRows: RecipientReport[];
+}
+
+export function campaignClickLinks(campaignId: string, db: StitchDb): Promise<IdentityRow[]> {
+  return db.identities
+    .where('messageId')
+    .startsWith(`${campaignId}:`)
+    .filter((l) => l.kind === 'visitor' && l.revokedAt === null && l.campaignId === campaignId)
+    .toArray();
+}
+
+export async function campaignReport(db: StitchDb, campaignId: string): Promise<CampaignReport | null> {
+  const campaign = await db.campaigns.get(campaignId);
+  if (!campaign) return null;
+  const [stats, messages, clicks, links] = await Promise.all([
+    campaignStats(db, campaignId),
+    db.messages.where('campaignId').equals(campaignId).toArray(),
+    db.events.where('[campaignId+type]').equals([campaignId, 'link_click']).toArray(),
+    campaignClickLinks(campaignId, db),
+  ]);
+  const counted = clicks.filter((c) => !c.bot && c.recipientMessageId);
+  const activity = await postClickActivity(db, links);
+  const stitchedByMessage = new Map<string, number>();
+  for (const link of links) {
+    if (link.messageId)
+      stitchedByMessage.set(link.messageId, (stitchedByMessage.get(link.messageId) ?? 0) + 1);
+  }
+  const byId = new Map(messages.map((m) => [m.id, m]));
+  const contacts = await db.contacts.bulkGet(stats.perMessage.map((m) => m.contactId));
+  const recipientRows = stats.perMessage.map((m, i): RecipientReport => {
+    const contact = contacts[i];
+    const message = byId.get(m.messageId);
+    const row: RecipientReport = {
+      ...m,
+      name: contact ? `${contact.firstName} ${contact.lastName}`.trim() || contact.id : '(erased)',
+      stitched: stitchedByMessage.get(m.messageId) ?? 0,
+      lastSeen: contact?.stats.lastSeen ?? 0,
+    };
+    if (message?.to) row.to = message.to;
+    if (message?.error) row.error = message.error;
+    return row;
+  });
+  recipientRows.sort((a, b) => recipientIndex(a.messageId) - recipientIndex(b.messageId));
+
+  const anyProviderStatus = messages.some((m) => m.providerStatus !== undefined);
+  const delivered = anyProviderStatus
+    ? messages.filter((m) => m.providerStatus && DELIVERED.has(m.providerStatus)).length
+    : null;
+  const failed = messages.filter(
+    (m) => m.status === 'failed' || (m.providerStatus !== undefined && UNDELIVERED.has(m.providerStatus)),
+  ).length;
+
+  return {
+    campaignId,
+    name: campaign.name,
+    channel: campaign.channel,
+    recipients: messages.length,
+    sent: stats.sent,
+    delivered,
+    failed,
+    clicks: stats.clicks,
+    uniqueClickers: stats.clickedMessages,
+    clickRate: stats.sent > 0 ? stats.clickedMessages / stats.sent : 0,
+    previews: stats.previews,
+    forwarded: stats.forwardedMessages,
+    stitchedVisitors: new Set(links.map((l) => l.value)).size,
+    postClickSessions: activity.sessions,
+    postClickPageViews: activity.pageViews,
+    conversions: activity.forms,
+    links: linkBreakdown(campaign, counted),
+    clickTimes: counted.map((c) => c.timestamp).sort((a, b) => a - b),
+    recipientRows,
+  };
+}
+
+const recipientIndex = (messageId: string): number => Number(messageId.slice(messageId.lastIndexOf(':') + 1));
+
+function linkBreakdown(campaign: CampaignRow, clicks: readonly EventRow[]): LinkBreakdown[] {
+  const byLink = new Map<string, { clicks: number; clickers: Set<string> }>();
+  for (const click of clicks) {
+    const linkId = typeof click.properties?.linkId === 'string' ? click.properties.linkId : 'unknown';
+    const entry = byLink.get(linkId) ?? { clicks: 0, clickers: new Set<string>() };
+    entry.clicks += 1;
+    if (click.recipientMessageId) entry.clickers.add(click.recipientMessageId);
+    byLink.set(linkId, entry);
+  }
+  const known = campaign.links ?? [];
+  const templateButton =
+    campaign.whatsapp?.mode === 'template' ? campaign.whatsapp.buttonDestination : undefined;
+  const ids = new Set([...known.filter((l) => l.tracked).map((l) => l.linkId), ...byLink.keys()]);
+  return [...ids].map((linkId) => {
+    const entry = byLink.get(linkId);
+    return {
+      linkId,
+      destination: known.find((l) => l.linkId === linkId)?.url ?? templateButton ?? '',
+      clicks: entry?.clicks ?? 0,
+      clickers: entry?.clickers.size ?? 0,
+    };
+  });
+}
+
+/** Sessions, page views and form submissions of each stitched visitor from its click on. */
+async function postClickActivity(
+  db: StitchDb,
+  links: readonly IdentityRow[],
+): Promise<{ sessions: number; pageViews: number; forms: number }> {
+  let sessions = 0;
+  let pageViews = 0;
+  let forms = 0;
+  // The link's creation time is the click; `from` may reach back (lookback) to before it.
+  const seen = new Set<string>();
+  for (const link of links) {
+    if (seen.has(link.value)) continue;
+    seen.add(link.value);
+    const clickAt = link.createdAt;
+    const end = link.to ?? Number.MAX_SAFE_INTEGER;
+    const [s, p, f] = await Promise.all([
+      db.sessions
+        .where('[visitorId+start]')
+        .between([link.value, clickAt - 30 * 60_000], [link.value, end])
+        .filter((session) => session.end >= clickAt)
+        .count(),
+      db.events
+        .where('[visitorId+type+timestamp]')
+        .between([link.value, 'page', clickAt], [link.value, 'page', end])
+        .count(),
+      db.events
+        .where('[visitorId+type+timestamp]')
+        .between([link.value, 'form_submit', clickAt], [link.value, 'form_submit', end])
+        .count(),
+    ]);
+    sessions += s;
+    pageViews += p;
+    forms += f;
+  }
+  return { sessions, pageViews, forms };
+}
+
+export interface CampaignListRow {
+  campaign: CampaignRow;
+  recipients: number;
+  sent: number;
+  clicks: number;
+}
+
+/** The campaign list: newest first, with recipients, sends and clicks. */
+export async function campaignList(db: StitchDb, includeArchived = false): Promise<CampaignListRow[]> {
+  const campaigns = (await db.campaigns.orderBy('createdAt').reverse().toArray()).filter(
+    (c) => includeArchived || !c.archived,
+  );
+  return Promise.all(
+    campaigns.map(async (campaign) => {
+      const [messages, clicks] = await Promise.all([
+        db.messages.where('campaignId').equals(campaign.id).toArray(),
+        db.events
+          .where('[campaignId+type]')
+          .equals([campaign.id, 'link_click'])
+          .filter((e) => !e.bot)
+          .count(),
+      ]);
+      return {
+        campaign,
+        recipients: messages.length,
+        sent: messages.filter((m: MessageRow) => m.status === 'sent').length,
+        clicks,
+      };
+    }),
+  );
+}
+
+export interface ChannelTotals {
+  channel: Channel;
+  campaigns: number;
+  sent: number;
+  clicks: number;
+  uniqueClickers: number;
+  clickRate: number;
+  stitchedVisitors: number;
+  postClickPageViews: number;
+  conversions: number;
+  /** Conversions over sent messages. */
+  conversionRate: number;
+}
+
+/** SMS against WhatsApp: totals and rates over every campaign that sent something. */
+export async function channelComparison(
+  db: StitchDb,
+): Promise<{ totals: ChannelTotals[]; campaigns: CampaignReport[] }> {
+  const campaigns = await db.campaigns.toArray();
+  const reports = (await Promise.all(campaigns.map((c) => campaignReport(db, c.id)))).filter(
+    (r): r is CampaignReport => r !== null && r.sent > 0,
+  );
+  const totals = (['sms', 'whatsapp'] as const).map((channel): ChannelTotals => {
+    const mine = reports.filter((r) => r.channel === channel);
+    const sum = (pick: (r: CampaignReport) => number) => mine.reduce((n, r) => n + pick(r), 0);
+    const sent = sum((r) => r.sent);
+    const uniqueClickers = sum((r) => r.uniqueClickers);
+    const conversions = sum((r) => r.conversions);
+    return {
+      channel,
+      campaigns: mine.length,
+      sent,
+      clicks: sum((r) => r.clicks),
+      uniqueClickers,
+      clickRate: sent > 0 ? uniqueClickers / sent : 0,
+      stitchedVisitors: sum((r) => r.stitchedVisitors),
+      postClickPageViews: sum((r) => r.postClickPageViews),
+      conversions,
+      conversionRate: sent > 0 ? conversions / sent : 0,
+    };
+  });
+  return { totals, campaigns: reports };
+}
