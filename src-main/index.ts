@@ -1,6 +1,7 @@
 // Electron entry: app lifecycle only. The services are plain Node (see services.ts).
 import { join } from 'node:path';
 import { app, type BrowserWindow, type Tray } from 'electron';
+import { createElectronFileDialogs } from './files/dialogs';
 import { registerIpcBridge } from './ipc/electron';
 import { buildAppMenu, createTray, type MenuActions } from './menu';
 import { applySecurityBaseline } from './security';
@@ -37,6 +38,7 @@ async function start(): Promise<void> {
     platform: 'electron',
     log: stderrLogger,
     trackerFile: join(__dirname, '../tracker/t.js'),
+    dialogs: createElectronFileDialogs(() => mainWindow),
   });
   services = started;
   registerIpcBridge(started, () => mainWindow);

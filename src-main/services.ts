@@ -5,12 +5,14 @@ import { join } from 'node:path';
 import { registerCollectorRoutes } from './collector/routes';
 import { Collector, type ListenOptions } from './collector/server';
 import { SiteStore } from './collector/sites';
+import type { FileDialogs } from './files/file-dialogs';
 import { BridgeEventBus } from './ipc/event-bus';
 import { type BridgeHandlerMap, createBridgeHandlers } from './ipc/handlers';
 import { openJournal } from './journal/journal';
 import type { EventJournal } from './journal/types';
 import { loadOrCreateLinkSecret } from './links/codes';
 import { LinkRegistry } from './links/registry';
+import { MessagingService } from './messaging/service';
 import { SettingsStore } from './settings/store';
 import type { Logger } from './util/log';
 import { APP_VERSION } from './version';
@@ -21,6 +23,8 @@ export interface ServicesOptions {
   log: Logger;
   /** The built tracking script, served as /t.js. */
   trackerFile: string;
+  /** Native open/save dialogs (desktop app only); headless mode uses the browser's own. */
+  dialogs?: FileDialogs;
 }
 
 export interface CoreServices {
@@ -34,6 +38,8 @@ export interface CoreServices {
   readonly sites: SiteStore;
   readonly journal: EventJournal;
   readonly links: LinkRegistry;
+  readonly messaging: MessagingService;
+  readonly dialogs?: FileDialogs;
 }
 
 export interface Services extends CoreServices {
@@ -79,6 +85,8 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
     sites,
     journal,
     links,
+    messaging: new MessagingService(opts.dataDir),
+    ...(opts.dialogs ? { dialogs: opts.dialogs } : {}),
   };
   const handlers = createBridgeHandlers(core);
   let statusTimer: NodeJS.Timeout | undefined;

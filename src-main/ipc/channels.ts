@@ -15,6 +15,11 @@ export const BRIDGE_CHANNELS = [
   'journal.ack',
   'links.register',
   'links.mint',
+  'messaging.configure',
+  'messaging.status',
+  'messaging.send',
+  'files.openContacts',
+  'files.saveExport',
 ] as const satisfies readonly BridgeChannel[];
 
 export const BRIDGE_EVENTS = [
@@ -22,6 +27,7 @@ export const BRIDGE_EVENTS = [
   'collector.feed',
   'journal.appended',
   'menu.command',
+  'messaging.progress',
 ] as const satisfies readonly BridgeEventName[];
 
 type Missing<All, Listed> = [Exclude<All, Listed>] extends [never] ? true : Exclude<All, Listed>;

@@ -2,7 +2,10 @@
 // pass. Both transports (Electron IPC and the headless HTTP bridge) dispatch through `callBridge`.
 import { z } from 'zod';
 import { SiteNotFoundError, siteInputSchema, siteUpdateSchema } from '../collector/sites';
+import { FileDialogError, type FileDialogs, MAX_CONTACTS_FILE_BYTES } from '../files/file-dialogs';
 import { LinkInputError, UnknownLinkError } from '../links/registry';
+import { messagingConfigSchema } from '../messaging/config';
+import { MessagingNotConfiguredError } from '../messaging/service';
 import type { CoreServices } from '../services';
 import { settingsPatchSchema } from '../settings/store';
 import type { ApiError, BridgeArgs, BridgeChannel, BridgeResult } from '../shared/bridge';
@@ -26,6 +29,15 @@ export class BridgeError extends Error {
 }
 
 const noArgs = z.undefined();
+
+/** Headless mode has no native dialogs: the UI uses the browser's file picker and downloads. */
+function dialogsOf(services: CoreServices): FileDialogs {
+  if (services.dialogs) return services.dialogs;
+  throw new BridgeError(400, {
+    error: 'unsupported',
+    detail: 'Use the browser file picker in headless mode',
+  });
+}
 
 export function createBridgeHandlers(services: CoreServices): BridgeHandlerMap {
   return {
@@ -76,6 +88,52 @@ export function createBridgeHandlers(services: CoreServices): BridgeHandlerMap {
       run: (request) =>
         services.links.mint(request, services.settings.get().links.baseUrl ?? services.collector.baseUrl),
     },
+    'messaging.configure': {
+      input: messagingConfigSchema,
+      run: (input) => services.messaging.config.configure(input),
+    },
+    'messaging.status': { input: noArgs, run: () => services.messaging.config.status() },
+    'messaging.send': {
+      input: z.strictObject({
+        campaignId: z.string().min(1).max(64),
+        channel: z.enum(['sms', 'whatsapp']),
+        messages: z
+          .array(
+            z.strictObject({
+              messageId: z.string().min(1).max(200),
+              to: z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be E.164'),
+              body: z.string().max(1600).optional(),
+              template: z
+                .strictObject({
+                  contentSid: z.string().regex(/^HX[0-9a-fA-F]{32}$/, 'must be a Content SID (HX…)'),
+                  variables: z.record(z.string(), z.string().max(1000)),
+                })
+                .optional(),
+            }),
+          )
+          .min(1)
+          .max(1000),
+      }),
+      run: (request) =>
+        services.messaging.send(request, (progress) => services.bus.emit('messaging.progress', progress)),
+    },
+    'files.openContacts': { input: noArgs, run: () => dialogsOf(services).openContacts() },
+    'files.saveExport': {
+      input: z.strictObject({
+        // A file name only: the dialog picks the folder, so no separators or parent references.
+        suggestedName: z
+          .string()
+          .min(1)
+          .max(120)
+          .refine(
+            (name) => ![...name].some((c) => '/\\:*?"<>|'.includes(c) || c.charCodeAt(0) < 0x20),
+            'must be a file name without path separators',
+          )
+          .refine((name) => name !== '.' && name !== '..', 'must be a file name'),
+        content: z.string().max(MAX_CONTACTS_FILE_BYTES),
+      }),
+      run: ({ suggestedName, content }) => dialogsOf(services).saveExport(suggestedName, content),
+    },
   };
 }
 
@@ -117,6 +175,12 @@ function asBridgeError(channel: string, error: unknown): unknown {
       ...(error instanceof UnknownLinkError ? { field: error.field } : {}),
       detail: `${channel}: ${error.message}`,
     });
+  }
+  if (error instanceof MessagingNotConfiguredError) {
+    return new BridgeError(409, { error: 'not_configured', detail: `${channel}: ${error.message}` });
+  }
+  if (error instanceof FileDialogError) {
+    return new BridgeError(400, { error: 'invalid_file', detail: `${channel}: ${error.message}` });
   }
   if (error instanceof LinkInputError) {
     return new BridgeError(400, {

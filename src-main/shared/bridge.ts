@@ -4,6 +4,13 @@
 import type { CollectorStatus, LiveFeedItem, Site, SiteInput } from './collector';
 import type { JournalRecord } from './events';
 import type { LinkCampaignInput, MintedCode, MintRequest } from './links';
+import type {
+  MessagingConfigInput,
+  MessagingProgress,
+  MessagingSendRequest,
+  MessagingStatus,
+  SendResult,
+} from './messaging';
 import type { Settings, SettingsPatch } from './settings';
 
 export interface AppInfo {
@@ -28,6 +35,18 @@ export interface BridgeHandlers {
   'journal.ack': { args: { offset: number }; result: { ackedOffset: number } };
   'links.register': { args: LinkCampaignInput; result: { campaignId: string; linkIds: string[] } };
   'links.mint': { args: MintRequest; result: MintedCode[] };
+  /** Stores provider credentials (the auth token is write-only). */
+  'messaging.configure': { args: MessagingConfigInput; result: MessagingStatus };
+  'messaging.status': { args: undefined; result: MessagingStatus };
+  /** Sends through the provider, throttled and retried; one result per message. */
+  'messaging.send': { args: MessagingSendRequest; result: SendResult[] };
+  /** Desktop only: the native open dialog for a contacts file (CSV/JSON); null when cancelled. */
+  'files.openContacts': { args: undefined; result: { name: string; text: string } | null };
+  /** Desktop only: the native save dialog for an export; `saved` is false when cancelled. */
+  'files.saveExport': {
+    args: { suggestedName: string; content: string };
+    result: { saved: boolean; path?: string };
+  };
 }
 
 export interface JournalReadResult {
@@ -45,6 +64,7 @@ export interface BridgeEvents {
   'collector.feed': LiveFeedItem;
   'journal.appended': { lastOffset: number };
   'menu.command': { command: MenuCommand };
+  'messaging.progress': MessagingProgress;
 }
 
 export type MenuCommand = 'import-contacts' | 'export-contacts';

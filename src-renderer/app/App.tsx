@@ -23,6 +23,7 @@ import { VisitorsPage } from '../features/visitors/VisitorsPage';
 import { bridge, bridgeMissing } from '../platform';
 import { appDb } from '../state/db';
 import { useAppStore } from '../state/store';
+import { NotificationHost } from '../ui/notifications';
 import { StatusBar } from './StatusBar';
 
 const SECTIONS: { path: string; label: string; icon: ReactNode; element: ReactNode }[] = [
@@ -92,6 +93,7 @@ export function App() {
           <StatusBar />
         </AppShell.Footer>
         <MenuCommands />
+        <NotificationHost />
       </AppShell>
     </HashRouter>
   );

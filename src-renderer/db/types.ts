@@ -24,6 +24,8 @@ export interface ContactRow {
   email?: string;
   /** E.164. */
   phone?: string;
+  /** What the phone number is, as libphonenumber-js tells from its metadata (set by imports). */
+  phoneType?: PhoneType;
   /** E.164. */
   whatsapp?: string;
   /** The website's own user id, when an `identify` call named one. */
@@ -44,6 +46,8 @@ export interface ContactRow {
   /** Reversed digits of phone and WhatsApp numbers: "ends with these digits" becomes a prefix search. */
   phoneTails: string[];
 }
+
+export type PhoneType = 'mobile' | 'fixed-line' | 'fixed-or-mobile' | 'toll-free' | 'voip' | 'other';
 
 export type IdentityKind = 'visitor' | 'email' | 'phone' | 'userId';
 export type LinkSource = 'sms_click' | 'whatsapp_click' | 'form' | 'identify' | 'manual' | 'import';
@@ -142,8 +146,58 @@ export interface CampaignRow {
   name: string;
   channel: Channel;
   createdAt: number;
-  status?: 'draft' | 'sending' | 'sent';
+  status?: 'draft' | 'prepared' | 'sending' | 'sent';
+  /** Hidden from the campaign list; kept with its messages and report. */
+  archived?: boolean;
+  /** Who receives it: everyone, one tag or one list (see `src-renderer/campaigns/audience.ts`). */
+  audience?: CampaignAudience;
+  /** The composer's text with merge fields and plain URLs (SMS and WhatsApp session messages). */
+  body?: string;
+  /** Per detected URL: tracked (replaced by each recipient's short link) or left as typed. */
+  links?: CampaignLink[];
+  utm?: CampaignUtm;
+  /** SMS: append "Reply STOP to opt out". */
+  optOutFooter?: boolean;
+  whatsapp?: WhatsAppSettings;
+  preparedAt?: number;
+  sentAt?: number;
+  /** Recipients and SMS segments at the last Prepare. */
+  recipients?: number;
+  segments?: number;
   [field: string]: unknown;
+}
+
+export type CampaignAudience =
+  | { kind: 'all' }
+  | { kind: 'tag'; tag: string }
+  | { kind: 'list'; list: string };
+
+export interface CampaignLink {
+  /** Stable id registered with the main process (`l1`, `l2`… in order of first appearance). */
+  linkId: string;
+  /** The URL as typed in the text. */
+  url: string;
+  tracked: boolean;
+}
+
+export interface CampaignUtm {
+  enabled: boolean;
+  source: string;
+  medium: string;
+  campaign: string;
+}
+
+export interface WhatsAppSettings {
+  mode: 'template' | 'session';
+  templateName: string;
+  /** Twilio Content SID of the approved template, for API sending. */
+  contentSid?: string;
+  /** Template body with `{{1}}`…`{{n}}` placeholders (as approved by WhatsApp). */
+  templateBody: string;
+  /** Merge field each placeholder takes, by position (`first_name`, `custom.city`…). */
+  variables: string[];
+  /** Where the URL button leads (tracked): its URL is `<link base>/r/{{1}}`, the recipient's code the suffix. */
+  buttonDestination?: string;
 }
 
 export interface MessageRow {
@@ -154,8 +208,20 @@ export interface MessageRow {
   channel: Channel;
   linkUrl?: string;
   code?: string;
-  status: 'pending' | 'sent' | 'failed';
+  /** Every tracked link of the message (the first is also `linkUrl`/`code`). */
+  links?: { linkId: string; url: string; code: string }[];
+  /** Recipient address in E.164 (WhatsApp without the `whatsapp:` prefix). */
+  to?: string;
+  /** The exact text the recipient gets (session/SMS), or the rendered template body. */
+  text?: string;
+  /** WhatsApp template: the value of each `{{n}}`, by position. */
+  templateVariables?: string[];
+  status: 'pending' | 'prepared' | 'sent' | 'failed';
   sentAt?: number;
+  /** Provider's message id and last known status (`queued`, `delivered`, `undelivered`…). */
+  providerId?: string;
+  providerStatus?: string;
+  error?: string;
   /** Distinct visitors that presented this message's click tokens, in order (forward detection). */
   tokenVisitors?: string[];
   /** More than K distinct visitors presented its tokens: auto-stitching stopped for it. */

@@ -1,11 +1,13 @@
 // The contact list over 100,000 rows (index-backed sort, prefix search, phone in any format) and a
 // contact's identities panel, each link with its explanation.
+import Dexie from 'dexie';
 import type { StitchDb } from '../db';
 import { digitsOf, reversed } from '../db/contacts';
 import { mergedFamily } from '../db/stats';
-import type { ContactRow, IdentityRow, MessageRow, VisitorRow } from '../db/types';
+import type { Channel, ContactRow, IdentityRow, MessageRow, VisitorRow } from '../db/types';
 import { explainLinkRow, type LinkExplanation } from '../stitching/explain';
 import { type CountryCode, normalizePhone } from '../stitching/identifiers';
+import { rootContactId } from '../stitching/refresh';
 
 export type ContactSort = 'lastSeen' | 'pageViews' | 'clicks' | 'name' | 'createdAt';
 
@@ -13,11 +15,22 @@ export interface ContactsPageQuery {
   sortBy?: ContactSort;
   direction?: 'asc' | 'desc';
   search?: string;
-  filters?: { tag?: string; list?: string };
+  filters?: ContactFilters;
   offset?: number;
   limit?: number;
   /** For phones typed without `+`. */
   defaultCountry?: CountryCode;
+}
+
+export interface ContactFilters {
+  tag?: string;
+  list?: string;
+  /** true: linked to at least one browser now; false: to none. */
+  stitched?: boolean;
+  /** Clicked a link of an SMS or WhatsApp campaign, or viewed pages on the website. */
+  engaged?: 'sms' | 'whatsapp' | 'web';
+  /** Consented to this channel. Consent is not indexed, so this one filter reads every contact. */
+  consent?: 'sms' | 'whatsapp' | 'email';
 }
 
 export interface ContactsPage {
@@ -49,8 +62,9 @@ export async function contactsPage(db: StitchDb, query: ContactsPageQuery = {}):
   const search = query.search?.trim().toLowerCase() ?? '';
   // Merged contacts live on through their target: they are not listed.
   const merged = new Set(await db.contacts.orderBy('mergedInto').primaryKeys());
-  const allowed = await filteredIds(db, filters);
-  const listed = (c: ContactRow): boolean => !merged.has(c.id) && (!allowed || allowed.has(c.id));
+  const { allowed, excluded } = await filteredIds(db, filters);
+  const listed = (c: ContactRow): boolean =>
+    !merged.has(c.id) && !excluded.has(c.id) && (!allowed || allowed.has(c.id));
 
   if (search) {
     const found = (await searchContacts(db, search, query.defaultCountry)).filter(listed);
@@ -65,27 +79,78 @@ export async function contactsPage(db: StitchDb, query: ContactsPageQuery = {}):
 
   const ordered = db.contacts.orderBy(SORT_INDEX[sortBy]);
   const collection = direction === 'desc' ? ordered.reverse() : ordered;
-  const unfiltered = !allowed && merged.size === 0;
+  const unfiltered = !allowed && merged.size === 0 && excluded.size === 0;
   const [rows, total] = await Promise.all([
     (unfiltered ? collection : collection.filter(listed)).offset(offset).limit(limit).toArray(),
     allowed
-      ? Promise.resolve([...allowed].filter((id) => !merged.has(id)).length)
-      : db.contacts.count().then((n) => n - merged.size),
+      ? Promise.resolve([...allowed].filter((id) => !merged.has(id) && !excluded.has(id)).length)
+      : // Excluded ids are listed contacts (never merged ones), so the two sets do not overlap.
+        db.contacts.count().then((n) => n - merged.size - excluded.size),
   ]);
   return { rows, total };
 }
 
-/** Ids allowed by the tag/list filters; null when there is no filter. */
+/**
+ * Ids the filters allow (null when no filter narrows the list) and ids they exclude. Index-backed
+ * except consent; engagement and links resolve merged contacts to the contact they live on in.
+ */
 async function filteredIds(
   db: StitchDb,
-  filters: NonNullable<ContactsPageQuery['filters']>,
-): Promise<Set<string> | null> {
+  filters: ContactFilters,
+): Promise<{ allowed: Set<string> | null; excluded: Set<string> }> {
   const sets: Set<string>[] = [];
+  let excluded = new Set<string>();
   if (filters.tag) sets.push(new Set(await db.contacts.where('tags').equals(filters.tag).primaryKeys()));
   if (filters.list) sets.push(new Set(await db.contacts.where('lists').equals(filters.list).primaryKeys()));
+  if (filters.stitched !== undefined) {
+    const stitched = await stitchedContactIds(db);
+    if (filters.stitched) sets.push(stitched);
+    else excluded = stitched;
+  }
+  if (filters.engaged === 'web') {
+    sets.push(new Set(await db.contacts.where('stats.pageViews').above(0).primaryKeys()));
+  } else if (filters.engaged) {
+    sets.push(await clickedContactIds(db, filters.engaged));
+  }
+  if (filters.consent) {
+    const channel = filters.consent;
+    sets.push(new Set(await db.contacts.filter((c) => c.consent[channel]).primaryKeys()));
+  }
   const [first, ...rest] = sets;
-  if (!first) return null;
-  return new Set([...first].filter((id) => rest.every((set) => set.has(id))));
+  if (!first) return { allowed: null, excluded };
+  return { allowed: new Set([...first].filter((id) => rest.every((set) => set.has(id)))), excluded };
+}
+
+/** Contacts (roots) with at least one live visitor link: the `[kind+value]` index over visitor links. */
+async function stitchedContactIds(db: StitchDb): Promise<Set<string>> {
+  const links = await db.identities
+    .where('[kind+value]')
+    .between(['visitor', Dexie.minKey], ['visitor', Dexie.maxKey])
+    .filter((link) => link.revokedAt === null)
+    .toArray();
+  return rootsOf(
+    db,
+    links.map((link) => link.contactId),
+  );
+}
+
+/** Contacts (roots) who clicked a tracked link of a campaign on this channel. */
+async function clickedContactIds(db: StitchDb, channel: Channel): Promise<Set<string>> {
+  const campaigns = await db.campaigns.filter((c) => c.channel === channel).primaryKeys();
+  const clicks = await db.events
+    .where('[campaignId+type]')
+    .anyOf(campaigns.map((id) => [id, 'link_click']))
+    .toArray();
+  return rootsOf(
+    db,
+    clicks.map((e) => e.contactId).filter((id): id is string => id !== undefined),
+  );
+}
+
+async function rootsOf(db: StitchDb, contactIds: string[]): Promise<Set<string>> {
+  const roots = new Set<string>();
+  for (const id of new Set(contactIds)) roots.add(await rootContactId(db, id));
+  return roots;
 }
 
 /** Name or last-name prefix, email prefix, and phone digits typed in any format. */

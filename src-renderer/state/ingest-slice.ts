@@ -8,16 +8,28 @@ export interface IngestSlice {
   ingestProgress: IngestProgress | null;
   /** Starts the ingest loop for a store. Returns a stop function. */
   followIngest: (db: StitchDb) => () => void;
+  /** Stops the running loop and resolves once it has (a store rebuild must not race it). */
+  stopIngest: () => Promise<void>;
 }
+
+/** The loop `followIngest` started last, so `stopIngest` can reach it. */
+let activeLoop: IngestLoop | null = null;
 
 export const createIngestSlice: StateCreator<IngestSlice, [], [], IngestSlice> = (set) => ({
   ingestProgress: null,
   followIngest: (db) => {
     const loop = new IngestLoop({ db, bridge, onProgress: (progress) => set({ ingestProgress: progress }) });
     loop.start();
+    activeLoop = loop;
     return () => {
+      if (activeLoop === loop) activeLoop = null;
       void loop.stop();
     };
+  },
+  stopIngest: async () => {
+    const loop = activeLoop;
+    activeLoop = null;
+    await loop?.stop();
   },
 });
 

@@ -1,16 +1,479 @@
-// Contacts: the people campaigns go to, each with a stitched timeline.
-import { IconAddressBook } from '@tabler/icons-react';
+// Contacts: the people campaigns go to. A virtualized table over the whole store (only the visible
+// window of rows is loaded, through `contactsPage`), with search, filters, sorting and bulk actions.
+import {
+  Anchor,
+  Badge,
+  Button,
+  Checkbox,
+  Group,
+  Select,
+  Skeleton,
+  Table,
+  Text,
+  TextInput,
+  UnstyledButton,
+} from '@mantine/core';
+import { useDebouncedValue } from '@mantine/hooks';
+import {
+  IconAddressBook,
+  IconArrowDown,
+  IconArrowsSort,
+  IconArrowUp,
+  IconDownload,
+  IconPlus,
+  IconSearch,
+  IconUpload,
+} from '@tabler/icons-react';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useLiveQuery } from 'dexie-react-hooks';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { Link, useNavigate } from 'react-router';
+import type { ContactRow } from '../../db/types';
+import { type ContactFilters, type ContactSort, contactsPage } from '../../queries/contacts';
+import { appDb } from '../../state/db';
+import { fullName } from '../../ui/contact-text';
 import { EmptyState } from '../../ui/EmptyState';
+import { formatAgo, formatCount, formatDateTime } from '../../ui/format';
+import { notify } from '../../ui/notifications';
 import { PageHeader } from '../../ui/PageHeader';
+import { useDefaultCountry } from '../../ui/useSettings';
+import { BulkActions } from './BulkActions';
+import { ContactFormModal } from './ContactFormModal';
+
+const ROW_HEIGHT = 37;
+/** Rows are loaded in blocks, so scrolling inside a block does not query again. */
+const BLOCK = 100;
+
+interface Column {
+  id: string;
+  label: string;
+  width: number | string;
+  sort?: ContactSort;
+  numeric?: boolean;
+}
+
+const COLUMNS: Column[] = [
+  { id: 'name', label: 'Name', width: '18%', sort: 'name' },
+  { id: 'email', label: 'Email', width: '19%' },
+  { id: 'phone', label: 'Phone', width: 140 },
+  { id: 'tags', label: 'Tags', width: '14%' },
+  { id: 'visitors', label: 'Stitched visitors', width: 130, numeric: true },
+  { id: 'lastSeen', label: 'Last seen', width: 110, sort: 'lastSeen' },
+  { id: 'pageViews', label: 'Page views', width: 115, sort: 'pageViews', numeric: true },
+  { id: 'clicks', label: 'Clicks', width: 80, sort: 'clicks', numeric: true },
+];
+
+type YesNo = 'yes' | 'no';
 
 export function ContactsPage() {
+  const db = appDb();
+  const navigate = useNavigate();
+  const defaultCountry = useDefaultCountry();
+  const [search, setSearch] = useState('');
+  const [debouncedSearch] = useDebouncedValue(search, 120);
+  const [sortBy, setSortBy] = useState<ContactSort>('lastSeen');
+  const [direction, setDirection] = useState<'asc' | 'desc'>('desc');
+  const [stitched, setStitched] = useState<YesNo | null>(null);
+  const [engaged, setEngaged] = useState<ContactFilters['engaged'] | null>(null);
+  const [consent, setConsent] = useState<ContactFilters['consent'] | null>(null);
+  const [tag, setTag] = useState<string | null>(null);
+  const [list, setList] = useState<string | null>(null);
+  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const [adding, setAdding] = useState(false);
+
+  const filters = useMemo(() => {
+    const f: ContactFilters = {};
+    if (stitched) f.stitched = stitched === 'yes';
+    if (engaged) f.engaged = engaged;
+    if (consent) f.consent = consent;
+    if (tag) f.tag = tag;
+    if (list) f.list = list;
+    return f;
+  }, [stitched, engaged, consent, tag, list]);
+  const queryKey = JSON.stringify({ sortBy, direction, debouncedSearch, filters, defaultCountry });
+  const narrowed = debouncedSearch.trim() !== '' || Object.keys(filters).length > 0;
+
+  const storeSize = useLiveQuery(() => db.contacts.count(), [db]);
+  const tags = useLiveQuery(async () => (await db.contacts.orderBy('tags').uniqueKeys()).map(String), [db]);
+  const lists = useLiveQuery(async () => (await db.contacts.orderBy('lists').uniqueKeys()).map(String), [db]);
+
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const [total, setTotal] = useState(0);
+  const virtualizer = useVirtualizer({
+    count: total,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 15,
+  });
+  const items = virtualizer.getVirtualItems();
+  const first = items[0]?.index ?? 0;
+  const last = items[items.length - 1]?.index ?? 0;
+  const windowStart = Math.floor(first / BLOCK) * BLOCK;
+  const windowEnd = (Math.floor(last / BLOCK) + 1) * BLOCK;
+
+  // A live query over the visible window: it re-runs when contacts change (ingest, edits, bulk actions).
+  const page = useLiveQuery(async () => {
+    const result = await contactsPage(db, {
+      sortBy,
+      direction,
+      search: debouncedSearch,
+      filters,
+      defaultCountry,
+      offset: windowStart,
+      limit: windowEnd - windowStart,
+    });
+    return { ...result, key: queryKey, offset: windowStart };
+  }, [db, queryKey, windowStart, windowEnd]);
+  useEffect(() => {
+    if (page) setTotal(page.total);
+  }, [page]);
+  // A new search, sort or filter starts at the top.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runs when the query changes.
+  useEffect(() => {
+    virtualizer.scrollToOffset(0);
+  }, [queryKey]);
+
+  const current = page?.key === queryKey ? page : undefined;
+  const rowAt = (index: number): ContactRow | undefined =>
+    current && index >= current.offset ? current.rows[index - current.offset] : undefined;
+  const loadedRows = current?.rows ?? [];
+
+  const toggleSort = (column: ContactSort) => {
+    if (column === sortBy) setDirection(direction === 'asc' ? 'desc' : 'asc');
+    else {
+      setSortBy(column);
+      setDirection(column === 'name' ? 'asc' : 'desc');
+    }
+  };
+  const toggle = (id: string, on: boolean) =>
+    setSelected((s) => {
+      const next = new Set(s);
+      if (on) next.add(id);
+      else next.delete(id);
+      return next;
+    });
+  const allLoadedSelected = loadedRows.length > 0 && loadedRows.every((c) => selected.has(c.id));
+  const someLoadedSelected = loadedRows.some((c) => selected.has(c.id));
+
+  const header = (
+    <PageHeader title="Contacts">
+      <Button size="xs" leftSection={<IconPlus size={14} />} onClick={() => setAdding(true)}>
+        Add contact
+      </Button>
+      <Button
+        size="xs"
+        variant="default"
+        leftSection={<IconUpload size={14} />}
+        onClick={() => navigate('/import')}
+      >
+        Import contacts
+      </Button>
+      <Button
+        size="xs"
+        variant="default"
+        leftSection={<IconDownload size={14} />}
+        onClick={() => navigate('/export')}
+      >
+        Export contacts
+      </Button>
+    </PageHeader>
+  );
+  const form = (
+    <ContactFormModal
+      opened={adding}
+      onClose={() => setAdding(false)}
+      onSaved={(id) =>
+        notify({
+          title: 'Contact saved',
+          color: 'teal',
+          action: { label: 'Open profile', run: () => navigate(`/contacts/${id}`) },
+        })
+      }
+    />
+  );
+
+  if (storeSize === 0) {
+    return (
+      <>
+        {header}
+        <EmptyState
+          icon={<IconAddressBook />}
+          title="No contacts yet"
+          action={
+            <Group gap="xs">
+              <Button onClick={() => setAdding(true)}>Add contact</Button>
+              <Button variant="default" onClick={() => navigate('/import')}>
+                Import a file
+              </Button>
+            </Group>
+          }
+        >
+          Add the people your SMS and WhatsApp campaigns go to, one by one or from a CSV or JSON file. Phone
+          numbers are normalised to international format so campaigns can reach them.
+        </EmptyState>
+        {form}
+      </>
+    );
+  }
+
+  const virtualRows = items;
+  const padTop = virtualRows[0]?.start ?? 0;
+  const padBottom = virtualizer.getTotalSize() - (virtualRows[virtualRows.length - 1]?.end ?? 0);
+
   return (
     <>
-      <PageHeader title="Contacts" />
-      <EmptyState icon={<IconAddressBook />} title="No contacts yet">
-        Import a CSV or JSON file of contacts (File → Import contacts…). Phone numbers are normalised to
-        international format so SMS and WhatsApp campaigns can reach them.
-      </EmptyState>
+      {header}
+      <Group gap="xs" mb="xs" align="flex-end" wrap="wrap">
+        <TextInput
+          size="xs"
+          w={260}
+          aria-label="Search contacts"
+          placeholder="Search contacts: name, email or phone"
+          leftSection={<IconSearch size={14} />}
+          value={search}
+          onChange={(e) => setSearch(e.currentTarget.value)}
+        />
+        <Select
+          size="xs"
+          w={140}
+          aria-label="Stitched"
+          placeholder="Stitched: any"
+          clearable
+          data={[
+            { value: 'yes', label: 'Stitched' },
+            { value: 'no', label: 'Not stitched' },
+          ]}
+          value={stitched}
+          onChange={(v) => setStitched(v as YesNo | null)}
+        />
+        <Select
+          size="xs"
+          w={150}
+          aria-label="Engaged via"
+          placeholder="Engaged via: any"
+          clearable
+          data={[
+            { value: 'sms', label: 'Engaged via SMS' },
+            { value: 'whatsapp', label: 'Engaged via WhatsApp' },
+            { value: 'web', label: 'Engaged on the web' },
+          ]}
+          value={engaged}
+          onChange={(v) => setEngaged(v as ContactFilters['engaged'] | null)}
+        />
+        <Select
+          size="xs"
+          w={140}
+          aria-label="Tag"
+          placeholder="Tag: any"
+          clearable
+          searchable
+          data={tags ?? []}
+          value={tag}
+          onChange={setTag}
+          nothingFoundMessage="No such tag"
+        />
+        <Select
+          size="xs"
+          w={140}
+          aria-label="List"
+          placeholder="List: any"
+          clearable
+          searchable
+          data={lists ?? []}
+          value={list}
+          onChange={setList}
+          nothingFoundMessage="No such list"
+        />
+        <Select
+          size="xs"
+          w={150}
+          aria-label="Consent"
+          placeholder="Consent: any"
+          clearable
+          data={[
+            { value: 'sms', label: 'SMS consent' },
+            { value: 'whatsapp', label: 'WhatsApp consent' },
+            { value: 'email', label: 'Email consent' },
+          ]}
+          value={consent}
+          onChange={(v) => setConsent(v as ContactFilters['consent'] | null)}
+        />
+        <Text size="xs" c="dimmed" ml="auto" aria-live="polite">
+          {page ? `${formatCount(total)} ${total === 1 ? 'contact' : 'contacts'}` : 'Loading…'}
+        </Text>
+      </Group>
+      <BulkActions selected={[...selected]} onClear={() => setSelected(new Set())} tags={tags ?? []} />
+      <div
+        ref={scrollRef}
+        style={{ height: 'calc(100vh - 250px)', minHeight: 240, overflow: 'auto', contain: 'strict' }}
+      >
+        <Table
+          stickyHeader
+          layout="fixed"
+          highlightOnHover
+          verticalSpacing={6}
+          fz="sm"
+          aria-label="Contacts"
+          aria-rowcount={total + 1}
+        >
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th w={36}>
+                <Checkbox
+                  size="xs"
+                  aria-label="Select all shown contacts"
+                  checked={allLoadedSelected}
+                  indeterminate={!allLoadedSelected && someLoadedSelected}
+                  onChange={(e) => {
+                    const on = e.currentTarget.checked;
+                    setSelected((s) => {
+                      const next = new Set(s);
+                      for (const c of loadedRows) {
+                        if (on) next.add(c.id);
+                        else next.delete(c.id);
+                      }
+                      return next;
+                    });
+                  }}
+                />
+              </Table.Th>
+              {COLUMNS.map((column) => (
+                <Table.Th
+                  key={column.id}
+                  w={column.width}
+                  ta={column.numeric ? 'right' : undefined}
+                  style={{ whiteSpace: 'nowrap' }}
+                  aria-sort={
+                    column.sort
+                      ? column.sort === sortBy
+                        ? direction === 'asc'
+                          ? 'ascending'
+                          : 'descending'
+                        : 'none'
+                      : undefined
+                  }
+                >
+                  {column.sort ? (
+                    <SortButton
+                      label={column.label}
+                      active={column.sort === sortBy}
+                      direction={direction}
+                      onClick={() => column.sort && toggleSort(column.sort)}
+                    />
+                  ) : (
+                    column.label
+                  )}
+                </Table.Th>
+              ))}
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {padTop > 0 && (
+              <tr aria-hidden>
+                <td colSpan={COLUMNS.length + 1} style={{ height: padTop, padding: 0, border: 0 }} />
+              </tr>
+            )}
+            {virtualRows.map((item) => {
+              const contact = rowAt(item.index);
+              return contact ? (
+                <ContactListRow
+                  key={contact.id}
+                  contact={contact}
+                  index={item.index}
+                  selected={selected.has(contact.id)}
+                  onSelect={(on) => toggle(contact.id, on)}
+                />
+              ) : (
+                <Table.Tr key={`loading-${item.index}`} h={ROW_HEIGHT} aria-rowindex={item.index + 2}>
+                  <Table.Td colSpan={COLUMNS.length + 1}>
+                    <Skeleton h={12} />
+                  </Table.Td>
+                </Table.Tr>
+              );
+            })}
+            {padBottom > 0 && (
+              <tr aria-hidden>
+                <td colSpan={COLUMNS.length + 1} style={{ height: padBottom, padding: 0, border: 0 }} />
+              </tr>
+            )}
+          </Table.Tbody>
+        </Table>
+        {page && total === 0 && (
+          <EmptyState icon={<IconSearch />} title="No contacts match">
+            {narrowed
+              ? 'Nothing matches this search and these filters. Clear a filter or try part of a name, an email, or the last digits of a phone number.'
+              : 'Every contact was merged into another one.'}
+          </EmptyState>
+        )}
+      </div>
+      {form}
     </>
+  );
+}
+
+function SortButton(props: {
+  label: string;
+  active: boolean;
+  direction: 'asc' | 'desc';
+  onClick: () => void;
+}) {
+  const Icon = !props.active ? IconArrowsSort : props.direction === 'asc' ? IconArrowUp : IconArrowDown;
+  return (
+    <UnstyledButton onClick={props.onClick} fw={600} fz="sm">
+      <Group gap={4} wrap="nowrap">
+        {props.label}
+        <Icon size={12} opacity={props.active ? 1 : 0.4} aria-hidden />
+      </Group>
+    </UnstyledButton>
+  );
+}
+
+function ContactListRow(props: {
+  contact: ContactRow;
+  index: number;
+  selected: boolean;
+  onSelect: (on: boolean) => void;
+}) {
+  const { contact } = props;
+  const name = fullName(contact);
+  const cell = { style: { whiteSpace: 'nowrap', overflow: 'hidden', textOverflow: 'ellipsis' } } as const;
+  return (
+    <Table.Tr h={ROW_HEIGHT} aria-rowindex={props.index + 2} bg={props.selected ? 'blue.0' : undefined}>
+      <Table.Td>
+        <Checkbox
+          size="xs"
+          aria-label={`Select ${name}`}
+          checked={props.selected}
+          onChange={(e) => props.onSelect(e.currentTarget.checked)}
+        />
+      </Table.Td>
+      <Table.Td {...cell}>
+        <Anchor component={Link} to={`/contacts/${contact.id}`} fz="sm" fw={500}>
+          {name}
+        </Anchor>
+      </Table.Td>
+      <Table.Td {...cell}>{contact.email ?? ''}</Table.Td>
+      <Table.Td {...cell}>{contact.phone ?? contact.whatsapp ?? ''}</Table.Td>
+      <Table.Td {...cell}>
+        <Group gap={4} wrap="nowrap">
+          {contact.tags.slice(0, 3).map((t) => (
+            <Badge key={t} size="xs" variant="light" style={{ flexShrink: 0 }}>
+              {t}
+            </Badge>
+          ))}
+          {contact.tags.length > 3 && (
+            <Text size="xs" c="dimmed">
+              +{contact.tags.length - 3}
+            </Text>
+          )}
+        </Group>
+      </Table.Td>
+      <Table.Td ta="right">{formatCount(contact.stats.visitors)}</Table.Td>
+      <Table.Td {...cell} title={contact.stats.lastSeen ? formatDateTime(contact.stats.lastSeen) : undefined}>
+        {formatAgo(contact.stats.lastSeen)}
+      </Table.Td>
+      <Table.Td ta="right">{formatCount(contact.stats.pageViews)}</Table.Td>
+      <Table.Td ta="right">{formatCount(contact.stats.clicks)}</Table.Td>
+    </Table.Tr>
   );
 }

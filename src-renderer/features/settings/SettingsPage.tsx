@@ -15,6 +15,8 @@ import { useEffect, useState } from 'react';
 import type { Settings } from '../../../src-main/shared/settings';
 import { bridge } from '../../platform';
 import { PageHeader } from '../../ui/PageHeader';
+import { AuditLogPanel } from './AuditLogPanel';
+import { MaintenancePanel } from './MaintenancePanel';
 
 export function SettingsPage() {
   const [saved, setSaved] = useState<Settings | null>(null);
@@ -150,6 +152,8 @@ export function SettingsPage() {
             />
           </Stack>
         </Card>
+        <AuditLogPanel />
+        <MaintenancePanel />
         <Group />
       </Stack>
     </>

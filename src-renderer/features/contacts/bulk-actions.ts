@@ -1,0 +1,41 @@
+// What the contact list does to many selected contacts at once: tag them, put them on a list, or
+// delete them with their history (through `eraseContact`, so nothing of them dangles).
+import type { StitchDb } from '../../db';
+import { withSearchKeys } from '../../db/contacts';
+import { eraseContact } from '../../stitching/erase';
+
+/** Adds `name` to each contact's tags or lists; returns how many changed. */
+export async function addToContacts(
+  db: StitchDb,
+  contactIds: string[],
+  field: 'tags' | 'lists',
+  name: string,
+  now = Date.now(),
+): Promise<number> {
+  const value = name.trim();
+  if (!value) return 0;
+  return db.transaction('rw', db.contacts, async () => {
+    const contacts = (await db.contacts.bulkGet(contactIds)).filter((c) => c !== undefined);
+    const changed = contacts
+      .filter((c) => !c[field].includes(value))
+      .map((c) => withSearchKeys({ ...c, [field]: [...c[field], value], updatedAt: now }));
+    await db.contacts.bulkPut(changed);
+    return changed.length;
+  });
+}
+
+/** Deletes contacts one by one (each erasure is its own transaction), reporting progress. */
+export async function deleteContacts(
+  db: StitchDb,
+  contactIds: string[],
+  onProgress?: (done: number) => void,
+): Promise<number> {
+  let done = 0;
+  for (const id of contactIds) {
+    // A contact merged into another selected one was erased with it.
+    if (await db.contacts.get(id)) await eraseContact(db, id);
+    done += 1;
+    onProgress?.(done);
+  }
+  return done;
+}

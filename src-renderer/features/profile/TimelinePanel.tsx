@@ -1,0 +1,158 @@
+// The stitched timeline: newest first, grouped by browsing session, one icon and colour per channel.
+// Page addresses are shown as text; only http(s) ones become links, opened outside the app.
+import { Anchor, Badge, Button, Card, Group, Stack, Text, ThemeIcon, Title } from '@mantine/core';
+import { IconBrandWhatsapp, IconClick, IconForms, IconMessage, IconWorld } from '@tabler/icons-react';
+import { useLiveQuery } from 'dexie-react-hooks';
+import { useState } from 'react';
+import { Link } from 'react-router';
+import type { CampaignRow, EventRow } from '../../db/types';
+import type { TimelineItem } from '../../queries/timeline';
+import { appDb } from '../../state/db';
+import { describeDevice } from '../../stitching/device';
+import { formatDateTime, safeHttpUrl } from '../../ui/format';
+import { type ChannelKind, channelOf, eventKind, type TimelineGroup, timelineView } from './profile-data';
+
+const PAGE = 100;
+
+const CHANNEL_STYLE: Record<ChannelKind, { color: string; icon: typeof IconWorld; label: string }> = {
+  sms: { color: 'blue', icon: IconMessage, label: 'SMS' },
+  whatsapp: { color: 'green', icon: IconBrandWhatsapp, label: 'WhatsApp' },
+  web: { color: 'gray', icon: IconWorld, label: 'Web' },
+  form: { color: 'orange', icon: IconForms, label: 'Form' },
+};
+
+export function TimelinePanel(props: { contactId: string }) {
+  const db = appDb();
+  const [limit, setLimit] = useState(PAGE);
+  const view = useLiveQuery(() => timelineView(db, props.contactId, limit), [db, props.contactId, limit]);
+
+  return (
+    <Stack gap="xs" component="section" aria-labelledby="timeline-heading">
+      <Title order={3} id="timeline-heading">
+        Timeline
+      </Title>
+      {view && view.shown === 0 && (
+        <Text size="sm" c="dimmed">
+          Nothing yet. Messages sent to this contact, their link clicks and the pages their linked browsers
+          visit appear here as they happen.
+        </Text>
+      )}
+      <Stack gap="xs" role="list" aria-label="Timeline events">
+        {view?.groups.map((group) => (
+          <SessionGroup key={group.items[0]?.event.id} group={group} campaigns={view.campaigns} />
+        ))}
+      </Stack>
+      {view?.more && (
+        <Button
+          variant="default"
+          size="xs"
+          onClick={() => setLimit(limit + PAGE)}
+          style={{ alignSelf: 'center' }}
+        >
+          Load more
+        </Button>
+      )}
+    </Stack>
+  );
+}
+
+function SessionGroup(props: { group: TimelineGroup; campaigns: Map<string, CampaignRow> }) {
+  const { session, visitor, items } = props.group;
+  const rows = items.map((item) => <EventItem key={item.event.id} item={item} campaigns={props.campaigns} />);
+  if (!session) return <>{rows}</>;
+  const device = describeDevice(visitor?.userAgent ?? items[0]?.event.userAgent).label;
+  return (
+    <Card withBorder p={0} component="div">
+      <Group
+        gap="xs"
+        px="xs"
+        py={4}
+        bg="gray.0"
+        style={{ borderBottom: '1px solid var(--mantine-color-gray-3)' }}
+      >
+        <Text size="xs" fw={600}>
+          Session {formatDateTime(session.start)}
+        </Text>
+        <Text size="xs" c="dimmed">
+          {session.pageViews} {session.pageViews === 1 ? 'page' : 'pages'} · {device}
+          {session.referrer ? ` · from ${session.referrer}` : ''}
+        </Text>
+      </Group>
+      <Stack gap={0} px="xs" py={4}>
+        {rows}
+      </Stack>
+    </Card>
+  );
+}
+
+function EventItem(props: { item: TimelineItem; campaigns: Map<string, CampaignRow> }) {
+  const { event } = props.item;
+  const channel = channelOf(event);
+  const style = CHANNEL_STYLE[channel];
+  const Icon = event.type === 'link_click' ? IconClick : style.icon;
+  return (
+    <Group gap="xs" wrap="nowrap" py={3} role="listitem" align="center">
+      <ThemeIcon size="sm" variant="light" color={style.color} aria-label={style.label}>
+        <Icon size={14} />
+      </ThemeIcon>
+      <Text size="xs" c="dimmed" w={150} style={{ flexShrink: 0 }}>
+        {formatDateTime(event.timestamp)}
+      </Text>
+      <Text size="sm" fw={500} style={{ flexShrink: 0 }}>
+        {eventKind(event)}
+      </Text>
+      <EventDetail event={event} campaigns={props.campaigns} />
+    </Group>
+  );
+}
+
+function EventDetail(props: { event: EventRow; campaigns: Map<string, CampaignRow> }) {
+  const { event } = props;
+  const campaign = event.campaignId ? props.campaigns.get(event.campaignId) : undefined;
+  if (
+    event.campaignId &&
+    (event.type === 'link_click' || event.type === 'message_sent' || event.type === 'link_preview')
+  ) {
+    return (
+      <Group gap={6} wrap="nowrap" style={{ minWidth: 0 }}>
+        <Anchor component={Link} to={`/campaigns/${event.campaignId}`} size="sm">
+          {campaign?.name ?? 'Deleted campaign'}
+        </Anchor>
+        {event.channel && (
+          <Badge size="xs" variant="light" color={CHANNEL_STYLE[event.channel].color}>
+            {CHANNEL_STYLE[event.channel].label}
+          </Badge>
+        )}
+      </Group>
+    );
+  }
+  const where = event.path ?? event.url;
+  if (!where) return null;
+  const href = safeHttpUrl(event.url);
+  const text = (
+    <Text span size="sm" style={{ overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' }}>
+      {where}
+    </Text>
+  );
+  return (
+    <Group gap={6} wrap="nowrap" style={{ minWidth: 0 }}>
+      {href ? (
+        <Anchor href={href} target="_blank" rel="noopener noreferrer" size="sm" title={href}>
+          {where}
+        </Anchor>
+      ) : (
+        text
+      )}
+      {event.title && (
+        <Text
+          span
+          size="xs"
+          c="dimmed"
+          style={{ overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' }}
+        >
+          {event.title}
+        </Text>
+      )}
+    </Group>
+  );
+}
