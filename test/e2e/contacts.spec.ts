@@ -141,6 +141,7 @@ test('search by name, email and phone in any format; filter; sort by name; tag i
 
   await page.reload();
   await search(page, family);
+  await expect.poll(async () => (await listedNames(page)).length).toBe(3);
   await page.screenshot({ path: 'test/e2e/__screenshots__/contacts-list.png' });
 });
 
