@@ -86,10 +86,11 @@ export async function commitImport(
   };
 
   await db.transaction('rw', db.contacts, async () => {
+    const stored = await storedOwners(db);
     for (let start = 0; start < accepted.length; start += chunkSize) {
       checkCancelled();
       const chunk = accepted.slice(start, start + chunkSize);
-      await loadExisting(db, chunk, keyOwner, remember);
+      await loadExisting(db, chunk, stored, keyOwner, latest, remember);
       const changed = new Map<string, ContactRow>();
       for (const row of chunk) {
         const owners = [
@@ -171,51 +172,62 @@ async function withoutErased(
   return accepted;
 }
 
+/**
+ * Who owned each email and phone when the import started, read in one pass per index (keys and
+ * primary keys come back in the same order). Per-chunk `anyOf` lookups walked a cursor key by key
+ * and slowed down as the import grew the table.
+ */
+async function storedOwners(db: StitchDb): Promise<Map<string, string>> {
+  const owners = new Map<string, string>();
+  const indexes = [
+    ['email', 'email'],
+    ['phone', 'phone'],
+    ['whatsapp', 'phone'],
+  ] as const;
+  const columns = await Promise.all(
+    indexes.map(([index]) =>
+      Promise.all([db.contacts.orderBy(index).keys(), db.contacts.orderBy(index).primaryKeys()]),
+    ),
+  );
+  columns.forEach(([keys, ids], i) => {
+    const kind = indexes[i]?.[1];
+    keys.forEach((key, k) => {
+      const id = ids[k];
+      const entry = `${kind}:${String(key)}`;
+      // The phone index wins over WhatsApp for the same number, as identifierKeys orders them.
+      if (id !== undefined && !owners.has(entry)) owners.set(entry, id);
+    });
+  });
+  return owners;
+}
+
 /** Loads the stored contacts that own any identifier of the chunk not seen yet in this import. */
 async function loadExisting(
   db: StitchDb,
   chunk: readonly PreparedContact[],
+  stored: Map<string, string>,
   keyOwner: Map<string, string>,
+  latest: Map<string, ContactRow>,
   remember: (contact: ContactRow) => void,
 ): Promise<void> {
-  const emails = new Set<string>();
-  const phones = new Set<string>();
+  const wanted = new Map<string, string[]>();
   for (const { fields } of chunk) {
-    if (fields.email && !keyOwner.has(`email:${fields.email}`)) emails.add(fields.email);
-    for (const phone of [fields.phone, fields.whatsapp])
-      if (phone && !keyOwner.has(`phone:${phone}`)) phones.add(phone);
+    for (const key of identifierKeys(fields)) {
+      const owner = stored.get(key);
+      if (owner === undefined || keyOwner.has(key) || latest.has(owner)) continue;
+      wanted.set(owner, [...(wanted.get(owner) ?? []), key]);
+    }
   }
-  if (emails.size === 0 && phones.size === 0) return;
-  const found = (
-    await Promise.all([
-      emails.size
-        ? db.contacts
-            .where('email')
-            .anyOf([...emails])
-            .toArray()
-        : [],
-      phones.size
-        ? db.contacts
-            .where('phone')
-            .anyOf([...phones])
-            .toArray()
-        : [],
-      phones.size
-        ? db.contacts
-            .where('whatsapp')
-            .anyOf([...phones])
-            .toArray()
-        : [],
-    ])
-  ).flat();
-  for (const stored of found) {
+  if (wanted.size === 0) return;
+  const found = await db.contacts.bulkGet([...wanted.keys()]);
+  for (const row of found) {
     // A contact merged into another lives on as its target: the duplicate is the target.
-    let contact: ContactRow | undefined = stored;
+    let contact: ContactRow | undefined = row;
     for (let hops = 0; contact?.mergedInto && hops < 10; hops++)
       contact = await db.contacts.get(contact.mergedInto);
-    if (!contact) continue;
-    if (contact.id !== stored.id) {
-      for (const key of identifierKeys(stored)) if (!keyOwner.has(key)) keyOwner.set(key, contact.id);
+    if (!row || !contact) continue;
+    if (contact.id !== row.id) {
+      for (const key of identifierKeys(row)) if (!keyOwner.has(key)) keyOwner.set(key, contact.id);
     }
     remember(contact);
   }
