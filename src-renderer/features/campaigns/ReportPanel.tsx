@@ -20,6 +20,7 @@ import { Link } from 'react-router';
 import { neutralizeCell } from '../../contacts-io/export';
 import { type CampaignReport, campaignReport } from '../../queries/reports';
 import { appDb } from '../../state/db';
+import { saveTextFile } from '../../ui/save-file';
 import { ClicksChart } from './ClicksChart';
 import { percent } from './labels';
 
@@ -66,7 +67,7 @@ export function ReportPanel(props: { campaignId: string }) {
           size="xs"
           variant="default"
           leftSection={<IconDownload size={14} />}
-          onClick={() => downloadReport(report)}
+          onClick={() => void downloadReport(report)}
         >
           Export report CSV
         </Button>
@@ -177,7 +178,7 @@ export function ReportPanel(props: { campaignId: string }) {
   );
 }
 
-function downloadReport(report: CampaignReport) {
+async function downloadReport(report: CampaignReport): Promise<void> {
   const csv = Papa.unparse(
     {
       fields: [
@@ -207,10 +208,5 @@ function downloadReport(report: CampaignReport) {
     },
     { newline: '\r\n' },
   );
-  const url = URL.createObjectURL(new Blob([csv], { type: 'text/csv;charset=utf-8' }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = `${report.name.replace(/[^\w-]+/g, '-')}-report.csv`;
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  await saveTextFile(`${report.name.replace(/[^\w-]+/g, '-')}-report.csv`, csv, 'text/csv;charset=utf-8');
 }

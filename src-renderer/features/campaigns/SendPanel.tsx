@@ -31,6 +31,7 @@ import { contentVariables } from '../../campaigns/whatsapp';
 import type { CampaignRow, MessageRow } from '../../db/types';
 import { bridge } from '../../platform';
 import { appDb } from '../../state/db';
+import { saveTextFile } from '../../ui/save-file';
 
 const SEND_CHUNK = 50;
 const TABLE_ROWS = 200;
@@ -97,17 +98,8 @@ export function SendPanel(props: {
     const rows = await preparedMessages(db, campaign.id);
     const csv = sendFileCsv(campaign, rows);
     const name = `${campaign.name.replace(/[^\w-]+/g, '-').replace(/^-+|-+$/g, '') || 'campaign'}-send-file.csv`;
-    if (bridge.platform === 'electron') {
-      const saved = await bridge.invoke('files.saveExport', { suggestedName: name, content: csv });
-      if (saved.saved) setNotice(`Saved ${saved.path ?? name}.`);
-      return;
-    }
-    const url = URL.createObjectURL(new Blob([csv], { type: 'text/csv;charset=utf-8' }));
-    const a = document.createElement('a');
-    a.href = url;
-    a.download = name;
-    a.click();
-    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    const saved = await saveTextFile(name, csv, 'text/csv;charset=utf-8');
+    if (saved.saved) setNotice(`Saved to ${saved.where}.`);
   };
 
   const markSent = () =>

@@ -13,7 +13,7 @@ import { appDb } from '../../state/db';
 import type { CountryCode } from '../../stitching/identifiers';
 import { EmptyState } from '../../ui/EmptyState';
 import { PageHeader } from '../../ui/PageHeader';
-import { saveTextFile } from './save-file';
+import { saveTextFile } from '../../ui/save-file';
 
 export function ExportPage() {
   const [params] = useSearchParams();

@@ -22,7 +22,7 @@ import type { DuplicatePolicy } from '../../contacts-io/commit';
 import { type ColumnMapping, FIELD_LABELS, type FieldTarget } from '../../contacts-io/mapping';
 import { rejectedRowsCsv } from '../../contacts-io/rejected';
 import type { CountryCode } from '../../stitching/identifiers';
-import { saveTextFile } from '../export/save-file';
+import { saveTextFile } from '../../ui/save-file';
 import type { ChosenFile, ImportResult } from './ImportPage';
 
 export function ChooseFileStep(props: {

@@ -1,6 +1,6 @@
 // Saving a file the app made (an export, the rejected rows of an import): the native save dialog in
 // the desktop app, a download in the browser (headless mode).
-import { bridge } from '../../platform';
+import { bridge } from '../platform';
 
 export type SaveOutcome = { saved: true; where: string } | { saved: false };
 
