@@ -1,8 +1,7 @@
 // Validation of incoming events against the event model in src-main/shared/events.ts (the types
 // the tracking script is written against). Unknown top-level fields are dropped, hostile keys
 // refused, and every failure names its field.
-import { z } from 'zod';
-import type { EventContext, TrackedEvent } from '../shared/events';
+import type { EventContext, PageContext, TrackedEvent } from '../shared/events';
 
 /** Keys that could reach an object's prototype if copied naively. */
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
@@ -33,34 +32,6 @@ export function findHostileKey(value: unknown, path = '', depth = 0): FieldProbl
   return null;
 }
 
-const isoTime = z
-  .string()
-  .max(64)
-  .refine((value) => !Number.isNaN(Date.parse(value)), 'must be an ISO 8601 date-time');
-const shortText = z.string().max(512);
-const id = z.union([z.string().min(1).max(200), z.number().transform(String)]);
-const jsonObject = z.record(z.string(), z.unknown());
-
-const pageSchema = z.object({
-  url: z.string().max(4096).optional(),
-  path: z.string().max(2048).optional(),
-  referrer: z.string().max(4096).optional(),
-  title: shortText.optional(),
-  search: z.string().max(2048).optional(),
-});
-
-const contextSchema = z
-  .looseObject({
-    page: pageSchema.optional(),
-    userAgent: z.string().max(1024).optional(),
-    ip: z.string().max(64).optional(),
-    sessionId: z.string().max(200).optional(),
-    clickToken: z.string().max(128).optional(),
-    library: z.object({ name: shortText, version: shortText }).optional(),
-    campaign: z.record(z.string(), z.string().max(512)).optional(),
-  })
-  .transform((context) => context as EventContext);
-
 /** Types any client may send; link and message events are only ever made by the app itself. */
 export const CLIENT_EVENT_TYPES = [
   'track',
@@ -71,50 +42,143 @@ export const CLIENT_EVENT_TYPES = [
   'alias',
   'form_submit',
 ] as const;
-
-export const trackedEventSchema = z
-  .object({
-    messageId: z.string().min(1, 'messageId is required').max(200),
-    type: z.enum(CLIENT_EVENT_TYPES, { message: `type must be one of ${CLIENT_EVENT_TYPES.join(', ')}` }),
-    anonymousId: id.optional(),
-    userId: id.optional(),
-    previousId: id.optional(),
-    event: shortText.optional(),
-    properties: jsonObject.optional(),
-    traits: jsonObject.optional(),
-    context: contextSchema.optional(),
-    timestamp: isoTime.optional(),
-    sentAt: isoTime.optional(),
-  })
-  .superRefine((event, ctx) => {
-    if (event.anonymousId === undefined && event.userId === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['anonymousId'], message: 'anonymousId or userId is required' });
-    }
-    if (event.type === 'track' && !event.event) {
-      ctx.addIssue({ code: 'custom', path: ['event'], message: 'a track event needs an event name' });
-    }
-    if (event.type === 'alias' && event.previousId === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['previousId'], message: 'an alias needs previousId' });
-    }
-  });
-
-// The schema's output must be a TrackedEvent: the compiler checks the two stay in step.
-type SchemaOutput = z.output<typeof trackedEventSchema>;
-export const schemaMatchesEventModel: SchemaOutput extends TrackedEvent ? true : never = true;
+const clientTypes: ReadonlySet<string> = new Set(CLIENT_EVENT_TYPES);
 
 export type EventValidation =
   | { ok: true; event: TrackedEvent }
   | { ok: false; field: string; detail: string };
 
-/** Validates one event; `prefix` locates it in the request for the error's field name. */
-export function validateEvent(raw: unknown, prefix: string): EventValidation {
-  const parsed = trackedEventSchema.safeParse(raw);
-  if (parsed.success) return { ok: true, event: parsed.data };
-  const issue = parsed.error.issues[0];
-  const path = issue?.path.map(String).join('.') ?? '';
-  return {
-    ok: false,
-    field: path ? `${prefix}.${path}` : prefix,
-    detail: issue?.message ?? 'invalid event',
+/** Thrown inside the validator with the failing field's path relative to the event. */
+class Invalid extends Error {
+  constructor(
+    readonly path: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+function text(value: unknown, path: string, max: number, min = 0): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string') throw new Invalid(path, 'must be a string');
+  if (value.length < min) throw new Invalid(path, 'must not be empty');
+  if (value.length > max) throw new Invalid(path, `must be at most ${max} characters`);
+  return value;
+}
+
+/** Segment ids may be strings or numbers; they are kept as strings. */
+function identifier(value: unknown, path: string): string | undefined {
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  return text(value, path, 200, 1);
+}
+
+function time(value: unknown, path: string): string | undefined {
+  const checked = text(value, path, 64);
+  if (checked !== undefined && Number.isNaN(Date.parse(checked))) {
+    throw new Invalid(path, 'must be an ISO 8601 date-time');
+  }
+  return checked;
+}
+
+function record(value: unknown, path: string): Record<string, unknown> | undefined {
+  if (value === undefined) return undefined;
+  if (!isRecord(value)) throw new Invalid(path, 'must be an object');
+  return value;
+}
+
+function page(value: unknown): PageContext | undefined {
+  const raw = record(value, 'context.page');
+  if (!raw) return undefined;
+  const out: PageContext = {};
+  const url = text(raw.url, 'context.page.url', 4096);
+  const path = text(raw.path, 'context.page.path', 2048);
+  const referrer = text(raw.referrer, 'context.page.referrer', 4096);
+  const title = text(raw.title, 'context.page.title', 512);
+  const search = text(raw.search, 'context.page.search', 2048);
+  if (url !== undefined) out.url = url;
+  if (path !== undefined) out.path = path;
+  if (referrer !== undefined) out.referrer = referrer;
+  if (title !== undefined) out.title = title;
+  if (search !== undefined) out.search = search;
+  return out;
+}
+
+/** Known context fields are checked; other fields (Segment clients send many) pass through. */
+function context(value: unknown): EventContext | undefined {
+  const raw = record(value, 'context');
+  if (!raw) return undefined;
+  const out: EventContext = { ...raw };
+  const checked = {
+    page: page(raw.page),
+    userAgent: text(raw.userAgent, 'context.userAgent', 1024),
+    ip: text(raw.ip, 'context.ip', 64),
+    sessionId: text(raw.sessionId, 'context.sessionId', 200),
+    clickToken: text(raw.clickToken, 'context.clickToken', 128),
   };
+  for (const [key, v] of Object.entries(checked)) {
+    if (v === undefined) delete out[key];
+    else out[key] = v;
+  }
+  if (raw.library !== undefined) {
+    const library = record(raw.library, 'context.library') ?? {};
+    out.library = {
+      name: text(library.name, 'context.library.name', 512) ?? '',
+      version: text(library.version, 'context.library.version', 512) ?? '',
+    };
+  }
+  if (raw.campaign !== undefined) {
+    const campaign = record(raw.campaign, 'context.campaign') ?? {};
+    for (const [key, v] of Object.entries(campaign)) text(v, `context.campaign.${key}`, 512);
+    out.campaign = campaign as Record<string, string>;
+  }
+  return out;
+}
+
+function trackedEvent(raw: unknown): TrackedEvent {
+  if (!isRecord(raw)) throw new Invalid('', 'an event must be an object');
+  const messageId = text(raw.messageId, 'messageId', 200, 1);
+  if (messageId === undefined) throw new Invalid('messageId', 'messageId is required');
+  if (typeof raw.type !== 'string' || !clientTypes.has(raw.type)) {
+    throw new Invalid('type', `type must be one of ${CLIENT_EVENT_TYPES.join(', ')}`);
+  }
+  const event: TrackedEvent = { messageId, type: raw.type as TrackedEvent['type'] };
+  const fields = {
+    anonymousId: identifier(raw.anonymousId, 'anonymousId'),
+    userId: identifier(raw.userId, 'userId'),
+    previousId: identifier(raw.previousId, 'previousId'),
+    event: text(raw.event, 'event', 512),
+    properties: record(raw.properties, 'properties'),
+    traits: record(raw.traits, 'traits'),
+    context: context(raw.context),
+    timestamp: time(raw.timestamp, 'timestamp'),
+    sentAt: time(raw.sentAt, 'sentAt'),
+  };
+  for (const [key, value] of Object.entries(fields)) {
+    if (value !== undefined) (event as unknown as Record<string, unknown>)[key] = value;
+  }
+  if (event.anonymousId === undefined && event.userId === undefined) {
+    throw new Invalid('anonymousId', 'anonymousId or userId is required');
+  }
+  if (event.type === 'track' && !event.event) throw new Invalid('event', 'a track event needs an event name');
+  if (event.type === 'alias' && event.previousId === undefined) {
+    throw new Invalid('previousId', 'an alias needs previousId');
+  }
+  return event;
+}
+
+/**
+ * Validates one event against the event model; unknown top-level fields are dropped. Written by
+ * hand rather than with a schema library: it runs for every event on the collector's hot path.
+ * `prefix` locates the event in the request for the error's field name.
+ */
+export function validateEvent(raw: unknown, prefix: string): EventValidation {
+  try {
+    return { ok: true, event: trackedEvent(raw) };
+  } catch (error) {
+    if (!(error instanceof Invalid)) throw error;
+    return { ok: false, field: error.path ? `${prefix}.${error.path}` : prefix, detail: error.message };
+  }
 }
