@@ -42,8 +42,9 @@ export async function contactTimeline(
   const links = await liveVisitorLinks(db.identities, family);
   const upper = before?.timestamp ?? INF;
   const seen = new Set(before?.seenIds ?? []);
-  // Each source needs at most `limit` unseen events; the ones already shown at `upper` come on top.
-  const take = limit + seen.size;
+  // Each source needs at most `limit` unseen events, plus one to tell whether anything is older; the
+  // ones already shown at `upper` come on top.
+  const take = limit + 1 + seen.size;
 
   const ownQueries = family.map(async (id) => {
     const rows = await db.events

@@ -1,9 +1,11 @@
-// The stitched timeline: newest first, grouped by browsing session, one icon and colour per channel.
+// The stitched timeline: newest first, grouped by browsing session, one icon and colour per channel,
+// virtualized (only the rows in view are rendered) and paged from the store as it is scrolled.
 // Page addresses are shown as text; only http(s) ones become links, opened outside the app.
-import { Anchor, Badge, Button, Card, Group, Stack, Text, ThemeIcon, Title } from '@mantine/core';
+import { Anchor, Badge, Button, Group, Stack, Text, ThemeIcon, Title } from '@mantine/core';
 import { IconBrandWhatsapp, IconClick, IconForms, IconMessage, IconWorld } from '@tabler/icons-react';
+import { useVirtualizer } from '@tanstack/react-virtual';
 import { useLiveQuery } from 'dexie-react-hooks';
-import { useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { Link } from 'react-router';
 import type { CampaignRow, EventRow } from '../../db/types';
 import type { TimelineItem } from '../../queries/timeline';
@@ -21,10 +23,40 @@ const CHANNEL_STYLE: Record<ChannelKind, { color: string; icon: typeof IconWorld
   form: { color: 'orange', icon: IconForms, label: 'Form' },
 };
 
+type TimelineRow =
+  | { kind: 'session'; key: string; group: TimelineGroup }
+  | { kind: 'event'; key: string; item: TimelineItem };
+
+/** Session headers and events in one flat list, so the virtualizer can window them. */
+function flatten(groups: readonly TimelineGroup[]): TimelineRow[] {
+  return groups.flatMap((group): TimelineRow[] => [
+    ...(group.session
+      ? [{ kind: 'session' as const, key: `s:${group.session.id}:${group.items[0]?.event.id}`, group }]
+      : []),
+    ...group.items.map((item) => ({ kind: 'event' as const, key: item.event.id, item })),
+  ]);
+}
+
 export function TimelinePanel(props: { contactId: string }) {
   const db = appDb();
   const [limit, setLimit] = useState(PAGE);
   const view = useLiveQuery(() => timelineView(db, props.contactId, limit), [db, props.contactId, limit]);
+  const rows = useMemo(() => flatten(view?.groups ?? []), [view]);
+
+  // Only the rows in view are rendered; the next page loads as the list is scrolled to its end.
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const virtualizer = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: (index) => (rows[index]?.kind === 'session' ? 34 : 30),
+    overscan: 12,
+  });
+  const items = virtualizer.getVirtualItems();
+  const lastVisible = items[items.length - 1]?.index ?? 0;
+  const canLoadMore = !!view?.more && view.shown >= limit;
+  useEffect(() => {
+    if (canLoadMore && lastVisible >= rows.length - 10) setLimit((current) => current + PAGE);
+  }, [canLoadMore, lastVisible, rows.length]);
 
   return (
     <Stack gap="xs" component="section" aria-labelledby="timeline-heading">
@@ -37,12 +69,47 @@ export function TimelinePanel(props: { contactId: string }) {
           visit appear here as they happen.
         </Text>
       )}
-      <Stack gap="xs" role="list" aria-label="Timeline events">
-        {view?.groups.map((group) => (
-          <SessionGroup key={group.items[0]?.event.id} group={group} campaigns={view.campaigns} />
-        ))}
-      </Stack>
-      {view?.more && (
+      <div
+        ref={scrollRef}
+        style={{ overflowY: 'auto', contain: 'strict', height: Math.min(640, virtualizer.getTotalSize()) }}
+      >
+        <ul
+          aria-label="Timeline events"
+          style={{
+            height: virtualizer.getTotalSize(),
+            position: 'relative',
+            listStyle: 'none',
+            margin: 0,
+            padding: 0,
+          }}
+        >
+          {items.map((virtual) => {
+            const row = rows[virtual.index];
+            if (!row) return null;
+            return (
+              <li
+                key={row.key}
+                data-index={virtual.index}
+                ref={virtualizer.measureElement}
+                style={{
+                  position: 'absolute',
+                  top: 0,
+                  left: 0,
+                  right: 0,
+                  transform: `translateY(${virtual.start}px)`,
+                }}
+              >
+                {row.kind === 'session' ? (
+                  <SessionHeader group={row.group} />
+                ) : (
+                  <EventItem item={row.item} campaigns={view?.campaigns ?? new Map()} />
+                )}
+              </li>
+            );
+          })}
+        </ul>
+      </div>
+      {canLoadMore && (
         <Button
           variant="default"
           size="xs"
@@ -56,32 +123,27 @@ export function TimelinePanel(props: { contactId: string }) {
   );
 }
 
-function SessionGroup(props: { group: TimelineGroup; campaigns: Map<string, CampaignRow> }) {
+function SessionHeader(props: { group: TimelineGroup }) {
   const { session, visitor, items } = props.group;
-  const rows = items.map((item) => <EventItem key={item.event.id} item={item} campaigns={props.campaigns} />);
-  if (!session) return <>{rows}</>;
+  if (!session) return null;
   const device = describeDevice(visitor?.userAgent ?? items[0]?.event.userAgent).label;
   return (
-    <Card withBorder p={0} component="div">
-      <Group
-        gap="xs"
-        px="xs"
-        py={4}
-        bg="gray.0"
-        style={{ borderBottom: '1px solid var(--mantine-color-gray-3)' }}
-      >
-        <Text size="xs" fw={600}>
-          Session {formatDateTime(session.start)}
-        </Text>
-        <Text size="xs" c="dimmed">
-          {session.pageViews} {session.pageViews === 1 ? 'page' : 'pages'} · {device}
-          {session.referrer ? ` · from ${session.referrer}` : ''}
-        </Text>
-      </Group>
-      <Stack gap={0} px="xs" py={4}>
-        {rows}
-      </Stack>
-    </Card>
+    <Group
+      gap="xs"
+      px="xs"
+      py={4}
+      mt={4}
+      bg="gray.0"
+      style={{ borderBottom: '1px solid var(--mantine-color-gray-3)', borderRadius: 4 }}
+    >
+      <Text size="xs" fw={600}>
+        Session {formatDateTime(session.start)}
+      </Text>
+      <Text size="xs" c="dimmed">
+        {session.pageViews} {session.pageViews === 1 ? 'page' : 'pages'} · {device}
+        {session.referrer ? ` · from ${session.referrer}` : ''}
+      </Text>
+    </Group>
   );
 }
 
@@ -91,7 +153,7 @@ function EventItem(props: { item: TimelineItem; campaigns: Map<string, CampaignR
   const style = CHANNEL_STYLE[channel];
   const Icon = event.type === 'link_click' ? IconClick : style.icon;
   return (
-    <Group gap="xs" wrap="nowrap" py={3} role="listitem" align="center">
+    <Group gap="xs" wrap="nowrap" py={3} px="xs" align="center">
       <ThemeIcon size="sm" variant="light" color={style.color} aria-label={style.label}>
         <Icon size={14} />
       </ThemeIcon>

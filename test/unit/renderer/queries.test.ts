@@ -6,7 +6,7 @@ import { newContact } from '../../../src-renderer/db/contacts';
 import { emptyStats } from '../../../src-renderer/db/stats';
 import { contactsPage } from '../../../src-renderer/queries/contacts';
 import { contactTimeline, type TimelineCursor } from '../../../src-renderer/queries/timeline';
-import { mergeContacts } from '../../../src-renderer/stitching/manual';
+import { mergeContacts, stitchVisitorManually } from '../../../src-renderer/stitching/manual';
 import { addCampaign, addContact, at, FakeJournal, freshDb, ingestNew } from './support';
 
 describe('contactTimeline', () => {
@@ -42,6 +42,26 @@ describe('contactTimeline', () => {
     expect(times).toEqual([...times].sort((a, b) => b - a));
     expect(all[all.length - 1]?.event.type).toBe('link_click');
     expect(all[0]?.via).toMatchObject({ kind: 'visitor', visitorId: 'A' });
+  });
+
+  it('says there is more when a single browser has more events than one page', async () => {
+    const db = freshDb();
+    await addContact(db, { id: 'tia', firstName: 'Tia' });
+    const journal = new FakeJournal();
+    for (let i = 0; i < 150; i++) journal.page('T', i, `/p${i}`);
+    await ingestNew(db, journal);
+    await stitchVisitorManually(db, { visitorId: 'T', contactId: 'tia' });
+    const first = await contactTimeline(db, 'tia', { limit: 100 });
+    expect(first.items).toHaveLength(100);
+    expect(first.next).not.toBeNull();
+    const second = await contactTimeline(db, 'tia', {
+      limit: 100,
+      ...(first.next ? { before: first.next } : {}),
+    });
+    expect(second.items.map((i) => i.event.path)).toEqual(
+      Array.from({ length: 50 }, (_, i) => `/p${49 - i}`),
+    );
+    expect(second.next).toBeNull();
   });
 
   it("a merged contact's events are interleaved by time with the target's", async () => {
