@@ -181,6 +181,8 @@ test('S1: an SMS campaign through the UI: prepare, send file, clicks stitched, r
   await expect(timeline).toContainText(name);
   await expect(timeline).toContainText('Page view');
   await expect(timeline).toContainText('SMS sent');
+  await expect(page.getByRole('region', { name: 'Identities' })).toContainText(`Linked by SMS campaign ${name}`);
+  await page.screenshot({ path: 'test/e2e/__screenshots__/profile-sms-stitched.png' });
   for (const { context } of opened) await context.close();
 });
 
