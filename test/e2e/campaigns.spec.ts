@@ -1,12 +1,11 @@
 // Campaigns through the UI (S1, S2, S8, S9): contacts added in the app, a campaign linking to a test
 // website on another origin, Prepare, the send file, links opened in separate browser contexts, then
 // the campaign report and a recipient's profile timeline.
-import { readFileSync } from 'node:fs';
 import { type Browser, expect, type Page, test } from '@playwright/test';
-import Papa from 'papaparse';
 import { appUrl } from '../support/app';
 import { bridgeCall } from '../support/bridge';
 import { BROWSER_USER_AGENT } from '../support/browser';
+import { prepareAndExport } from '../support/stitching-ui';
 import { startTestSite, type TestSite, type TestSiteOptions } from '../support/test-site';
 
 const ANDROID_UA =
@@ -19,14 +18,6 @@ interface ContactInput {
   whatsapp?: string;
   sms?: boolean;
   whatsappConsent?: boolean;
-}
-
-interface SendFileRow {
-  message_id: string;
-  phone: string;
-  channel: string;
-  text: string;
-  link: string;
 }
 
 const unique = (label: string) =>
@@ -83,21 +74,6 @@ async function createCampaign(page: Page, name: string, channel: 'SMS' | 'WhatsA
   await modal.getByText(channel, { exact: true }).click();
   await modal.getByRole('button', { name: 'Create campaign' }).click();
   await expect(page.getByRole('heading', { level: 2, name })).toBeVisible();
-}
-
-/** Prepare, export the send file (read from the download) and mark the messages sent. */
-async function prepareAndExport(page: Page, recipients: number): Promise<SendFileRow[]> {
-  await page.getByRole('tab', { name: 'Prepare & send' }).click();
-  await page.getByRole('button', { name: 'Prepare', exact: true }).click();
-  await expect(page.getByTestId('prepared-count')).toContainText(`${recipients} prepared`);
-  const download = page.waitForEvent('download');
-  await page.getByRole('button', { name: 'Export send file' }).click();
-  const file = await (await download).path();
-  const parsed = Papa.parse<SendFileRow>(readFileSync(file, 'utf8'), { header: true, skipEmptyLines: true });
-  expect(parsed.data).toHaveLength(recipients);
-  await page.getByRole('button', { name: 'Mark as sent' }).click();
-  await expect(page.getByTestId('prepared-count')).toContainText(`0 prepared · ${recipients} sent`);
-  return parsed.data;
 }
 
 /** Opens a tracked link in a fresh browser context (another device) and waits for the landing page. */
@@ -181,7 +157,9 @@ test('S1: an SMS campaign through the UI: prepare, send file, clicks stitched, r
   await expect(timeline).toContainText(name);
   await expect(timeline).toContainText('Page view');
   await expect(timeline).toContainText('SMS sent');
-  await expect(page.getByRole('region', { name: 'Identities' })).toContainText(`Linked by SMS campaign ${name}`);
+  await expect(page.getByRole('region', { name: 'Identities' })).toContainText(
+    `Linked by SMS campaign ${name}`,
+  );
   await page.screenshot({ path: 'test/e2e/__screenshots__/profile-sms-stitched.png' });
   for (const { context } of opened) await context.close();
 });
