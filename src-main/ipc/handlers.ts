@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { SiteNotFoundError, siteInputSchema, siteUpdateSchema } from '../collector/sites';
 import { FileDialogError, type FileDialogs, MAX_CONTACTS_FILE_BYTES } from '../files/file-dialogs';
 import { LinkInputError, UnknownLinkError } from '../links/registry';
-import { messagingConfigSchema } from '../messaging/config';
+import { MessagingConfigError, messagingConfigSchema } from '../messaging/config';
 import { MessagingNotConfiguredError } from '../messaging/service';
 import type { CoreServices } from '../services';
 import { settingsPatchSchema } from '../settings/store';
@@ -182,7 +182,7 @@ function asBridgeError(channel: string, error: unknown): unknown {
   if (error instanceof FileDialogError) {
     return new BridgeError(400, { error: 'invalid_file', detail: `${channel}: ${error.message}` });
   }
-  if (error instanceof LinkInputError) {
+  if (error instanceof LinkInputError || error instanceof MessagingConfigError) {
     return new BridgeError(400, {
       error: 'invalid_input',
       field: error.field,

@@ -37,6 +37,16 @@ const storedSchema = z.object({
 });
 type Stored = z.infer<typeof storedSchema>;
 
+/** A configuration the user must correct; the bridge answers it as a 400 naming the field. */
+export class MessagingConfigError extends Error {
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
 export class MessagingConfigStore {
   private readonly file: string;
   private stored: Stored | null = null;
@@ -51,12 +61,21 @@ export class MessagingConfigStore {
   }
 
   configure(input: MessagingConfigInput): MessagingStatus {
-    const token =
-      input.authToken ?? (this.stored?.accountSid === input.accountSid ? this.stored.authToken : '');
+    const baseUrl = (input.baseUrl ?? this.stored?.baseUrl ?? TWILIO_DEFAULT_BASE_URL).replace(/\/+$/, '');
+    // A stored token is only ever sent to the address it was entered for: a new account or a new
+    // API address needs the token typed again.
+    const keepsToken = this.stored?.accountSid === input.accountSid && this.stored.baseUrl === baseUrl;
+    if (input.authToken === undefined && this.stored?.authToken && !keepsToken) {
+      throw new MessagingConfigError(
+        'authToken',
+        'Enter the auth token again when changing the account or API address',
+      );
+    }
+    const token = input.authToken ?? (keepsToken && this.stored ? this.stored.authToken : '');
     const next: Stored = {
       accountSid: input.accountSid,
       authToken: token,
-      baseUrl: (input.baseUrl ?? this.stored?.baseUrl ?? TWILIO_DEFAULT_BASE_URL).replace(/\/+$/, ''),
+      baseUrl,
       ratePerSecond: input.ratePerSecond ?? this.stored?.ratePerSecond ?? DEFAULT_RATE_PER_SECOND,
     };
     if (input.smsFrom) next.smsFrom = input.smsFrom;

@@ -267,6 +267,10 @@ describe('messaging configuration and service', () => {
     });
     expect(JSON.stringify(status)).not.toContain(TOKEN);
     if (process.platform !== 'win32') expect(statSync(join(dir, 'messaging.json')).mode & 0o777).toBe(0o600);
+    // The stored token never follows a changed API address: it must be typed again.
+    expect(() =>
+      new MessagingConfigStore(dir).configure({ accountSid: SID, baseUrl: 'https://collector.evil.example' }),
+    ).toThrow(/auth token again/);
     // A later change without a token keeps the stored one.
     new MessagingConfigStore(dir).configure({
       accountSid: SID,
