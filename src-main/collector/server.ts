@@ -9,7 +9,23 @@ import type { CollectorState, CollectorStatus, LiveFeedItem } from '../shared/co
 import type { Logger } from '../util/log';
 import { IntakeError } from './body';
 
+/** How long a client may take: silent sockets, a whole request, headers, and idle keep-alive. */
+export interface CollectorTimeouts {
+  idleMs: number;
+  requestMs: number;
+  headersMs: number;
+  keepAliveMs: number;
+}
+
+export const DEFAULT_TIMEOUTS: CollectorTimeouts = {
+  idleMs: 10_000,
+  requestMs: 15_000,
+  headersMs: 10_000,
+  keepAliveMs: 5_000,
+};
+
 export interface CollectorOptions {
+  timeouts?: CollectorTimeouts;
   settings: SettingsStore;
   bus: BridgeEventBus;
   log: Logger;
@@ -40,12 +56,13 @@ export class Collector {
   journalStats: (() => JournalStats) | undefined;
 
   constructor(private readonly opts: CollectorOptions) {
+    const timeouts = opts.timeouts ?? DEFAULT_TIMEOUTS;
     this.app = Fastify({
       logger: false,
       // A slow client cannot hold the server: headers, whole request and idle keep-alive are bounded.
-      connectionTimeout: 10_000,
-      requestTimeout: 15_000,
-      keepAliveTimeout: 5_000,
+      connectionTimeout: timeouts.idleMs,
+      requestTimeout: timeouts.requestMs,
+      keepAliveTimeout: timeouts.keepAliveMs,
       bodyLimit: 1024 * 1024,
       return503OnClosing: true,
     });
@@ -66,7 +83,7 @@ export class Collector {
       reply.code(status >= 400 && status < 600 ? status : 500).send(body);
     });
     // Headers must arrive promptly; Fastify's options cover the rest of the request and idle sockets.
-    this.app.server.headersTimeout = 10_000;
+    this.app.server.headersTimeout = timeouts.headersMs;
     this.app.get('/health', async () => ({ ok: true }));
   }
 

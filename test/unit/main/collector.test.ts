@@ -1,10 +1,15 @@
 // The collector on a real port: the tracking script's /collect, the Segment HTTP API, and every
 // way a request can be wrong — each answered with a JSON error naming the problem, nothing stored
 // from it, and the collector still serving.
+import { connect } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { Analytics } from '@segment/analytics-node';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { Collector } from '../../../src-main/collector/server';
+import { BridgeEventBus } from '../../../src-main/ipc/event-bus';
+import { SettingsStore } from '../../../src-main/settings/store';
 import type { Site } from '../../../src-main/shared/collector';
+import { freshDataDir } from '../../support/headless';
 import { BROWSER_UA, pageView, startTestServices, type TestServices } from '../../support/services';
 
 const SITE_ORIGIN = 'http://shop.test:8080';
@@ -381,5 +386,35 @@ describe('Segment HTTP Tracking API', () => {
     const identify = records.find((r) => r.event.type === 'identify');
     expect(identify?.event).toMatchObject({ userId: 'cust-42', traits: { email: 'ana@example.com' } });
     expect(identify?.event.messageId).toBeTruthy();
+  });
+});
+
+describe('slow clients', () => {
+  it('a client that connects and goes silent, or stops halfway through its headers, is cut off', async () => {
+    const collector = new Collector({
+      settings: new SettingsStore(freshDataDir()),
+      bus: new BridgeEventBus(),
+      log: { info: () => undefined, warn: () => undefined, error: () => undefined },
+      timeouts: { idleMs: 300, requestMs: 1000, headersMs: 500, keepAliveMs: 300 },
+    });
+    await collector.listen({ port: 0 });
+    try {
+      const closedAfter = (first: string) =>
+        new Promise<number>((resolve) => {
+          const started = Date.now();
+          const socket = connect(collector.status().port, '127.0.0.1', () => {
+            if (first) socket.write(first);
+          });
+          socket.on('error', () => undefined);
+          socket.on('close', () => resolve(Date.now() - started));
+        });
+      expect(await closedAfter('')).toBeLessThan(3000);
+      expect(await closedAfter('POST /collect HTTP/1.1\r\nHost: x\r\n')).toBeLessThan(3000);
+      // …and it still serves others.
+      const healthy = await fetch(`${collector.baseUrl}/health`);
+      expect(healthy.status).toBe(200);
+    } finally {
+      await collector.close();
+    }
   });
 });
