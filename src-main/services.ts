@@ -14,6 +14,7 @@ import { loadOrCreateLinkSecret } from './links/codes';
 import { LinkRegistry } from './links/registry';
 import { MessagingService } from './messaging/service';
 import { SettingsStore } from './settings/store';
+import { lockDataDir } from './util/data-dir-lock';
 import type { Logger } from './util/log';
 import { APP_VERSION } from './version';
 
@@ -51,6 +52,7 @@ export interface Services extends CoreServices {
 
 export async function createServices(opts: ServicesOptions): Promise<Services> {
   mkdirSync(opts.dataDir, { recursive: true, mode: 0o700 });
+  const unlock = lockDataDir(opts.dataDir);
   const settings = new SettingsStore(opts.dataDir);
   const bus = new BridgeEventBus();
   const collector = new Collector({ settings, bus, log: opts.log });
@@ -102,6 +104,7 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
       if (statusTimer) clearInterval(statusTimer);
       await collector.close();
       await journal.close();
+      unlock();
     },
   };
 }

@@ -97,6 +97,17 @@ describe('headless mode', () => {
     expect(await running.stop('SIGINT')).toBe(0);
   });
 
+  it('refuses a second app on the same data folder while the first runs, and takes it over after', async () => {
+    const dataDir = freshDataDir();
+    running = await startHeadless(['--port', '0', '--data-dir', dataDir]);
+    await expect(startHeadless(['--port', '0', '--data-dir', dataDir])).rejects.toThrow(
+      /Another Stitchdesk process \(pid \d+\) is using/,
+    );
+    await running.stop('SIGKILL');
+    running = await startHeadless(['--port', '0', '--data-dir', dataDir]);
+    expect(running.ready.dataDir).toBe(dataDir);
+  });
+
   it('fails with a clear message when an explicitly asked port is taken', async () => {
     const blocker = createServer();
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
