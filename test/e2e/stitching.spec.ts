@@ -20,6 +20,7 @@ import {
   Device,
   linkFor,
   prepareAndExport,
+  type SendFileRow,
   storeUpToDate,
   visitorLabel,
 } from '../support/stitching-ui';
@@ -60,6 +61,25 @@ async function browseAnonymously(device: Device): Promise<void> {
   await device.follow('Sign up', SIGNUP);
 }
 
+/** Opens the app and adds this test's own website (another origin) on the Collector page. */
+async function openAppWithSite(page: Page, family: string): Promise<TrackedSite> {
+  await openApp(page);
+  site = await addTrackedSite(page, `Shop ${family}`);
+  return site;
+}
+
+/** Adds a contact who may get SMS, through the "Add contact" form. */
+async function addSmsContact(page: Page, firstName: string, family: string, phone: string): Promise<void> {
+  await addContact(page, { firstName, lastName: family, phone, consent: ['SMS consent'] });
+}
+
+/** An SMS campaign to everyone with SMS consent, linking to the site's pricing page; its send file. */
+async function sendPricingCampaign(page: Page, name: string, recipients: number): Promise<SendFileRow[]> {
+  if (!site) throw new Error('no test site');
+  await createSmsCampaign(page, name, `Hi {{first_name}}, see ${site.origin}/pricing`);
+  return prepareAndExport(page, recipients);
+}
+
 test('S3: pages browsed before the click join the profile by default, and not with lookback "From the click on"', async ({
   page,
   browser,
@@ -68,16 +88,9 @@ test('S3: pages browsed before the click join the profile by default, and not wi
   const family = `Lookback${runSuffix()}`;
   const ana = `Ana ${family}`;
   const cara = `Cara ${family}`;
-  await openApp(page);
-  site = await addTrackedSite(page, `Shop ${family}`);
-  await addContact(page, {
-    firstName: 'Ana',
-    lastName: family,
-    phone: '+1 201 555 0131',
-    consent: ['SMS consent'],
-  });
-  await createSmsCampaign(page, `Spring ${family}`, `Hi {{first_name}}, see ${site.origin}/pricing`);
-  const spring = await prepareAndExport(page, 1);
+  await openAppWithSite(page, family);
+  await addSmsContact(page, 'Ana', family, '+1 201 555 0131');
+  const spring = await sendPricingCampaign(page, `Spring ${family}`, 1);
 
   // Default lookback (whole visitor history): A's two earlier pages become Ana's.
   const phoneA = await newDevice(browser);
@@ -100,14 +113,8 @@ test('S3: pages browsed before the click join the profile by default, and not wi
     'From the click on',
   );
 
-  await addContact(page, {
-    firstName: 'Cara',
-    lastName: family,
-    phone: '+1 201 555 0132',
-    consent: ['SMS consent'],
-  });
-  await createSmsCampaign(page, `Summer ${family}`, `Hi {{first_name}}, see ${site.origin}/pricing`);
-  const summer = await prepareAndExport(page, 2);
+  await addSmsContact(page, 'Cara', family, '+1 201 555 0132');
+  const summer = await sendPricingCampaign(page, `Summer ${family}`, 2);
   const phoneD = await newDevice(browser);
   await browseAnonymously(phoneD);
   await phoneD.openLink(linkFor(summer, '+12015550132'));
@@ -135,16 +142,9 @@ test('S4: a device that only visits the site directly stays an anonymous visitor
   test.setTimeout(120_000);
   const family = `Direct${runSuffix()}`;
   const ana = `Ana ${family}`;
-  await openApp(page);
-  site = await addTrackedSite(page, `Shop ${family}`);
-  await addContact(page, {
-    firstName: 'Ana',
-    lastName: family,
-    phone: '+1 201 555 0141',
-    consent: ['SMS consent'],
-  });
-  await createSmsCampaign(page, `Launch ${family}`, `New plans: ${site.origin}/pricing`);
-  const rows = await prepareAndExport(page, 1);
+  const shop = await openAppWithSite(page, family);
+  await addSmsContact(page, 'Ana', family, '+1 201 555 0141');
+  const rows = await sendPricingCampaign(page, `Launch ${family}`, 1);
 
   const phoneA = await newDevice(browser);
   await phoneA.openLink(linkFor(rows, '+12015550141'));
@@ -157,7 +157,7 @@ test('S4: a device that only visits the site directly stays an anonymous visitor
   const visitorA = visitorLabel(await phoneA.visitorId());
 
   await goToSection(page, 'Visitors');
-  await choose(page, 'Website', site.name);
+  await choose(page, 'Website', shop.name);
   const table = page.getByRole('table', { name: 'Anonymous visitors' });
   const rowB = table.getByRole('row', { name: visitorB, exact: true });
   await expect(rowB).toBeVisible({ timeout: 20_000 });
@@ -185,16 +185,9 @@ test('S5: after clearing cookies and storage the device is a new anonymous visit
   test.setTimeout(120_000);
   const family = `Cleared${runSuffix()}`;
   const ana = `Ana ${family}`;
-  await openApp(page);
-  site = await addTrackedSite(page, `Shop ${family}`);
-  await addContact(page, {
-    firstName: 'Ana',
-    lastName: family,
-    phone: '+1 201 555 0151',
-    consent: ['SMS consent'],
-  });
-  await createSmsCampaign(page, `Autumn ${family}`, `Our prices: ${site.origin}/pricing`);
-  const rows = await prepareAndExport(page, 1);
+  const shop = await openAppWithSite(page, family);
+  await addSmsContact(page, 'Ana', family, '+1 201 555 0151');
+  const rows = await sendPricingCampaign(page, `Autumn ${family}`, 1);
 
   const phoneA = await newDevice(browser);
   await phoneA.openLink(linkFor(rows, '+12015550151'));
@@ -208,7 +201,7 @@ test('S5: after clearing cookies and storage the device is a new anonymous visit
   expect(newVisitor).not.toBe(linkedVisitor);
 
   await goToSection(page, 'Visitors');
-  await choose(page, 'Website', site.name);
+  await choose(page, 'Website', shop.name);
   const table = page.getByRole('table', { name: 'Anonymous visitors' });
   const row = table.getByRole('row', { name: visitorLabel(newVisitor), exact: true });
   await expect(row).toBeVisible({ timeout: 20_000 });
@@ -236,8 +229,7 @@ test('S6: a signup form with a contact\'s email links that browser to them by "f
   const ben = `Ben ${family}`;
   const email = `ben.${family.toLowerCase()}@example.org`;
   const password = `S6-secret-${family}`;
-  await openApp(page);
-  site = await addTrackedSite(page, `Shop ${family}`);
+  await openAppWithSite(page, family);
   await addContact(page, { firstName: 'Ben', lastName: family, email });
 
   const laptop = await newDevice(browser);
@@ -276,23 +268,11 @@ test("S7: one device opening two contacts' links is flagged as shared; each keep
   const family = `Shared${runSuffix()}`;
   const ana = `Ana ${family}`;
   const ben = `Ben ${family}`;
-  await openApp(page);
-  site = await addTrackedSite(page, `Shop ${family}`);
-  await addContact(page, {
-    firstName: 'Ana',
-    lastName: family,
-    phone: '+1 201 555 0171',
-    consent: ['SMS consent'],
-  });
-  await addContact(page, {
-    firstName: 'Ben',
-    lastName: family,
-    phone: '+1 201 555 0172',
-    consent: ['SMS consent'],
-  });
+  await openAppWithSite(page, family);
+  await addSmsContact(page, 'Ana', family, '+1 201 555 0171');
+  await addSmsContact(page, 'Ben', family, '+1 201 555 0172');
   const campaign = `Family ${family}`;
-  await createSmsCampaign(page, campaign, `Hi {{first_name}}: ${site.origin}/pricing`);
-  const rows = await prepareAndExport(page, 2);
+  const rows = await sendPricingCampaign(page, campaign, 2);
 
   // Ana's link, then a page of hers; then Ben's link on the same browser, then a page of his.
   const tablet = await newDevice(browser);
