@@ -4,9 +4,8 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { isbot } from 'isbot';
 import type { EventJournal, JournalEntryInput } from '../journal/types';
-import { truncateIp } from '../links/preview';
+import { isBotAgent, truncateIp } from '../links/preview';
 import type { ApiError } from '../shared/bridge';
 import type { Site } from '../shared/collector';
 import type { EventContext, EventSource, TrackedEvent } from '../shared/events';
@@ -39,29 +38,35 @@ export interface RejectedItem {
   detail: string;
 }
 
-/** Remembers recent messageIds so a retried batch is not journalled twice. */
+/**
+ * Remembers recent messageIds per site so a retried batch is not journalled twice: at least the
+ * last `capacity` ids of each site, in two generations (the older one is dropped whole, so no
+ * per-id eviction bookkeeping on the hot path).
+ */
 class RecentMessageIds {
-  private readonly seen = new Set<string>();
-  private readonly order: string[] = [];
-  private next = 0;
+  private readonly bySite = new Map<string, { current: Set<string>; previous: Set<string> }>();
   constructor(private readonly capacity: number) {}
 
-  /** Returns false when the id was already seen. */
-  add(id: string): boolean {
-    if (this.seen.has(id)) return false;
-    if (this.order.length < this.capacity) this.order.push(id);
-    else {
-      const evicted = this.order[this.next];
-      if (evicted !== undefined) this.seen.delete(evicted);
-      this.order[this.next] = id;
-      this.next = (this.next + 1) % this.capacity;
+  /** Returns false when the id was already seen for this site. */
+  add(siteId: string, id: string): boolean {
+    let seen = this.bySite.get(siteId);
+    if (!seen) {
+      seen = { current: new Set(), previous: new Set() };
+      this.bySite.set(siteId, seen);
     }
-    this.seen.add(id);
+    if (seen.current.has(id) || seen.previous.has(id)) return false;
+    if (seen.current.size >= this.capacity) {
+      seen.previous = seen.current;
+      seen.current = new Set();
+    }
+    seen.current.add(id);
     return true;
   }
 
-  forget(id: string): void {
-    this.seen.delete(id);
+  forget(siteId: string, id: string): void {
+    const seen = this.bySite.get(siteId);
+    seen?.current.delete(id);
+    seen?.previous.delete(id);
   }
 }
 
@@ -171,7 +176,8 @@ export function registerIntakeRoutes(scope: FastifyInstance, deps: IntakeDeps): 
     const hasShared = Object.keys(sharedContext).length > 0;
     const prefix =
       source === 'tracker' || batch.length > 1 || request.url.startsWith('/v1/batch') ? 'batch' : '';
-    batch.forEach((raw, index) => {
+    for (let index = 0; index < batch.length; index++) {
+      const raw = batch[index];
       const where = prefix ? `${prefix}[${index}]` : '';
       // Only a body larger than the per-event limit can hold an event over it.
       const size =
@@ -185,7 +191,7 @@ export function registerIntakeRoutes(scope: FastifyInstance, deps: IntakeDeps): 
           ...(where ? { field: where } : {}),
           detail: `The event is ${size} bytes; the limit is ${LIMITS.eventBytes}`,
         });
-        return;
+        continue;
       }
       const result = validateEvent(raw, where || 'event');
       if (!result.ok) {
@@ -196,18 +202,18 @@ export function registerIntakeRoutes(scope: FastifyInstance, deps: IntakeDeps): 
           field: result.field,
           detail: result.detail,
         });
-        return;
+        continue;
       }
       const event: TrackedEvent = result.event;
-      if (!recent.add(`${site.id}:${event.messageId}`)) {
+      if (!recent.add(site.id, event.messageId)) {
         duplicates++;
-        return;
+        continue;
       }
       // Bots are filtered by the browser's own user agent (the header's when the event has none):
       // a beacon sent while a page unloads may carry a different header than the page itself.
       if (source === 'tracker' && isBotAgent(event.context?.userAgent ?? userAgent)) {
         filtered++;
-        return;
+        continue;
       }
       // The validated event is a fresh object of our own, so it is completed in place.
       const context: EventContext = hasShared
@@ -217,7 +223,7 @@ export function registerIntakeRoutes(scope: FastifyInstance, deps: IntakeDeps): 
       if (!context.userAgent && source === 'tracker' && userAgent) context.userAgent = userAgent;
       event.context = context;
       entries.push({ source, siteId: site.id, event });
-    });
+    }
 
     if (filtered > 0)
       deps.collector.reject(request.url, 'bot', `${filtered} events from a bot user agent`, site.id);
@@ -239,7 +245,7 @@ export function registerIntakeRoutes(scope: FastifyInstance, deps: IntakeDeps): 
       await deps.journal.append(entries);
     } catch (error) {
       // Not durable, so not acknowledged: let the client retry the same messageIds.
-      for (const entry of entries) recent.forget(`${site.id}:${entry.event.messageId}`);
+      for (const entry of entries) recent.forget(site.id, entry.event.messageId);
       throw error;
     }
     deps.collector.accept(
@@ -301,18 +307,4 @@ function serveTracker(file: string, request: FastifyRequest, reply: FastifyReply
     .header('x-content-type-options', 'nosniff');
   if (request.headers['if-none-match'] === trackerCache.etag) return reply.code(304).send();
   return reply.header('content-type', 'text/javascript; charset=utf-8').send(trackerCache.content);
-}
-
-const botVerdicts = new Map<string, boolean>();
-
-/** isbot's verdict, remembered per user agent: the same few agents send most events. */
-function isBotAgent(userAgent: string | undefined): boolean {
-  const agent = userAgent ?? '';
-  let verdict = botVerdicts.get(agent);
-  if (verdict === undefined) {
-    verdict = isbot(agent);
-    if (botVerdicts.size >= 5000) botVerdicts.clear();
-    botVerdicts.set(agent, verdict);
-  }
-  return verdict;
 }

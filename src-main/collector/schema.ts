@@ -12,22 +12,44 @@ export interface FieldProblem {
   detail: string;
 }
 
+interface HostileFind {
+  /** Innermost step first: the path is only built once something is found. */
+  steps: (string | number)[];
+  detail: string;
+}
+
 /** Finds the first forbidden key or over-deep nesting in parsed JSON. */
-export function findHostileKey(value: unknown, path = '', depth = 0): FieldProblem | null {
+export function findHostileKey(value: unknown): FieldProblem | null {
+  const found = hostileIn(value, 0);
+  if (!found) return null;
+  let field = '';
+  for (let i = found.steps.length - 1; i >= 0; i--) {
+    const step = found.steps[i];
+    field = typeof step === 'number' ? `${field}[${step}]` : field ? `${field}.${step}` : `${step}`;
+  }
+  return { field, detail: found.detail };
+}
+
+function hostileIn(value: unknown, depth: number): HostileFind | null {
   if (value === null || typeof value !== 'object') return null;
-  if (depth > MAX_DEPTH) return { field: path, detail: `nested deeper than ${MAX_DEPTH} levels` };
+  if (depth > MAX_DEPTH) return { steps: [], detail: `nested deeper than ${MAX_DEPTH} levels` };
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
-      const found = findHostileKey(value[i], `${path}[${i}]`, depth + 1);
-      if (found) return found;
+      const found = hostileIn(value[i], depth + 1);
+      if (found) {
+        found.steps.push(i);
+        return found;
+      }
     }
     return null;
   }
   for (const key of Object.keys(value)) {
-    const field = path ? `${path}.${key}` : key;
-    if (FORBIDDEN_KEYS.has(key)) return { field, detail: `the key "${key}" is not allowed` };
-    const found = findHostileKey((value as Record<string, unknown>)[key], field, depth + 1);
-    if (found) return found;
+    if (FORBIDDEN_KEYS.has(key)) return { steps: [key], detail: `the key "${key}" is not allowed` };
+    const found = hostileIn((value as Record<string, unknown>)[key], depth + 1);
+    if (found) {
+      found.steps.push(key);
+      return found;
+    }
   }
   return null;
 }
@@ -106,22 +128,36 @@ function page(value: unknown): PageContext | undefined {
   return out;
 }
 
-/** Known context fields are checked; other fields (Segment clients send many) pass through. */
+/** Context fields this validator checks; the others (Segment clients send many) pass through. */
+const CHECKED_CONTEXT_KEYS: ReadonlySet<string> = new Set([
+  'page',
+  'userAgent',
+  'ip',
+  'sessionId',
+  'clickToken',
+  'library',
+  'campaign',
+]);
+
+/** Known context fields are checked; other fields pass through as sent. */
 function context(value: unknown): EventContext | undefined {
   const raw = record(value, 'context');
   if (!raw) return undefined;
-  const out: EventContext = { ...raw };
-  const checked = {
-    page: page(raw.page),
-    userAgent: text(raw.userAgent, 'context.userAgent', 1024),
-    ip: text(raw.ip, 'context.ip', 64),
-    sessionId: text(raw.sessionId, 'context.sessionId', 200),
-    clickToken: text(raw.clickToken, 'context.clickToken', 128),
-  };
-  for (const [key, v] of Object.entries(checked)) {
-    if (v === undefined) delete out[key];
-    else out[key] = v;
+  // Built field by field: copying and then deleting would leave a slow dictionary-mode object.
+  const out: EventContext = {};
+  for (const key of Object.keys(raw)) {
+    if (!CHECKED_CONTEXT_KEYS.has(key) && !FORBIDDEN_KEYS.has(key)) out[key] = raw[key];
   }
+  const pageContext = page(raw.page);
+  if (pageContext !== undefined) out.page = pageContext;
+  const userAgent = text(raw.userAgent, 'context.userAgent', 1024);
+  if (userAgent !== undefined) out.userAgent = userAgent;
+  const ip = text(raw.ip, 'context.ip', 64);
+  if (ip !== undefined) out.ip = ip;
+  const sessionId = text(raw.sessionId, 'context.sessionId', 200);
+  if (sessionId !== undefined) out.sessionId = sessionId;
+  const clickToken = text(raw.clickToken, 'context.clickToken', 128);
+  if (clickToken !== undefined) out.clickToken = clickToken;
   if (raw.library !== undefined) {
     const library = record(raw.library, 'context.library') ?? {};
     out.library = {
@@ -145,20 +181,24 @@ function trackedEvent(raw: unknown): TrackedEvent {
     throw new Invalid('type', `type must be one of ${CLIENT_EVENT_TYPES.join(', ')}`);
   }
   const event: TrackedEvent = { messageId, type: raw.type as TrackedEvent['type'] };
-  const fields = {
-    anonymousId: identifier(raw.anonymousId, 'anonymousId'),
-    userId: identifier(raw.userId, 'userId'),
-    previousId: identifier(raw.previousId, 'previousId'),
-    event: text(raw.event, 'event', 512),
-    properties: record(raw.properties, 'properties'),
-    traits: record(raw.traits, 'traits'),
-    context: context(raw.context),
-    timestamp: time(raw.timestamp, 'timestamp'),
-    sentAt: time(raw.sentAt, 'sentAt'),
-  };
-  for (const [key, value] of Object.entries(fields)) {
-    if (value !== undefined) (event as unknown as Record<string, unknown>)[key] = value;
-  }
+  const anonymousId = identifier(raw.anonymousId, 'anonymousId');
+  if (anonymousId !== undefined) event.anonymousId = anonymousId;
+  const userId = identifier(raw.userId, 'userId');
+  if (userId !== undefined) event.userId = userId;
+  const previousId = identifier(raw.previousId, 'previousId');
+  if (previousId !== undefined) event.previousId = previousId;
+  const name = text(raw.event, 'event', 512);
+  if (name !== undefined) event.event = name;
+  const properties = record(raw.properties, 'properties');
+  if (properties !== undefined) event.properties = properties;
+  const traits = record(raw.traits, 'traits');
+  if (traits !== undefined) event.traits = traits;
+  const eventContext = context(raw.context);
+  if (eventContext !== undefined) event.context = eventContext;
+  const timestamp = time(raw.timestamp, 'timestamp');
+  if (timestamp !== undefined) event.timestamp = timestamp;
+  const sentAt = time(raw.sentAt, 'sentAt');
+  if (sentAt !== undefined) event.sentAt = sentAt;
   if (event.anonymousId === undefined && event.userId === undefined) {
     throw new Invalid('anonymousId', 'anonymousId or userId is required');
   }

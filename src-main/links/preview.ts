@@ -30,7 +30,38 @@ export function isLinkPreview(userAgent: string | undefined, method: string): bo
   const ua = userAgent?.trim() ?? '';
   // Every browser sends a user agent; a request without one is a script or a fetcher.
   if (ua === '') return true;
-  return PREVIEW_AGENTS.some((pattern) => pattern.test(ua)) || isbot(ua);
+  return remember(
+    previewVerdicts,
+    ua,
+    (agent) => PREVIEW_AGENTS.some((pattern) => pattern.test(agent)) || isbot(agent),
+  );
+}
+
+/** isbot's verdict on a user agent (an empty one included). */
+export function isBotAgent(userAgent: string | undefined): boolean {
+  return remember(botVerdicts, userAgent ?? '', isbot);
+}
+
+/**
+ * Verdicts are remembered per user agent: the same few agents make most requests, and isbot's
+ * pattern is long. Bounded, so a stream of made-up agents cannot grow it without limit.
+ */
+const MAX_REMEMBERED_AGENTS = 5000;
+const previewVerdicts = new Map<string, boolean>();
+const botVerdicts = new Map<string, boolean>();
+
+function remember(
+  verdicts: Map<string, boolean>,
+  agent: string,
+  decide: (agent: string) => boolean,
+): boolean {
+  let verdict = verdicts.get(agent);
+  if (verdict === undefined) {
+    verdict = decide(agent);
+    if (verdicts.size >= MAX_REMEMBERED_AGENTS) verdicts.clear();
+    verdicts.set(agent, verdict);
+  }
+  return verdict;
 }
 
 /**
