@@ -71,7 +71,7 @@ export function checkSegmentHeader(file: Buffer, firstOffset: number): HeaderChe
 export interface PreparedRecord {
   record: Omit<JournalRecord, 'offset'>;
   /** The record's JSON after its opening brace, so the offset can lead without re-serializing. */
-  tail: Buffer;
+  tail: string;
 }
 
 export function prepareRecord(
@@ -82,8 +82,9 @@ export function prepareRecord(
 ): PreparedRecord {
   const record: Omit<JournalRecord, 'offset'> =
     siteId === undefined ? { receivedAt, source, event } : { receivedAt, source, siteId, event };
-  const tail = Buffer.from(JSON.stringify(record), 'utf8').subarray(1);
-  if (tail.length + 32 > MAX_RECORD_BYTES) {
+  const tail = JSON.stringify(record).slice(1);
+  // UTF-8 takes at most 3 bytes per UTF-16 unit, so only a long record needs its exact size.
+  if (tail.length * 3 + 32 > MAX_RECORD_BYTES && Buffer.byteLength(tail) + 32 > MAX_RECORD_BYTES) {
     throw new RangeError(`A journal record may not exceed ${MAX_RECORD_BYTES} bytes (got ${tail.length})`);
   }
   return { record, tail };
@@ -95,26 +96,32 @@ export interface EncodedRecords {
   positions: number[];
 }
 
-/** Frames consecutive records into one buffer, so a group commit is a single write. */
-export function encodeRecords(tails: readonly Buffer[], firstOffset: number): EncodedRecords {
-  const prefixes = tails.map((_, i) => `{"offset":${firstOffset + i},`);
+/**
+ * Frames consecutive records into one buffer, so a group commit is a single write. Each record is
+ * encoded straight into it: no intermediate buffer per record.
+ */
+export function encodeRecords(tails: readonly string[], firstOffset: number): EncodedRecords {
   let total = 0;
-  tails.forEach((tail, i) => {
-    total += FRAME_HEADER_BYTES + (prefixes[i]?.length ?? 0) + tail.length;
-  });
+  const sizes: number[] = new Array(tails.length);
+  for (let i = 0; i < tails.length; i++) {
+    const size = Buffer.byteLength(tails[i] ?? '', 'utf8');
+    sizes[i] = size;
+    // `{"offset":` + digits + `,`: the offset is ASCII, one byte per character.
+    total += FRAME_HEADER_BYTES + 11 + String(firstOffset + i).length + size;
+  }
   const bytes = Buffer.allocUnsafe(total);
   const positions: number[] = new Array(tails.length);
   let position = 0;
-  tails.forEach((tail, i) => {
+  for (let i = 0; i < tails.length; i++) {
     const payloadStart = position + FRAME_HEADER_BYTES;
-    const prefixLength = bytes.write(prefixes[i] ?? '', payloadStart, 'latin1');
-    tail.copy(bytes, payloadStart + prefixLength);
-    const payloadEnd = payloadStart + prefixLength + tail.length;
+    const prefixLength = bytes.write(`{"offset":${firstOffset + i},`, payloadStart, 'latin1');
+    const payloadEnd =
+      payloadStart + prefixLength + bytes.write(tails[i] ?? '', payloadStart + prefixLength, 'utf8');
     bytes.writeUInt32LE(payloadEnd - payloadStart, position);
     bytes.writeUInt32LE(crc32(bytes.subarray(payloadStart, payloadEnd)), position + 4);
     positions[i] = position;
     position = payloadEnd;
-  });
+  }
   return { bytes, positions };
 }
 

@@ -1,5 +1,12 @@
 // The durable event journal: an append-only, segmented, CRC-framed log with group-commit fsync,
 // an in-memory offset index, the store's acks and retention. On-disk format: README.md here.
+//
+// Speed comes from how a commit reaches the disk: its bytes are copied into the page cache with one
+// synchronous write (microseconds; a thread-pool round trip would cost more than the copy), and
+// only the fdatasync, which waits for the device, runs off the event loop. Records land in space
+// the journal zero-filled and synced ahead of them, so that fdatasync flushes data alone instead of
+// also committing file-system metadata (block allocation, file size) each time.
+import { writeSync } from 'node:fs';
 import { type FileHandle, mkdir, open, stat, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { JournalReadResult } from '../shared/bridge';
@@ -20,6 +27,10 @@ import { JournalDamagedError, recoverSegments, type Segment, segmentEnd } from '
 import type { CommitStats, JournalEntryInput, JournalStats, OpenedJournal } from './types';
 
 export const DEFAULT_SEGMENT_BYTES = 16 * 1024 * 1024;
+/** Zero-filled space kept ahead of the records in the active segment, refilled in these steps. */
+const RESERVE_CHUNK_BYTES = 4 * 1024 * 1024;
+/** A refill starts when less than this much reserved space is left. */
+const RESERVE_LOW_WATER_BYTES = 2 * 1024 * 1024;
 /** Most records one `read` returns, whatever limit is asked for. */
 export const MAX_READ_RECORDS = 5000;
 /** A page also stops at this many bytes (after at least one record) so one read never balloons. */
@@ -68,6 +79,10 @@ class SegmentedJournal implements OpenedJournal {
   private flushRun: Promise<void> | undefined;
   /** Set when a failed write may have left bytes past the committed end of the active segment. */
   private tailNeedsCut = false;
+  /** The active segment's file is zero-filled and synced up to here (≥ its committed size). */
+  private reservedEnd = 0;
+  /** A refill of the reserve in progress: commits that would reach `from` wait for it. */
+  private reserving: { from: number; done: Promise<void> } | undefined;
   /** Acks and retention run one at a time, in order, off the append path. */
   private housekeeping: Promise<unknown> = Promise.resolve();
   private closing: Promise<void> | undefined;
@@ -94,7 +109,12 @@ class SegmentedJournal implements OpenedJournal {
 
   async start(): Promise<void> {
     const last = this.segments.at(-1);
-    if (last && segmentEnd(last) === this.nextOffset) this.active = await open(last.file, 'r+');
+    if (last && segmentEnd(last) === this.nextOffset) {
+      this.active = await open(last.file, 'r+');
+      // Recovery verified that whatever follows the records is zeros: reserved space to reuse.
+      this.reservedEnd = (await this.active.stat()).size;
+      this.reserveAhead();
+    }
     await this.whenHousekeeping(() => this.applyRetention());
   }
 
@@ -162,8 +182,9 @@ class SegmentedJournal implements OpenedJournal {
       (last.positions.length === 0 || last.size + encoded.bytes.length <= this.segmentBytes);
 
     if (continues && this.active && last) {
+      if (this.reserving && last.size + encoded.bytes.length > this.reserving.from) await this.reserving.done;
       try {
-        await writeAt(this.active, encoded.bytes, last.size);
+        writeAllSync(this.active, encoded.bytes, last.size);
         await this.active.datasync();
         this.counters.syncs++;
       } catch (error) {
@@ -173,6 +194,7 @@ class SegmentedJournal implements OpenedJournal {
       }
       for (const position of encoded.positions) last.positions.push(last.size + position);
       last.size += encoded.bytes.length;
+      this.reserveAhead();
     } else {
       await this.startSegment(firstOffset, encoded.bytes, encoded.positions);
     }
@@ -199,6 +221,9 @@ class SegmentedJournal implements OpenedJournal {
       throw error;
     }
     const previous = this.active;
+    const finished = this.segments.at(-1);
+    // Commits wait for their segment's refill only; one on the old file must not outlive it.
+    await this.reserving?.done;
     this.active = handle;
     this.segments.push({
       firstOffset,
@@ -206,17 +231,56 @@ class SegmentedJournal implements OpenedJournal {
       positions: positions.map((position) => SEGMENT_HEADER_BYTES + position),
       size: SEGMENT_HEADER_BYTES + records.length,
     });
-    await previous?.close().catch((error: unknown) => {
-      this.log.warn(`journal: closing a finished segment failed: ${errorMessage(error)}`);
-    });
+    this.reservedEnd = SEGMENT_HEADER_BYTES + records.length;
+    this.reserveAhead();
+    try {
+      // A finished segment keeps only its records; its unused reserve goes back to the disk.
+      if (previous && finished) await previous.truncate(finished.size);
+      await previous?.close();
+    } catch (error) {
+      this.log.warn(`journal: trimming or closing a finished segment failed: ${errorMessage(error)}`);
+    }
+  }
+
+  /**
+   * Keeps zero-filled, synced space ahead of the active segment's records, in the background. A
+   * failed refill only costs speed: commits then extend the file as before.
+   */
+  private reserveAhead(): void {
+    const last = this.segments.at(-1);
+    const active = this.active;
+    if (this.reserving || this.closing || !active || !last) return;
+    if (this.reservedEnd - last.size >= RESERVE_LOW_WATER_BYTES) return;
+    const from = Math.max(this.reservedEnd, last.size);
+    const to = Math.min(from + RESERVE_CHUNK_BYTES, this.segmentBytes);
+    if (to <= from) return;
+    const reserving = {
+      from,
+      done: (async () => {
+        try {
+          await writeAt(active, zeroChunk().subarray(0, to - from), from);
+          await active.datasync();
+          // Only if no cut or rollover replaced the file meanwhile.
+          if (this.active === active && this.segments.at(-1) === last) this.reservedEnd = to;
+        } catch (error) {
+          this.log.warn(`journal: reserving space ahead of the records failed: ${errorMessage(error)}`);
+        } finally {
+          this.reserving = undefined;
+        }
+      })(),
+    };
+    this.reserving = reserving;
   }
 
   /** After a failed write, bytes past the committed end must go before anything else is written. */
   private async cutUncommittedTail(): Promise<void> {
     const last = this.segments.at(-1);
     if (!this.tailNeedsCut || !this.active || !last) return;
+    await this.reserving?.done;
+    // Past the committed end, only zeros may remain: the refused bytes and the reserve both go.
     await this.active.truncate(last.size);
     await this.active.datasync();
+    this.reservedEnd = last.size;
     this.tailNeedsCut = false;
   }
 
@@ -356,6 +420,7 @@ class SegmentedJournal implements OpenedJournal {
   close(): Promise<void> {
     this.closing ??= (async () => {
       await this.flushRun;
+      await this.reserving?.done;
       await this.housekeeping;
       await this.active?.close();
       this.active = undefined;
@@ -397,6 +462,23 @@ function lastIndexWithin(
     else high = middle - 1;
   }
   return low === startIndex && recordsSoFar === 0 ? startIndex + 1 : low;
+}
+
+/** Copies all of `bytes` into the file at `position` (the page cache; no fsync). */
+function writeAllSync(handle: FileHandle, bytes: Buffer, position: number): void {
+  let written = 0;
+  while (written < bytes.length) {
+    const count = writeSync(handle.fd, bytes, written, bytes.length - written, position + written);
+    if (count === 0) throw new Error('the file system accepted no bytes');
+    written += count;
+  }
+}
+
+let zeros: Buffer | undefined;
+/** One shared, never-written buffer of zeros for refilling the reserve. */
+function zeroChunk(): Buffer {
+  zeros ??= Buffer.alloc(RESERVE_CHUNK_BYTES);
+  return zeros;
 }
 
 function errorMessage(error: unknown): string {

@@ -60,6 +60,8 @@ export async function recoverSegments(dir: string, ackedOffset: number, log: Log
     const positions: number[] = [];
     let position = SEGMENT_HEADER_BYTES;
     while (position < bytes.length) {
+      // Zeros to the end of the file are space the writer reserved ahead of its records.
+      if (bytes[position] === 0 && allZero(bytes, position)) break;
       const frame = decodeFrame(bytes, position, firstOffset + positions.length);
       if (!frame.ok) {
         const where = `byte ${position}, record offset ${firstOffset + positions.length}`;
@@ -91,6 +93,16 @@ export async function recoverSegments(dir: string, ackedOffset: number, log: Log
     segments.push({ firstOffset, file, positions, size: position });
   }
   return segments;
+}
+
+/** True when every byte from `start` to the end is zero (compared a block at a time). */
+function allZero(bytes: Buffer, start: number): boolean {
+  const block = Buffer.alloc(Math.min(64 * 1024, bytes.length - start));
+  for (let at = start; at < bytes.length; at += block.length) {
+    const end = Math.min(at + block.length, bytes.length);
+    if (!bytes.subarray(at, end).equals(block.subarray(0, end - at))) return false;
+  }
+  return true;
 }
 
 async function cutTornTail(file: string, keepBytes: number): Promise<void> {

@@ -264,7 +264,11 @@ describe('event journal', () => {
     expect(offsets(across.records)).toEqual(range(secondStart - 2, 5));
     const stats = journal.stats();
     expect(stats.segments).toBe(files.length);
-    expect(stats.bytes).toBe(files.reduce((sum, name) => sum + statSync(join(dir, name)).size, 0));
+    // Finished segments are trimmed to their records; the active one has reserved space after them.
+    for (const name of files.slice(0, -1)) {
+      expect(statSync(join(dir, name)).size).toBe(recordsEnd(readFileSync(join(dir, name))));
+    }
+    expect(stats.bytes).toBe(files.reduce((sum, name) => sum + recordsEnd(readFileSync(join(dir, name))), 0));
     await journal.close();
 
     const reopened = await openAt(dir, { segmentBytes: 1024 });
@@ -338,13 +342,13 @@ describe('event journal', () => {
     await appendOneByOne(journal, 0, 5);
     await journal.close();
     const file = join(dir, '00000000000000000000.seg');
-    const whole = statSync(file).size;
+    const whole = dropReserve(file);
     const lastRecordLength = whole - (recordStarts(readFileSync(file))[4] ?? whole);
     truncateSync(file, whole - 3);
 
     const { journal: reopened, warnings } = await openAt(dir);
     expect(messageIds(await readAll(reopened))).toEqual(['m-0', 'm-1', 'm-2', 'm-3']);
-    expect(statSync(file).size).toBe(whole - lastRecordLength);
+    expectOnlyZerosAfter(file, whole - lastRecordLength);
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toContain('00000000000000000000.seg');
     expect(warnings[0]).toContain(`cut ${lastRecordLength - 3} bytes`);
@@ -355,6 +359,52 @@ describe('event journal', () => {
     const again = await openAt(dir);
     expect(again.warnings).toEqual([]);
     expect(messageIds(await readAll(again.journal))).toEqual(['m-0', 'm-1', 'm-2', 'm-3', 'm-99']);
+    await again.journal.close();
+  });
+
+  it('a record torn inside the reserved space (its last bytes still zero) is cut at open with a warning', async () => {
+    const dir = freshJournalDir();
+    const { journal } = await openAt(dir);
+    await appendOneByOne(journal, 0, 5);
+    await journal.close();
+    const file = join(dir, '00000000000000000000.seg');
+    const bytes = readFileSync(file);
+    const end = recordsEnd(bytes);
+    const lastStart = recordStarts(bytes)[4] ?? 0;
+    expect(bytes.length).toBeGreaterThan(end); // the reserve is there
+    bytes.fill(0, end - 3, end); // the record's last bytes never reached the disk
+    writeFileSync(file, bytes);
+
+    const { journal: reopened, warnings } = await openAt(dir);
+    expect(messageIds(await readAll(reopened))).toEqual(['m-0', 'm-1', 'm-2', 'm-3']);
+    expectOnlyZerosAfter(file, lastStart);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain(`cut ${bytes.length - lastStart} bytes`);
+    const [next] = await reopened.append([pageView(99)]);
+    expect(next?.offset).toBe(4);
+    await reopened.close();
+  });
+
+  it('zeros after the last record are reserved space: kept without a warning, and appends fill them', async () => {
+    const dir = freshJournalDir();
+    const { journal } = await openAt(dir);
+    await journal.append(pageViews(0, 5));
+    await journal.close();
+    const file = join(dir, '00000000000000000000.seg');
+    const bytes = readFileSync(file);
+    const end = recordsEnd(bytes);
+    expect(bytes.length).toBeGreaterThan(end);
+    expect(bytes.subarray(end).every((byte) => byte === 0)).toBe(true);
+
+    const { journal: reopened, warnings } = await openAt(dir);
+    expect(warnings).toEqual([]);
+    expect(reopened.stats().bytes).toBe(end);
+    await reopened.append(pageViews(5, 3));
+    expect(statSync(file).size).toBe(bytes.length); // written into the reserve, not after it
+    await reopened.close();
+    const again = await openAt(dir);
+    expect(again.warnings).toEqual([]);
+    expect(messageIds(await readAll(again.journal))).toEqual(range(0, 8).map((n) => `m-${n}`));
     await again.journal.close();
   });
 
@@ -369,7 +419,7 @@ describe('event journal', () => {
       frame(Buffer.from('{"offset":5,"receivedAt":"x","source":"tracker","event":{}}'), 12345),
     ],
     ['a payload that is not JSON', frame(Buffer.from('{"offset":5,"receiv'))],
-    ['zero-filled blocks', Buffer.alloc(512)],
+    ['zero-filled blocks ending in a stray byte', Buffer.concat([Buffer.alloc(512), Buffer.from([7])])],
     [
       'a valid record with the wrong offset',
       frame(Buffer.from('{"offset":9,"receivedAt":"x","source":"app","event":{}}')),
@@ -383,11 +433,11 @@ describe('event journal', () => {
       await journal.append(pageViews(0, 5));
       await journal.close();
       const file = join(dir, '00000000000000000000.seg');
-      const whole = statSync(file).size;
+      const whole = dropReserve(file);
       appendFileSync(file, garbage);
 
       const { journal: reopened, warnings } = await openAt(dir);
-      expect(statSync(file).size).toBe(whole);
+      expectOnlyZerosAfter(file, whole);
       expect(warnings).toHaveLength(1);
       expect(warnings[0]).toMatch(
         new RegExp(`cut ${garbage.length} bytes from the end of 00000000000000000000\\.seg`),
@@ -491,12 +541,43 @@ describe('event journal', () => {
   });
 });
 
-/** Byte positions of the frames in a segment file, found by walking the length fields. */
+/**
+ * Byte positions of the frames in a segment file, found by walking the length fields up to the
+ * zero-filled space reserved after them.
+ */
 function recordStarts(bytes: Buffer): number[] {
   const starts: number[] = [];
-  for (let position = 16; position < bytes.length; position += 8 + bytes.readUInt32LE(position))
+  for (
+    let position = 16;
+    position + 8 <= bytes.length && bytes.readUInt32LE(position) !== 0;
+    position += 8 + bytes.readUInt32LE(position)
+  )
     starts.push(position);
   return starts;
+}
+
+/** Where a segment file's records end; zeros reserved for the next ones may follow. */
+function recordsEnd(bytes: Buffer): number {
+  const starts = recordStarts(bytes);
+  const last = starts.at(-1);
+  return last === undefined ? 16 : last + 8 + bytes.readUInt32LE(last);
+}
+
+/**
+ * The records end at `end` and nothing but zeros follows: what a cut left, whether or not the
+ * journal has reserved fresh space after it since.
+ */
+function expectOnlyZerosAfter(file: string, end: number): void {
+  const bytes = readFileSync(file);
+  expect(recordsEnd(bytes)).toBe(end);
+  expect(bytes.subarray(end).every((byte) => byte === 0)).toBe(true);
+}
+
+/** Cuts a segment's reserve off: the shape of a file whose reserve was never filled. */
+function dropReserve(file: string): number {
+  const end = recordsEnd(readFileSync(file));
+  truncateSync(file, end);
+  return end;
 }
 
 function recordOffsetsIn(bytes: Buffer): number[] {
