@@ -40,6 +40,12 @@ export async function registerCollectorRoutes(app: FastifyInstance, deps: Collec
       max: () => deps.settings.get().collector.rateLimitPerMinute,
       timeWindow: 60_000,
       keyGenerator: (request) => request.ip,
+      // Beacons and redirects never read quota headers: only a refused request says when to retry.
+      addHeadersOnExceeding: {
+        'x-ratelimit-limit': false,
+        'x-ratelimit-remaining': false,
+        'x-ratelimit-reset': false,
+      },
       errorResponseBuilder: (_request, context) => ({
         statusCode: 429,
         code: 'rate_limited',
