@@ -28,7 +28,7 @@ import type { CommitStats, JournalEntryInput, JournalStats, OpenedJournal } from
 
 export const DEFAULT_SEGMENT_BYTES = 16 * 1024 * 1024;
 /** Zero-filled space kept ahead of the records in the active segment, refilled in these steps. */
-const RESERVE_CHUNK_BYTES = 4 * 1024 * 1024;
+const RESERVE_CHUNK_BYTES = 1024 * 1024;
 /** A refill starts when less than this much reserved space is left. */
 const RESERVE_LOW_WATER_BYTES = 2 * 1024 * 1024;
 /** Most records one `read` returns, whatever limit is asked for. */
