@@ -1,6 +1,6 @@
 // Starts the built headless app for a benchmark and talks to its bridge.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -39,9 +39,13 @@ export async function startApp({ settings } = {}) {
     const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
     return Math.round((kb / 1024) * 10) / 10;
   };
+  /** Stops the app and removes its data folder (a collector run leaves hundreds of MB of journal). */
   const stop = () =>
     new Promise((resolve) => {
-      child.once('exit', resolve);
+      child.once('exit', () => {
+        rmSync(dataDir, { recursive: true, force: true });
+        resolve();
+      });
       child.kill('SIGTERM');
     });
   return { ready, url: ready.url, dataDir, call, peakRssMb, stop, pid: child.pid };

@@ -1,5 +1,7 @@
 // Collector throughput with the durable journal, against a bare node:http server in the same run:
-// POST /collect (batches of 10, 20 connections) and GET /r/<code>.
+// POST /collect (batches of 10, 20 connections) and GET /r/<code>. Two durable floors run too (the
+// least work a durable answer takes, on node:http and on Fastify with the collector's plugins), so
+// the report shows what durability, the framework and the app's own work each cost on this machine.
 import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -31,8 +33,9 @@ function batchBody(siteId, i) {
   return JSON.stringify({ siteId, sentAt: now, batch });
 }
 
-async function startBare() {
-  const child = spawn(process.execPath, [join(here, '../lib/bare-server.mjs')], {
+/** Starts a reference server script from bench/lib in its own process, like the app. */
+async function startReference(script, args = []) {
+  const child = spawn(process.execPath, [join(here, '../lib', script), ...args], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const { port } = await new Promise((resolve) =>
@@ -60,7 +63,11 @@ export async function run() {
     linkId: 'l1',
     recipients: [0, 1, 2, 3, 4, 5, 6, 7],
   });
-  const bare = await startBare();
+  const references = {
+    bare: await startReference('bare-server.mjs'),
+    floor: await startReference('durable-floor-server.mjs', ['--framework', 'node']),
+    fastifyFloor: await startReference('durable-floor-server.mjs', ['--framework', 'fastify']),
+  };
 
   const collectRequest = (siteId) => (i) => ({
     method: 'POST',
@@ -73,54 +80,33 @@ export async function run() {
     path: new URL(codes[i % codes.length].url).pathname,
     headers: { 'user-agent': BROWSER_UA },
   });
+  // Each server is warmed up briefly, then measured; fresh messageIds for every run.
+  let firstId = 0;
+  const measure = async (url, request, status) => {
+    const options = { url, connections: CONNECTIONS, expect: (s) => s === status };
+    await runLoad({ ...options, durationMs: 1000, request: (i) => request(firstId + i) });
+    firstId += 10_000_000;
+    const result = await runLoad({
+      ...options,
+      durationMs: DURATION_MS,
+      request: (i) => request(firstId + i),
+    });
+    firstId += 10_000_000;
+    return result;
+  };
 
-  // Warm both up briefly, then measure.
-  await runLoad({
-    url: bare.url,
-    connections: CONNECTIONS,
-    durationMs: 1000,
-    request: collectRequest(site.id),
-    expect: (s) => s === 204,
-  });
-  await runLoad({
-    url: app.url,
-    connections: CONNECTIONS,
-    durationMs: 1000,
-    request: collectRequest(site.id),
-    expect: (s) => s === 200,
-  });
-
-  const bareCollect = await runLoad({
-    url: bare.url,
-    connections: CONNECTIONS,
-    durationMs: DURATION_MS,
-    request: collectRequest(site.id),
-    expect: (s) => s === 204,
-  });
-  const appCollect = await runLoad({
-    url: app.url,
-    connections: CONNECTIONS,
-    durationMs: DURATION_MS,
-    request: (i) => collectRequest(site.id)(i + 10_000_000),
-    expect: (s) => s === 200,
-  });
-  const bareRedirect = await runLoad({
-    url: bare.url,
-    connections: CONNECTIONS,
-    durationMs: DURATION_MS,
-    request: redirectRequest,
-    expect: (s) => s === 302,
-  });
-  const appRedirect = await runLoad({
-    url: app.url,
-    connections: CONNECTIONS,
-    durationMs: DURATION_MS,
-    request: redirectRequest,
-    expect: (s) => s === 302,
-  });
+  const collect = collectRequest(site.id);
+  const bareCollect = await measure(references.bare.url, collect, 204);
+  const floorCollect = await measure(references.floor.url, collect, 204);
+  const fastifyFloorCollect = await measure(references.fastifyFloor.url, collect, 204);
+  const appCollect = await measure(app.url, collect, 200);
+  const bareRedirect = await measure(references.bare.url, redirectRequest, 302);
+  const floorRedirect = await measure(references.floor.url, redirectRequest, 302);
+  const fastifyFloorRedirect = await measure(references.fastifyFloor.url, redirectRequest, 302);
+  const appRedirect = await measure(app.url, redirectRequest, 302);
   const rss = app.peakRssMb();
   const status = await app.call('collector.status');
-  await bare.stop();
+  for (const reference of Object.values(references)) await reference.stop();
   await app.stop();
 
   const round = (x, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
@@ -132,6 +118,10 @@ export async function run() {
       'redirect.req_per_s': round(appRedirect.reqPerS, 0),
       'redirect.ratio_vs_bare_http': round(appRedirect.reqPerS / bareRedirect.reqPerS),
       'collector.rss_mb': rss,
+      'collector.floor_ratio_vs_bare_http': round(floorCollect.reqPerS / bareCollect.reqPerS),
+      'collector.fastify_floor_ratio_vs_bare_http': round(fastifyFloorCollect.reqPerS / bareCollect.reqPerS),
+      'redirect.floor_ratio_vs_bare_http': round(floorRedirect.reqPerS / bareRedirect.reqPerS),
+      'redirect.fastify_floor_ratio_vs_bare_http': round(fastifyFloorRedirect.reqPerS / bareRedirect.reqPerS),
     },
     details: {
       connections: CONNECTIONS,
@@ -139,8 +129,12 @@ export async function run() {
       batchSize: BATCH,
       durability: 'fsync before 2xx (group commit)',
       bareCollect,
+      floorCollect,
+      fastifyFloorCollect,
       appCollect,
       bareRedirect,
+      floorRedirect,
+      fastifyFloorRedirect,
       appRedirect,
       journal: status.journal,
       rejected: status.rejected,
