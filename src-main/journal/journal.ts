@@ -31,6 +31,8 @@ export const DEFAULT_SEGMENT_BYTES = 16 * 1024 * 1024;
 const RESERVE_CHUNK_BYTES = 1024 * 1024;
 /** A refill starts when less than this much reserved space is left. */
 const RESERVE_LOW_WATER_BYTES = 2 * 1024 * 1024;
+/** After a failed refill (a full disk, say), the next try waits this long: one warning, not one per commit. */
+const RESERVE_RETRY_MS = 60_000;
 /** Most records one `read` returns, whatever limit is asked for. */
 export const MAX_READ_RECORDS = 5000;
 /** A page also stops at this many bytes (after at least one record) so one read never balloons. */
@@ -83,6 +85,7 @@ class SegmentedJournal implements OpenedJournal {
   private reservedEnd = 0;
   /** A refill of the reserve in progress: commits that would reach `from` wait for it. */
   private reserving: { from: number; done: Promise<void> } | undefined;
+  private reserveRetryAt = 0;
   /** Acks and retention run one at a time, in order, off the append path. */
   private housekeeping: Promise<unknown> = Promise.resolve();
   private closing: Promise<void> | undefined;
@@ -250,7 +253,7 @@ class SegmentedJournal implements OpenedJournal {
     const last = this.segments.at(-1);
     const active = this.active;
     if (this.reserving || this.closing || !active || !last) return;
-    if (this.reservedEnd - last.size >= RESERVE_LOW_WATER_BYTES) return;
+    if (this.reservedEnd - last.size >= RESERVE_LOW_WATER_BYTES || Date.now() < this.reserveRetryAt) return;
     const from = Math.max(this.reservedEnd, last.size);
     const to = Math.min(from + RESERVE_CHUNK_BYTES, this.segmentBytes);
     if (to <= from) return;
@@ -263,7 +266,10 @@ class SegmentedJournal implements OpenedJournal {
           // Only if no cut or rollover replaced the file meanwhile.
           if (this.active === active && this.segments.at(-1) === last) this.reservedEnd = to;
         } catch (error) {
-          this.log.warn(`journal: reserving space ahead of the records failed: ${errorMessage(error)}`);
+          this.reserveRetryAt = Date.now() + RESERVE_RETRY_MS;
+          this.log.warn(
+            `journal: reserving space ahead of the records failed (appends go on, a little slower): ${errorMessage(error)}`,
+          );
         } finally {
           this.reserving = undefined;
         }

@@ -518,6 +518,42 @@ describe('event journal', () => {
     await reopened.journal.close();
   });
 
+  it('a refill of the reserve that fails (a full disk) is one warning; appends go on, growing the file', async () => {
+    const dir = freshJournalDir();
+    const probe = await open(join(mkdtempSync(join(tmpdir(), 'stitchdesk-probe-')), 'probe'), 'w');
+    const fileHandlePrototype = Object.getPrototypeOf(probe);
+    await probe.close();
+    const write = fileHandlePrototype.write;
+    // Records are written with a synchronous write; the only zero-filled writes are refills.
+    const refillsFail = vi.spyOn(fileHandlePrototype, 'write').mockImplementation(function (
+      this: unknown,
+      bytes: unknown,
+      ...rest: unknown[]
+    ) {
+      if (Buffer.isBuffer(bytes) && bytes.length > 0 && bytes.every((byte) => byte === 0)) {
+        return Promise.reject(
+          Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' }),
+        );
+      }
+      return write.call(this, bytes, ...rest);
+    });
+    try {
+      const { journal, warnings } = await openAt(dir);
+      await appendOneByOne(journal, 0, 6);
+      await journal.close();
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0]).toMatch(/reserving space ahead of the records failed.*ENOSPC/);
+      const file = join(dir, '00000000000000000000.seg');
+      expect(statSync(file).size).toBe(recordsEnd(readFileSync(file)));
+    } finally {
+      refillsFail.mockRestore();
+    }
+    const reopened = await openAt(dir);
+    expect(reopened.warnings).toEqual([]);
+    expect(messageIds(await readAll(reopened.journal))).toEqual(range(0, 6).map((n) => `m-${n}`));
+    await reopened.journal.close();
+  });
+
   it('listeners hear the new last offset after each durable flush, until they unsubscribe', async () => {
     const { journal } = await openAt(freshJournalDir());
     const heard: number[] = [];
