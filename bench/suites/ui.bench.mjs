@@ -187,7 +187,7 @@ export async function run() {
       profile.push(
         await timeInPage(page, {
           action: { kind: 'hash', hash: profileHash },
-          until: { kind: 'present', selector: '[aria-label="Timeline events"] [role="listitem"]', min: 1 },
+          until: { kind: 'present', selector: 'ul[aria-label="Timeline events"] > li', min: 1 },
         }),
       );
     }
