@@ -77,6 +77,19 @@ async function appendOneByOne(journal: OpenedJournal, from: number, count: numbe
   for (let n = from; n < from + count; n++) await journal.append([pageView(n)]);
 }
 
+/**
+ * A closed journal folder holding records 0..count-1 (one append each with `oneByOne`, so each gets
+ * its own write), and the path of its first segment.
+ */
+async function closedJournal(count: number, { oneByOne = false } = {}) {
+  const dir = freshJournalDir();
+  const { journal } = await openAt(dir);
+  if (oneByOne) await appendOneByOne(journal, 0, count);
+  else await journal.append(pageViews(0, count));
+  await journal.close();
+  return { dir, file: join(dir, '00000000000000000000.seg') };
+}
+
 function frame(payload: Buffer, checksum = crc32(payload)): Buffer {
   const header = Buffer.alloc(8);
   header.writeUInt32LE(payload.length, 0);
@@ -337,11 +350,7 @@ describe('event journal', () => {
   });
 
   it('a record cut short by a crash is truncated at open with a warning, and appends continue', async () => {
-    const dir = freshJournalDir();
-    const { journal } = await openAt(dir);
-    await appendOneByOne(journal, 0, 5);
-    await journal.close();
-    const file = join(dir, '00000000000000000000.seg');
+    const { dir, file } = await closedJournal(5, { oneByOne: true });
     const whole = dropReserve(file);
     const lastRecordLength = whole - (recordStarts(readFileSync(file))[4] ?? whole);
     truncateSync(file, whole - 3);
@@ -363,11 +372,7 @@ describe('event journal', () => {
   });
 
   it('a record torn inside the reserved space (its last bytes still zero) is cut at open with a warning', async () => {
-    const dir = freshJournalDir();
-    const { journal } = await openAt(dir);
-    await appendOneByOne(journal, 0, 5);
-    await journal.close();
-    const file = join(dir, '00000000000000000000.seg');
+    const { dir, file } = await closedJournal(5, { oneByOne: true });
     const bytes = readFileSync(file);
     const end = recordsEnd(bytes);
     const lastStart = recordStarts(bytes)[4] ?? 0;
@@ -386,11 +391,7 @@ describe('event journal', () => {
   });
 
   it('zeros after the last record are reserved space: kept without a warning, and appends fill them', async () => {
-    const dir = freshJournalDir();
-    const { journal } = await openAt(dir);
-    await journal.append(pageViews(0, 5));
-    await journal.close();
-    const file = join(dir, '00000000000000000000.seg');
+    const { dir, file } = await closedJournal(5);
     const bytes = readFileSync(file);
     const end = recordsEnd(bytes);
     expect(bytes.length).toBeGreaterThan(end);
@@ -431,11 +432,7 @@ describe('event journal', () => {
   it.each(tornTails)(
     'garbage after the last record (%s) is cut at open and appends continue',
     async (_, garbage) => {
-      const dir = freshJournalDir();
-      const { journal } = await openAt(dir);
-      await journal.append(pageViews(0, 5));
-      await journal.close();
-      const file = join(dir, '00000000000000000000.seg');
+      const { dir, file } = await closedJournal(5);
       const whole = dropReserve(file);
       appendFileSync(file, garbage);
 
@@ -454,10 +451,7 @@ describe('event journal', () => {
   );
 
   it('a segment whose creation was interrupted (zero-filled header) is removed at open', async () => {
-    const dir = freshJournalDir();
-    const { journal } = await openAt(dir);
-    await journal.append(pageViews(0, 5));
-    await journal.close();
+    const { dir } = await closedJournal(5);
     const torn = join(dir, '00000000000000000005.seg');
     writeFileSync(torn, Buffer.alloc(10));
 
