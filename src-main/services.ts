@@ -14,6 +14,7 @@ import { loadOrCreateLinkSecret } from './links/codes';
 import { LinkRegistry } from './links/registry';
 import { MessagingService } from './messaging/service';
 import { SettingsStore } from './settings/store';
+import { createBatcher } from './util/batcher';
 import { lockDataDir } from './util/data-dir-lock';
 import type { Logger } from './util/log';
 import { APP_VERSION } from './version';
@@ -62,7 +63,11 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
     retentionHours: () => settings.get().journal.retentionHours,
     log: opts.log,
   });
-  journal.onAppend((lastOffset) => bus.emit('journal.appended', { lastOffset }));
+  // The store's ingest loop needs the latest offset, not every one: at most one push per 50 ms.
+  const appended = createBatcher<number>(50, (offsets) =>
+    bus.emit('journal.appended', { lastOffset: offsets.at(-1) ?? -1 }),
+  );
+  journal.onAppend((lastOffset) => appended.add(lastOffset));
   collector.journalStats = () => journal.stats();
   const links = new LinkRegistry(opts.dataDir, loadOrCreateLinkSecret(opts.dataDir));
 
@@ -104,6 +109,7 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
       if (statusTimer) clearInterval(statusTimer);
       await collector.close();
       await journal.close();
+      appended.close();
       unlock();
     },
   };

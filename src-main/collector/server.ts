@@ -6,6 +6,7 @@ import type { JournalStats } from '../journal/types';
 import type { SettingsStore } from '../settings/store';
 import type { ApiError } from '../shared/bridge';
 import type { CollectorState, CollectorStatus, LiveFeedItem } from '../shared/collector';
+import { type Batcher, createBatcher } from '../util/batcher';
 import type { Logger } from '../util/log';
 import { IntakeError } from './body';
 
@@ -39,6 +40,8 @@ export interface ListenOptions {
 }
 
 const FEED_SIZE = 500;
+/** A burst of requests reaches the UI as one feed push per this many milliseconds. */
+const FEED_PUSH_MS = 250;
 
 export class Collector {
   readonly app: FastifyInstance;
@@ -51,11 +54,13 @@ export class Collector {
   private readonly rejected: Record<string, number> = {};
   private readonly recent: (LiveFeedItem | undefined)[] = new Array(FEED_SIZE);
   private feedSeq = 0;
+  private readonly feedPush: Batcher<LiveFeedItem>;
 
   /** Set once the journal is open; the status reports its size and lag. */
   journalStats: (() => JournalStats) | undefined;
 
   constructor(private readonly opts: CollectorOptions) {
+    this.feedPush = createBatcher(FEED_PUSH_MS, (items) => opts.bus.emit('collector.feed', items));
     const timeouts = opts.timeouts ?? DEFAULT_TIMEOUTS;
     this.app = Fastify({
       logger: false,
@@ -173,13 +178,14 @@ export class Collector {
     };
     // A ring buffer: the feed is written on every request, so no array shifting here.
     this.recent[this.feedSeq % FEED_SIZE] = item;
-    this.opts.bus.emit('collector.feed', item);
+    this.feedPush.add(item);
   }
 
   async close(): Promise<void> {
     if (this.state === 'stopped') return;
     this.state = 'stopped';
     await this.app.close();
+    this.feedPush.close();
   }
 }
 

@@ -61,7 +61,8 @@ export interface JournalReadResult {
 /** Events the main process pushes to the renderer. */
 export interface BridgeEvents {
   'collector.status': CollectorStatus;
-  'collector.feed': LiveFeedItem;
+  /** New feed items, oldest first: pushed as they come, bursts gathered a quarter second at a time. */
+  'collector.feed': LiveFeedItem[];
   'journal.appended': { lastOffset: number };
   'menu.command': { command: MenuCommand };
   'messaging.progress': MessagingProgress;

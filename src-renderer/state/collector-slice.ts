@@ -29,8 +29,8 @@ export const createCollectorSlice: StateCreator<CollectorSlice, [], [], Collecto
     const offStatus = bridge.on('collector.status', (status) =>
       set({ collectorStatus: status, collectorError: null }),
     );
-    const offFeed = bridge.on('collector.feed', (item) =>
-      set((state) => ({ feed: mergeFeed(state.feed, [item]) })),
+    const offFeed = bridge.on('collector.feed', (items) =>
+      set((state) => ({ feed: mergeFeed(state.feed, items) })),
     );
     return () => {
       offStatus();

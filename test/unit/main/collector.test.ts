@@ -149,6 +149,36 @@ describe('POST /collect', () => {
   });
 });
 
+describe('live feed', () => {
+  it('a burst of requests reaches the UI as a few pushes that carry every request, in order', async () => {
+    const feedSite = t.services.sites.create({ name: 'Feed shop', origins: [SITE_ORIGIN] });
+    const pushes: number[][] = [];
+    const unsubscribe = t.services.bus.subscribe((event, payload) => {
+      if (event !== 'collector.feed') return;
+      const items = payload as { seq: number; siteId?: string }[];
+      pushes.push(items.filter((item) => item.siteId === feedSite.id).map((item) => item.seq));
+    });
+    try {
+      const answers = await Promise.all(
+        Array.from({ length: 40 }, () => collect({ siteId: feedSite.id, batch: [pageView('v-feed')] })),
+      );
+      expect(answers.every((answer) => answer.status === 200)).toBe(true);
+      await expect.poll(() => pushes.flat().length, { timeout: 2000 }).toBe(40);
+      expect(pushes.filter((seqs) => seqs.length > 0).length).toBeLessThan(10);
+      const seqs = pushes.flat();
+      expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+      // The feed the Collector page loads on opening has the same items.
+      const latest = t.services.collector
+        .feed(100)
+        .filter((item) => item.siteId === feedSite.id)
+        .map((item) => item.seq);
+      expect(new Set(latest)).toEqual(new Set(seqs));
+    } finally {
+      unsubscribe();
+    }
+  });
+});
+
 describe('bad requests get a clear error and store nothing', () => {
   let before = 0;
   beforeEach(async () => {
