@@ -72,15 +72,14 @@ const created = (req: Received, res: ServerResponse, n: number) =>
     body: req.form.get('Body'),
   });
 
+/** An SMS sender on the fake Twilio at `baseUrl`. */
+const smsProvider = (baseUrl: string) =>
+  new TwilioProvider({ accountSid: SID, authToken: TOKEN, smsFrom: '+12015550199', baseUrl });
+
 describe('Twilio adapter', () => {
   it('posts a form-encoded SMS with Basic auth and reads the 201 answer', async () => {
     const twilio = await fakeTwilio((req, res) => created(req, res, 1));
-    const provider = new TwilioProvider({
-      accountSid: SID,
-      authToken: TOKEN,
-      smsFrom: '+12015550199',
-      baseUrl: twilio.baseUrl,
-    });
+    const provider = smsProvider(twilio.baseUrl);
     const results = await sendAll(
       provider,
       'sms',
@@ -139,12 +138,7 @@ describe('Twilio adapter', () => {
         json(res, 429, { code: 20429, message: 'Too Many Requests', status: 429 }, { 'retry-after': '1' });
       } else created(req, res, 3);
     });
-    const provider = new TwilioProvider({
-      accountSid: SID,
-      authToken: TOKEN,
-      smsFrom: '+12015550199',
-      baseUrl: twilio.baseUrl,
-    });
+    const provider = smsProvider(twilio.baseUrl);
     const results = await sendAll(provider, 'sms', [{ messageId: 'c1:0', to: '+12015550123', body: 'x' }], {
       ratePerSecond: 100,
       baseBackoffMs: 10,
@@ -167,12 +161,7 @@ describe('Twilio adapter', () => {
         });
       } else created(req, res, n);
     });
-    const provider = new TwilioProvider({
-      accountSid: SID,
-      authToken: TOKEN,
-      smsFrom: '+12015550199',
-      baseUrl: twilio.baseUrl,
-    });
+    const provider = smsProvider(twilio.baseUrl);
     const results = await sendAll(
       provider,
       'sms',
@@ -198,12 +187,7 @@ describe('Twilio adapter', () => {
     const twilio = await fakeTwilio((_req, res) =>
       json(res, 503, { code: 20503, message: 'Service unavailable', status: 503 }),
     );
-    const provider = new TwilioProvider({
-      accountSid: SID,
-      authToken: TOKEN,
-      smsFrom: '+12015550199',
-      baseUrl: twilio.baseUrl,
-    });
+    const provider = smsProvider(twilio.baseUrl);
     const [result] = await sendAll(provider, 'sms', [{ messageId: 'c1:0', to: '+12015550123', body: 'x' }], {
       ratePerSecond: 100,
       maxAttempts: 3,
@@ -218,12 +202,7 @@ describe('Twilio adapter', () => {
 
   it('throttles to the configured messages per second', async () => {
     const twilio = await fakeTwilio((req, res) => created(req, res, 1));
-    const provider = new TwilioProvider({
-      accountSid: SID,
-      authToken: TOKEN,
-      smsFrom: '+12015550199',
-      baseUrl: twilio.baseUrl,
-    });
+    const provider = smsProvider(twilio.baseUrl);
     await sendAll(
       provider,
       'sms',
