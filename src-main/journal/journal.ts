@@ -2,8 +2,9 @@
 // an in-memory offset index, the store's acks and retention. On-disk format: README.md here.
 //
 // Speed comes from how a commit reaches the disk: its bytes are copied into the page cache with one
-// synchronous write (microseconds; a thread-pool round trip would cost more than the copy), and
-// only the fdatasync, which waits for the device, runs off the event loop. Records land in space
+// synchronous write (microseconds; a thread-pool round trip would cost more than the copy; rarely a
+// few milliseconds when it meets the file system's own journal commit), and only the fdatasync,
+// which waits for the device, runs off the event loop. Records land in space
 // the journal zero-filled and synced ahead of them, so that fdatasync flushes data alone instead of
 // also committing file-system metadata (block allocation, file size) each time.
 import { writeSync } from 'node:fs';
