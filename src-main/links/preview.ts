@@ -30,11 +30,7 @@ export function isLinkPreview(userAgent: string | undefined, method: string): bo
   const ua = userAgent?.trim() ?? '';
   // Every browser sends a user agent; a request without one is a script or a fetcher.
   if (ua === '') return true;
-  return remember(
-    previewVerdicts,
-    ua,
-    (agent) => PREVIEW_AGENTS.some((pattern) => pattern.test(agent)) || isbot(agent),
-  );
+  return remember(previewVerdicts, ua, isPreviewAgent);
 }
 
 /** isbot's verdict on a user agent (an empty one included). */
@@ -48,6 +44,8 @@ export function isBotAgent(userAgent: string | undefined): boolean {
  */
 const MAX_REMEMBERED_AGENTS = 5000;
 const previewVerdicts = new Map<string, boolean>();
+const isPreviewAgent = (agent: string) =>
+  PREVIEW_AGENTS.some((pattern) => pattern.test(agent)) || isbot(agent);
 const botVerdicts = new Map<string, boolean>();
 
 function remember(
