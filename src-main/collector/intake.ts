@@ -39,40 +39,74 @@ export interface RejectedItem {
 }
 
 /**
- * Remembers recent messageIds per site so a retried batch is not journalled twice: at least the
- * last `capacity` ids of each site, in two generations (the older one is dropped whole, so no
- * per-id eviction bookkeeping on the hot path).
+ * Per-site messageId dedupe that never acknowledges what is not durable. An id is either
+ * *committed* (its event is fsync'd in the journal: a retry is a duplicate) or *in flight* (its
+ * first copy is being appended: a retry waits for that append and shares its outcome, so a 2xx for
+ * the retry means the first copy is durable). Ids become committed only after their append
+ * resolves; a failed append forgets them, so the client's retry writes them.
+ *
+ * Committed ids are kept in two generations of at least `capacity` each (the older one is dropped
+ * whole: no per-id eviction bookkeeping on the hot path).
  */
-class RecentMessageIds {
-  private readonly bySite = new Map<string, { current: Set<string>; previous: Set<string> }>();
+export class MessageIdLedger {
+  private readonly bySite = new Map<string, SiteIds>();
   constructor(private readonly capacity: number) {}
 
-  /** Returns false when the id was already seen for this site. */
-  add(siteId: string, id: string): boolean {
-    let seen = this.bySite.get(siteId);
-    if (!seen) {
-      seen = { current: new Set(), previous: new Set() };
-      this.bySite.set(siteId, seen);
+  private site(siteId: string): SiteIds {
+    let ids = this.bySite.get(siteId);
+    if (!ids) {
+      ids = { current: new Set(), previous: new Set(), inFlight: new Map() };
+      this.bySite.set(siteId, ids);
     }
-    if (seen.current.has(id) || seen.previous.has(id)) return false;
-    if (seen.current.size >= this.capacity) {
-      seen.previous = seen.current;
-      seen.current = new Set();
-    }
-    seen.current.add(id);
-    return true;
+    return ids;
   }
 
-  forget(siteId: string, id: string): void {
-    const seen = this.bySite.get(siteId);
-    seen?.current.delete(id);
-    seen?.previous.delete(id);
+  /** 'committed', the pending append of its first copy, or undefined for an id not seen. */
+  lookup(siteId: string, id: string): 'committed' | Promise<unknown> | undefined {
+    const ids = this.site(siteId);
+    if (ids.current.has(id) || ids.previous.has(id)) return 'committed';
+    return ids.inFlight.get(id);
   }
+
+  /**
+   * Marks `idsOf` as in flight on `append` until it settles, then committed (resolved) or
+   * forgotten (rejected), in the same tick, so no request can see an id in neither state and
+   * append a second copy. Returns `append` itself.
+   */
+  track<T>(siteId: string, idsOf: readonly string[], append: Promise<T>): Promise<T> {
+    const ids = this.site(siteId);
+    for (const id of idsOf) ids.inFlight.set(id, append);
+    const settle = (committed: boolean) => {
+      for (const id of idsOf) {
+        if (ids.inFlight.get(id) === append) ids.inFlight.delete(id);
+        if (committed) this.commit(ids, id);
+      }
+    };
+    append.then(
+      () => settle(true),
+      () => settle(false),
+    );
+    return append;
+  }
+
+  private commit(ids: SiteIds, id: string): void {
+    if (ids.current.size >= this.capacity) {
+      ids.previous = ids.current;
+      ids.current = new Set();
+    }
+    ids.current.add(id);
+  }
+}
+
+interface SiteIds {
+  current: Set<string>;
+  previous: Set<string>;
+  inFlight: Map<string, Promise<unknown>>;
 }
 
 /** Adds /t.js, /collect and /v1/* to the collector's scope (see routes.ts for its plugins). */
 export function registerIntakeRoutes(scope: FastifyInstance, deps: IntakeDeps): void {
-  const recent = new RecentMessageIds(50_000);
+  const ledger = new MessageIdLedger(50_000);
   const bodyBytes = new WeakMap<FastifyRequest, number>();
 
   scope.get('/t.js', (request, reply) => serveTracker(deps.trackerFile, request, reply));
@@ -171,6 +205,10 @@ export function registerIntakeRoutes(scope: FastifyInstance, deps: IntakeDeps): 
     const entries: JournalEntryInput[] = [];
     let duplicates = 0;
     let filtered = 0;
+    /** Ids taken by this request: a second copy in the same batch is a duplicate of the first. */
+    const batchIds = new Set<string>();
+    /** Appends of first copies that this request's duplicates must wait for. */
+    const firstCopies = new Set<Promise<unknown>>();
     const ip = truncateIp(request.ip);
     const userAgent = request.headers['user-agent'];
     const hasShared = Object.keys(sharedContext).length > 0;
@@ -205,10 +243,14 @@ export function registerIntakeRoutes(scope: FastifyInstance, deps: IntakeDeps): 
         continue;
       }
       const event: TrackedEvent = result.event;
-      if (!recent.add(site.id, event.messageId)) {
+      const seen = batchIds.has(event.messageId) ? 'committed' : ledger.lookup(site.id, event.messageId);
+      if (seen !== undefined) {
+        // A copy still being written is acknowledged only with it (DESIGN §6 Integrity).
+        if (seen !== 'committed') firstCopies.add(seen);
         duplicates++;
         continue;
       }
+      batchIds.add(event.messageId);
       // Bots are filtered by the browser's own user agent (the header's when the event has none):
       // a beacon sent while a page unloads may carry a different header than the page itself.
       if (source === 'tracker' && isBotAgent(event.context?.userAgent ?? userAgent)) {
@@ -227,7 +269,7 @@ export function registerIntakeRoutes(scope: FastifyInstance, deps: IntakeDeps): 
 
     if (filtered > 0)
       deps.collector.reject(request.url, 'bot', `${filtered} events from a bot user agent`, site.id);
-    if (entries.length === 0 && rejected.length > 0) {
+    if (entries.length === 0 && rejected.length > 0 && duplicates === 0) {
       const first = rejected[0];
       for (const item of rejected) deps.collector.reject(request.url, item.error, item.detail, site.id);
       const body: ApiError & { rejected: RejectedItem[] } = {
@@ -241,13 +283,17 @@ export function registerIntakeRoutes(scope: FastifyInstance, deps: IntakeDeps): 
       };
       return reply.code(400).send(body);
     }
-    try {
-      await deps.journal.append(entries);
-    } catch (error) {
-      // Not durable, so not acknowledged: let the client retry the same messageIds.
-      for (const entry of entries) recent.forget(site.id, entry.event.messageId);
-      throw error;
-    }
+    const appended =
+      entries.length > 0
+        ? ledger.track(
+            site.id,
+            entries.map((entry) => entry.event.messageId),
+            deps.journal.append(entries),
+          )
+        : undefined;
+    // Not durable, so not acknowledged: a failed append (its own or a first copy's) fails the
+    // request, and the client's retry of the same messageIds writes them.
+    await Promise.all(appended ? [appended, ...firstCopies] : [...firstCopies]);
     deps.collector.accept(
       request.url.split('?')[0] ?? request.url,
       entries.map((e) => e.event.type),
