@@ -6,6 +6,15 @@ import { newContact } from '../../src-renderer/db/contacts';
 import type { EventRow } from '../../src-renderer/db/types';
 import { eventTime, type IngestSettings, ingestBatch } from '../../src-renderer/ingest/batch';
 import { contactTimeline } from '../../src-renderer/queries/timeline';
+import {
+  ADVERSARIAL,
+  generatePlan,
+  ORDINARY,
+  runPlan,
+  type Score,
+  scoreNaive,
+  scoreStore,
+} from './identity-sim';
 
 const SETTINGS: IngestSettings = {
   stitching: { lookback: 'all', forwardThreshold: 3, createContactsFromForms: false, defaultCountry: 'US' },
@@ -230,9 +239,48 @@ declare global {
       runIngest: typeof runIngest;
       runStitch: typeof runStitch;
       runTimeline: typeof runTimeline;
+      runIdentity: typeof runIdentity;
     };
   }
 }
-window.stitchBench = { runIngest, runStitch, runTimeline };
+/**
+ * Stitching precision and recall on simulated populations with ground truth, through the real
+ * ingest path, with a naive last-click merge scored on the same plans.
+ */
+export async function runIdentity(opts: { people: number; seeds: number[] }) {
+  const plans = { ordinary: ORDINARY, adversarial: ADVERSARIAL };
+  const results: Record<string, { engine: Score; naive: Score; seeds: number[] }> = {};
+  for (const [name, shape] of Object.entries(plans)) {
+    const engine: Score[] = [];
+    const naive: Score[] = [];
+    for (const seed of opts.seeds) {
+      const plan = generatePlan({ ...shape, people: opts.people }, seed);
+      const db = openStitchDb(`bench-identity-${name}-${seed}`);
+      await runPlan(db, plan, SETTINGS);
+      engine.push(await scoreStore(db, plan));
+      naive.push(scoreNaive(plan));
+      db.close();
+    }
+    results[name] = { engine: pooled(engine), naive: pooled(naive), seeds: opts.seeds };
+  }
+  return results;
+}
+
+/** Scores of several seeds pooled into one: precision and recall over all their page views. */
+function pooled(scores: Score[]): Score {
+  const sum = (key: keyof Score) => scores.reduce((total, s) => total + s[key], 0);
+  const attributed = sum('attributed');
+  const knowable = sum('knowable');
+  return {
+    attributed,
+    wrong: sum('wrong'),
+    knowable,
+    found: sum('found'),
+    precision: attributed === 0 ? 1 : (attributed - sum('wrong')) / attributed,
+    recall: knowable === 0 ? 1 : sum('found') / knowable,
+  };
+}
+
+window.stitchBench = { runIngest, runStitch, runTimeline, runIdentity };
 document.title = 'ready';
 (window as unknown as { timings: () => unknown }).timings = () => (globalThis as unknown as { T: unknown }).T;

@@ -23,6 +23,11 @@ export async function run() {
       window.stitchBench.runStitch({ earlierEvents: 10_000, runs: 5 }),
     );
     const timeline = await page.evaluate(() => window.stitchBench.runTimeline({ events: 10_000, runs: 20 }));
+    const seeds = [1, 2, 3];
+    const identity = await page.evaluate(
+      (seeds) => window.stitchBench.runIdentity({ people: 300, seeds }),
+      seeds,
+    );
     const round = (x, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
     return {
       metrics: {
@@ -31,6 +36,12 @@ export async function run() {
         'ingest.longest_task_ms': round(ingest.longestTaskMs, 1),
         'stitch.latency_ms': round(stitch.latencyMs),
         'timeline.page_ms': round(timeline.pageMs),
+        'identity.precision': round(identity.adversarial.engine.precision, 3),
+        'identity.recall': round(identity.adversarial.engine.recall, 3),
+        'identity.naive_precision': round(identity.adversarial.naive.precision, 3),
+        'identity.naive_recall': round(identity.adversarial.naive.recall, 3),
+        'identity.ordinary_precision': round(identity.ordinary.engine.precision, 3),
+        'identity.ordinary_recall': round(identity.ordinary.engine.recall, 3),
       },
       details: {
         workload:
@@ -38,6 +49,14 @@ export async function run() {
           '30% identify as one of 1,000 contacts; batches of 500 through ingestBatch vs bulkAdd of the same event rows',
         ingest,
         stitch,
+        identity: {
+          workload:
+            'bench/browser/identity-sim.ts: 300 people per seed (seeds 1, 2, 3 pooled), adversarial and ordinary ' +
+            "plans; precision = share of page views on a contact timeline that are that contact's, recall = " +
+            'share of page views of browsers their own person identified that are on their timeline; naive = ' +
+            'last-click merge on the same plans',
+          ...identity,
+        },
         timeline,
       },
     };

@@ -1,0 +1,461 @@
+// A seeded population simulator with ground truth for profile stitching (issue 11): people with
+// phones and laptops, shared phones, forwarded links, cookie clearing, link previews and forms,
+// written as the journal records the collector would write, run through the real ingest path, and
+// scored against who really made each visit. Used by the store bench (real IndexedDB in Chromium)
+// and by the unit tests (fake-indexeddb).
+import type { JournalRecord, TrackedEvent } from '../../src-main/shared/events';
+import type { StitchDb } from '../../src-renderer/db';
+import { newContact } from '../../src-renderer/db/contacts';
+import type { MessageRow } from '../../src-renderer/db/types';
+import { type IngestSettings, ingestBatch } from '../../src-renderer/ingest/batch';
+import { contactTimeline } from '../../src-renderer/queries/timeline';
+
+export interface PlanShape {
+  people: number;
+  /** A recipient taps their own link on their phone. */
+  ownerTaps: number;
+  /** …and again on their own laptop (a second own device). */
+  secondDevice: number;
+  /** The message is forwarded to 1–4 others, who tap it. */
+  forwarded: number;
+  /** Of forwarded messages: the strangers tap before the owner (the rest: after, or the owner never taps). */
+  forwardBeforeOwner: number;
+  /** Of people: share their phone's browser with the next person (a household). */
+  sharedPhone: number;
+  /** The owner clears cookies on their phone some days later: a new anonymous visitor. */
+  clearsCookies: number;
+  /** The owner submits a form with their email on one of their visits. */
+  ownerForm: number;
+  /** A stranger submits a form with their own (unknown) email. */
+  strangerForm: number;
+  /** The owner had visited the site anonymously on their phone before the campaign. */
+  priorVisits: number;
+}
+
+/** Everyday traffic: a few forwards, after the owner's own tap. */
+export const ORDINARY: PlanShape = {
+  people: 300,
+  ownerTaps: 0.75,
+  secondDevice: 0.05,
+  forwarded: 0.05,
+  forwardBeforeOwner: 0,
+  sharedPhone: 0.03,
+  clearsCookies: 0.05,
+  ownerForm: 0.3,
+  strangerForm: 0.2,
+  priorVisits: 0.3,
+};
+
+/**
+ * The hard plans of the held-out trials: links forwarded before the owner taps them, forwarded by
+ * owners who never tap, owners tapping on two of their own devices.
+ */
+export const ADVERSARIAL: PlanShape = {
+  people: 300,
+  ownerTaps: 0.7,
+  secondDevice: 0.25,
+  forwarded: 0.35,
+  forwardBeforeOwner: 0.5,
+  sharedPhone: 0.05,
+  clearsCookies: 0.1,
+  ownerForm: 0.3,
+  strangerForm: 0.3,
+  priorVisits: 0.3,
+};
+
+export interface Plan {
+  contacts: { id: string; email: string; phone: string; firstName: string }[];
+  campaign: { id: string; name: string; channel: 'sms' };
+  messages: MessageRow[];
+  /** In time order, offsets from 0, as the journal would hold them. */
+  records: JournalRecord[];
+  /** Page view messageId → the person who really made it (a contact id, or `stranger:…`). */
+  truth: Map<string, string>;
+  /** Page views a perfect engine could attribute: their browser was identified by their own person. */
+  knowable: Set<string>;
+}
+
+const T0 = Date.UTC(2026, 2, 2, 9, 0);
+const MIN = 60_000;
+const HOUR = 60 * MIN;
+const DAY = 24 * HOUR;
+
+const UAS = {
+  android: (v: number) =>
+    `Mozilla/5.0 (Linux; Android ${12 + (v % 3)}; Pixel ${6 + (v % 3)}) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/${120 + (v % 12)}.0.0.0 Mobile Safari/537.36`,
+  iphone: (v: number) =>
+    `Mozilla/5.0 (iPhone; CPU iPhone OS 17_${v % 6} like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.${v % 6} Mobile/15E148 Safari/604.1`,
+  windows: (v: number) =>
+    `Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/${120 + (v % 12)}.0.0.0 Safari/537.36`,
+  mac: (v: number) =>
+    `Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.${v % 6} Safari/605.1.15`,
+  whatsappPreview: 'WhatsApp/2.24.6.77 A',
+};
+
+/** mulberry32: small, fast, and the same sequence for a seed on every machine. */
+function rng(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+interface Device {
+  visitorId: string;
+  person: string;
+  ua: string;
+  /** Where it usually connects from (a truncated IP). */
+  ip: () => string;
+}
+
+/** Builds a plan: the same seed and shape give the same people, events and truth. */
+export function generatePlan(shape: PlanShape, seed: number): Plan {
+  const random = rng(seed);
+  const chance = (p: number) => random() < p;
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
+  const int = (low: number, high: number) => low + Math.floor(random() * (high - low + 1));
+  /** Minutes to hours, skewed short, as taps after a text arrives are. */
+  const delay = (maxMs: number) => Math.min(maxMs, Math.exp(random() * Math.log(maxMs / MIN)) * MIN);
+  const ipOf = (a: number, b: number) => `198.${18 + (a % 2)}.${b % 256}.0`;
+  const carrier = () => `100.${64 + int(0, 63)}.${int(0, 255)}.0`;
+
+  const campaign = { id: `spring-${seed}`, name: 'Spring SMS', channel: 'sms' as const };
+  const contacts: Plan['contacts'] = [];
+  const messages: MessageRow[] = [];
+  const events: { at: number; event: TrackedEvent; source: JournalRecord['source'] }[] = [];
+  const truth = new Map<string, string>();
+  const knowable = new Set<string>();
+  /** Visitor → people who identified themselves on it (own tap, own form). */
+  const identifiedBy = new Map<string, Set<string>>();
+  const pageViews: { id: string; visitorId: string; person: string }[] = [];
+  let seq = 0;
+  const nextId = (kind: string) => `${kind}-${seed}-${++seq}`;
+
+  const identify = (visitorId: string, person: string) => {
+    const set = identifiedBy.get(visitorId) ?? new Set();
+    set.add(person);
+    identifiedBy.set(visitorId, set);
+  };
+  const page = (device: Device, at: number, path: string, clickToken?: string) => {
+    const id = nextId('pv');
+    const context: TrackedEvent['context'] = {
+      userAgent: device.ua,
+      ip: device.ip(),
+      sessionId: `${device.visitorId}-${Math.floor(at / (30 * MIN))}`,
+      page: { path, url: `https://shop.example${path}`, title: path },
+    };
+    if (clickToken) context.clickToken = clickToken;
+    events.push({
+      at,
+      source: 'tracker',
+      event: { messageId: id, type: 'page', anonymousId: device.visitorId, context, timestamp: iso(at) },
+    });
+    truth.set(id, device.person);
+    pageViews.push({ id, visitorId: device.visitorId, person: device.person });
+  };
+  /** A session of 1–5 page views, 20–90 s apart. */
+  const session = (device: Device, start: number, firstPath = pick(PATHS), clickToken?: string) => {
+    let at = start;
+    page(device, at, firstPath, clickToken);
+    for (let n = int(0, 4); n > 0; n--) {
+      at += int(20, 90) * 1000;
+      page(device, at, pick(PATHS));
+    }
+    return at;
+  };
+  /** Later sessions over the following weeks, within [from, until). */
+  const laterSessions = (device: Device, from: number, until: number) => {
+    for (let n = int(0, 3); n > 0; n--) {
+      const at = from + random() * (until - from);
+      if (at < until) session(device, at);
+    }
+  };
+  const tap = (message: MessageRow, device: Device, at: number, person: string) => {
+    const token = nextId('tok');
+    events.push({
+      at,
+      source: 'redirect',
+      event: {
+        messageId: nextId('click'),
+        type: 'link_click',
+        properties: {
+          campaignId: message.campaignId,
+          linkId: 'l1',
+          recipientMessageId: message.id,
+          destination: 'https://shop.example/spring',
+          clickToken: token,
+          method: 'GET',
+        },
+        context: { userAgent: device.ua, ip: device.ip() },
+        timestamp: iso(at),
+      },
+    });
+    if (person === message.contactId) identify(device.visitorId, person);
+    return session(device, at + 1500, '/spring', token);
+  };
+  const form = (device: Device, at: number, email: string) => {
+    events.push({
+      at,
+      source: 'tracker',
+      event: {
+        messageId: nextId('form'),
+        type: 'form_submit',
+        anonymousId: device.visitorId,
+        traits: { email },
+        properties: { formId: 'newsletter' },
+        context: { userAgent: device.ua, ip: device.ip(), sessionId: `${device.visitorId}-f` },
+        timestamp: iso(at),
+      },
+    });
+  };
+
+  const people = shape.people;
+  const homes = Array.from({ length: people }, (_, i) => ipOf(seed + i, i * 7 + seed));
+  const phones: Device[] = [];
+  for (let i = 0; i < people; i++) {
+    const id = `c${i}`;
+    contacts.push({
+      id,
+      email: `person${i}@mail.example`,
+      phone: `+1202555${String(1000 + i)}`,
+      firstName: `P${i}`,
+    });
+    messages.push({
+      id: `${campaign.id}:${i}`,
+      campaignId: campaign.id,
+      contactId: id,
+      channel: 'sms',
+      status: 'sent',
+      sentAt: T0,
+    });
+    const home = homes[i] as string;
+    const onWifi = () => (chance(0.5) ? home : carrier());
+    const ua = chance(0.5) ? UAS.android(int(0, 99)) : UAS.iphone(int(0, 99));
+    phones.push({ visitorId: `v-${seed}-${i}-phone`, person: id, ua, ip: onWifi });
+  }
+  // Households: person i+1 uses person i's phone browser.
+  const sharedWith = new Map<number, number>();
+  /** When the household's second person takes the shared browser over (their own tap). */
+  const handOvers = new Map<number, number>();
+  for (let i = 0; i + 1 < people; i++) {
+    if (!sharedWith.has(i) && chance(shape.sharedPhone)) sharedWith.set(i + 1, i);
+  }
+
+  for (let i = 0; i < people; i++) {
+    const id = `c${i}`;
+    const message = messages[i] as MessageRow;
+    const home = homes[i] as string;
+    const sharedOwner = sharedWith.get(i);
+    // A household's second person only ever uses the shared browser after their own tap.
+    const basePhone = phones[sharedOwner ?? i] as Device;
+    const phone: Device = { ...basePhone, person: id };
+    const end = T0 + 30 * DAY;
+    const taps = chance(shape.ownerTaps);
+    const ownerTapAt = sharedOwner !== undefined ? (handOvers.get(i) as number) : T0 + delay(6 * HOUR);
+    // The next person of a household taps later on the same browser: from then on it is theirs.
+    let phoneUntil = end;
+    if (sharedWith.get(i + 1) === i) {
+      phoneUntil = T0 + 6 * HOUR + delay(2 * DAY);
+      handOvers.set(i + 1, phoneUntil);
+    }
+
+    if (sharedOwner === undefined && chance(shape.priorVisits)) session(phone, T0 - int(2, 20) * DAY);
+    if (taps) {
+      const from = tap(message, phone, ownerTapAt, id) + 40 * MIN;
+      if (phoneUntil === end && sharedOwner === undefined && chance(shape.clearsCookies)) {
+        // Cookies cleared: the same phone is a new anonymous visitor from then on.
+        const clearsAt = from + int(2, 10) * DAY;
+        phoneUntil = clearsAt;
+        const fresh: Device = { ...phone, visitorId: `${phone.visitorId}-2` };
+        laterSessions(fresh, clearsAt, end);
+        if (chance(shape.ownerForm)) {
+          const formAt = clearsAt + int(1, 3) * DAY;
+          session(fresh, formAt);
+          form(fresh, formAt + 30_000, contacts[i]?.email as string);
+          identify(fresh.visitorId, id);
+        }
+      }
+      laterSessions(phone, from, phoneUntil);
+    }
+    let laptop: Device | undefined;
+    if (chance(shape.secondDevice)) {
+      laptop = {
+        visitorId: `v-${seed}-${i}-laptop`,
+        person: id,
+        ua: chance(0.6) ? UAS.windows(int(0, 99)) : UAS.mac(int(0, 99)),
+        ip: () => home,
+      };
+      const from = tap(message, laptop, ownerTapAt + int(10, 600) * MIN, id) + 40 * MIN;
+      laterSessions(laptop, from, end);
+    }
+    if (chance(shape.ownerForm) && (taps || laptop)) {
+      const device = laptop && chance(0.5) ? laptop : phone;
+      const at = T0 + int(1, 20) * DAY;
+      if (at > ownerTapAt && at < (device === phone ? phoneUntil : end)) {
+        session(device, at);
+        form(device, at + 30_000, contacts[i]?.email as string);
+        identify(device.visitorId, id);
+      }
+    }
+
+    if (chance(shape.forwarded)) {
+      const before = chance(shape.forwardBeforeOwner);
+      const forwardAt = before ? T0 + delay(ownerTapAt - T0) * 0.9 : ownerTapAt + delay(DAY);
+      // A forward in a chat app is fetched by its link preview first.
+      events.push({
+        at: forwardAt,
+        source: 'redirect',
+        event: {
+          messageId: nextId('preview'),
+          type: 'link_preview',
+          properties: {
+            campaignId: message.campaignId,
+            linkId: 'l1',
+            recipientMessageId: message.id,
+            destination: 'https://shop.example/spring',
+            method: 'GET',
+          },
+          context: { userAgent: UAS.whatsappPreview, ip: carrier() },
+          timestamp: iso(forwardAt),
+        },
+      });
+      for (let k = int(1, 4); k > 0; k--) {
+        const strangerId = `stranger:${seed}:${i}:${k}`;
+        const household = chance(0.15);
+        const desktop = chance(0.6);
+        const ip = household ? home : ipOf(seed + i + 1000 * k, int(0, 9999));
+        const stranger: Device = {
+          visitorId: `v-${seed}-${i}-s${k}`,
+          person: strangerId,
+          ua: desktop
+            ? chance(0.6)
+              ? UAS.windows(int(0, 99))
+              : UAS.mac(int(0, 99))
+            : chance(0.5)
+              ? UAS.android(int(0, 99))
+              : UAS.iphone(int(0, 99)),
+          ip: () => (desktop || chance(0.5) ? ip : carrier()),
+        };
+        const at = forwardAt + delay(3 * HOUR);
+        const from = tap(message, stranger, at, strangerId) + 40 * MIN;
+        laterSessions(stranger, from, end);
+        if (chance(shape.strangerForm)) {
+          const formAt = from + int(1, 5) * DAY;
+          session(stranger, formAt);
+          form(stranger, formAt + 30_000, `someone${i}-${k}@elsewhere.example`);
+        }
+      }
+    }
+  }
+
+  for (const view of pageViews) {
+    if (view.person.startsWith('stranger:')) continue;
+    if (identifiedBy.get(view.visitorId)?.has(view.person)) knowable.add(view.id);
+  }
+  events.sort((a, b) => a.at - b.at);
+  const records = events.map(
+    ({ at, event, source }, offset): JournalRecord => ({
+      offset,
+      receivedAt: iso(at),
+      source,
+      ...(source === 'tracker' ? { siteId: 'site_sim' } : {}),
+      event,
+    }),
+  );
+  return { contacts, campaign, messages, records, truth, knowable };
+}
+
+const PATHS = ['/', '/pricing', '/spring', '/product/a', '/product/b', '/about', '/blog/tips'] as const;
+const iso = (at: number) => new Date(at).toISOString();
+
+export interface Score {
+  precision: number;
+  recall: number;
+  /** Page views shown on some contact's timeline. */
+  attributed: number;
+  /** …of which on the wrong contact's. */
+  wrong: number;
+  knowable: number;
+  /** Knowable page views on their own contact's timeline. */
+  found: number;
+}
+
+/** Loads the plan's contacts and campaign, then ingests its records in batches, as the ingest loop does. */
+export async function runPlan(
+  db: StitchDb,
+  plan: Plan,
+  settings: IngestSettings,
+  batch = 500,
+): Promise<void> {
+  await db.contacts.bulkAdd(
+    plan.contacts.map((c) =>
+      newContact({ id: c.id, firstName: c.firstName, email: c.email, phone: c.phone }, T0 - 40 * DAY),
+    ),
+  );
+  await db.campaigns.add({ ...plan.campaign, createdAt: T0 - DAY, status: 'sent' });
+  await db.messages.bulkAdd(plan.messages);
+  for (let i = 0; i < plan.records.length; i += batch) {
+    await ingestBatch(db, plan.records.slice(i, i + batch), settings);
+  }
+}
+
+/** Scores what the profiles show: each contact's timeline, as the UI reads it. */
+export async function scoreStore(db: StitchDb, plan: Plan): Promise<Score> {
+  const shown = new Map<string, string>();
+  for (const contact of plan.contacts) {
+    const timeline = await contactTimeline(db, contact.id, { limit: 100_000 });
+    for (const { event } of timeline.items) if (event.type === 'page') shown.set(event.id, contact.id);
+  }
+  return score(plan, shown);
+}
+
+/**
+ * The naive baseline: a browser's whole history is merged into the contact of the last tracked link
+ * it opened or the last known email it submitted (last-click merge, as simple tools do).
+ */
+export function scoreNaive(plan: Plan): Score {
+  const owner = new Map(plan.messages.map((m) => [m.id, m.contactId]));
+  const byEmail = new Map(plan.contacts.map((c) => [c.email, c.id]));
+  const clickOwner = new Map<string, string>();
+  const last = new Map<string, string>();
+  for (const { event } of plan.records) {
+    const props = event.properties as { clickToken?: string; recipientMessageId?: string } | undefined;
+    if (event.type === 'link_click' && props?.clickToken && props.recipientMessageId) {
+      const contact = owner.get(props.recipientMessageId);
+      if (contact) clickOwner.set(props.clickToken, contact);
+    }
+    const visitor = event.anonymousId;
+    if (!visitor) continue;
+    const token = event.context?.clickToken;
+    const viaToken = token ? clickOwner.get(token) : undefined;
+    const viaEmail = event.type === 'form_submit' ? byEmail.get(String(event.traits?.email)) : undefined;
+    const contact = viaToken ?? viaEmail;
+    if (contact) last.set(visitor, contact);
+  }
+  const shown = new Map<string, string>();
+  for (const { event } of plan.records) {
+    const contact = event.anonymousId ? last.get(event.anonymousId) : undefined;
+    if (event.type === 'page' && contact) shown.set(event.messageId, contact);
+  }
+  return score(plan, shown);
+}
+
+function score(plan: Plan, shown: Map<string, string>): Score {
+  let wrong = 0;
+  for (const [id, contact] of shown) if (plan.truth.get(id) !== contact) wrong++;
+  let found = 0;
+  for (const id of plan.knowable) if (shown.get(id) === plan.truth.get(id)) found++;
+  const attributed = shown.size;
+  return {
+    precision: attributed === 0 ? 1 : (attributed - wrong) / attributed,
+    recall: plan.knowable.size === 0 ? 1 : found / plan.knowable.size,
+    attributed,
+    wrong,
+    knowable: plan.knowable.size,
+    found,
+  };
+}
