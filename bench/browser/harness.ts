@@ -4,7 +4,8 @@ import type { JournalRecord } from '../../src-main/shared/events';
 import { openStitchDb, type StitchDb } from '../../src-renderer/db';
 import { newContact } from '../../src-renderer/db/contacts';
 import type { EventRow } from '../../src-renderer/db/types';
-import { eventTime, type IngestSettings, ingestBatch } from '../../src-renderer/ingest/batch';
+import { type IngestSettings, ingestBatch } from '../../src-renderer/ingest/batch';
+import { eventTime } from '../../src-renderer/ingest/parse';
 import { contactTimeline } from '../../src-renderer/queries/timeline';
 import {
   ADVERSARIAL,

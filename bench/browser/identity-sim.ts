@@ -12,17 +12,21 @@ import { contactTimeline } from '../../src-renderer/queries/timeline';
 
 export interface PlanShape {
   people: number;
+  /** SMS campaigns to everyone, ten days apart: a team's first month. */
+  campaigns: number;
   /** A recipient taps their own link on their phone. */
   ownerTaps: number;
-  /** …and again on their own laptop (a second own device). */
+  /** …and on their own laptop too (a second own device), per message. */
   secondDevice: number;
-  /** The message is forwarded to 1–4 others, who tap it. */
+  /** A message is forwarded to 1–4 others, who tap it. */
   forwarded: number;
+  /** Of forwards: through a chat app that previews the link (the rest: copied, no preview). */
+  previewOnForward: number;
   /** Of forwarded messages: the strangers tap before the owner (the rest: after, or the owner never taps). */
   forwardBeforeOwner: number;
   /** Of people: share their phone's browser with the next person (a household). */
   sharedPhone: number;
-  /** The owner clears cookies on their phone some days later: a new anonymous visitor. */
+  /** The owner clears cookies on their phone during the month: a new anonymous visitor from then on. */
   clearsCookies: number;
   /** The owner submits a form with their email on one of their visits. */
   ownerForm: number;
@@ -35,9 +39,11 @@ export interface PlanShape {
 /** Everyday traffic: a few forwards, after the owner's own tap. */
 export const ORDINARY: PlanShape = {
   people: 300,
+  campaigns: 3,
   ownerTaps: 0.75,
   secondDevice: 0.05,
   forwarded: 0.05,
+  previewOnForward: 0.7,
   forwardBeforeOwner: 0,
   sharedPhone: 0.03,
   clearsCookies: 0.05,
@@ -52,9 +58,11 @@ export const ORDINARY: PlanShape = {
  */
 export const ADVERSARIAL: PlanShape = {
   people: 300,
+  campaigns: 3,
   ownerTaps: 0.7,
   secondDevice: 0.25,
   forwarded: 0.35,
+  previewOnForward: 0.7,
   forwardBeforeOwner: 0.5,
   sharedPhone: 0.05,
   clearsCookies: 0.1,
@@ -65,7 +73,7 @@ export const ADVERSARIAL: PlanShape = {
 
 export interface Plan {
   contacts: { id: string; email: string; phone: string; firstName: string }[];
-  campaign: { id: string; name: string; channel: 'sms' };
+  campaigns: { id: string; name: string; channel: 'sms'; sentAt: number }[];
   messages: MessageRow[];
   /** In time order, offsets from 0, as the journal would hold them. */
   records: JournalRecord[];
@@ -79,6 +87,7 @@ const T0 = Date.UTC(2026, 2, 2, 9, 0);
 const MIN = 60_000;
 const HOUR = 60 * MIN;
 const DAY = 24 * HOUR;
+const CAMPAIGN_GAP = 10 * DAY;
 
 const UAS = {
   android: (v: number) =>
@@ -123,7 +132,7 @@ export function generatePlan(shape: PlanShape, seed: number): Plan {
   const ipOf = (a: number, b: number) => `198.${18 + (a % 2)}.${b % 256}.0`;
   const carrier = () => `100.${64 + int(0, 63)}.${int(0, 255)}.0`;
 
-  const campaign = { id: `spring-${seed}`, name: 'Spring SMS', channel: 'sms' as const };
+  const campaigns: Plan['campaigns'] = [];
   const contacts: Plan['contacts'] = [];
   const messages: MessageRow[] = [];
   const events: { at: number; event: TrackedEvent; source: JournalRecord['source'] }[] = [];
@@ -214,98 +223,146 @@ export function generatePlan(shape: PlanShape, seed: number): Plan {
   };
 
   const people = shape.people;
+  const end = T0 + shape.campaigns * CAMPAIGN_GAP + CAMPAIGN_GAP;
+  for (let c = 0; c < shape.campaigns; c++) {
+    campaigns.push({
+      id: `camp-${seed}-${c}`,
+      name: `Campaign ${c + 1}`,
+      channel: 'sms',
+      sentAt: T0 + c * CAMPAIGN_GAP,
+    });
+  }
   const homes = Array.from({ length: people }, (_, i) => ipOf(seed + i, i * 7 + seed));
-  const phones: Device[] = [];
   for (let i = 0; i < people; i++) {
-    const id = `c${i}`;
     contacts.push({
-      id,
+      id: `c${i}`,
       email: `person${i}@mail.example`,
       phone: `+1202555${String(1000 + i)}`,
       firstName: `P${i}`,
     });
-    messages.push({
-      id: `${campaign.id}:${i}`,
-      campaignId: campaign.id,
-      contactId: id,
-      channel: 'sms',
-      status: 'sent',
-      sentAt: T0,
-    });
-    const home = homes[i] as string;
-    const onWifi = () => (chance(0.5) ? home : carrier());
-    const ua = chance(0.5) ? UAS.android(int(0, 99)) : UAS.iphone(int(0, 99));
-    phones.push({ visitorId: `v-${seed}-${i}-phone`, person: id, ua, ip: onWifi });
+    for (const campaign of campaigns) {
+      messages.push({
+        id: `${campaign.id}:${i}`,
+        campaignId: campaign.id,
+        contactId: `c${i}`,
+        channel: 'sms',
+        status: 'sent',
+        sentAt: campaign.sentAt,
+      });
+    }
   }
-  // Households: person i+1 uses person i's phone browser.
+  const phoneOf = (i: number, suffix = ''): Device => {
+    const home = homes[i] as string;
+    const ua = chance(0.5) ? UAS.android(int(0, 99)) : UAS.iphone(int(0, 99));
+    return {
+      visitorId: `v-${seed}-${i}-phone${suffix}`,
+      person: `c${i}`,
+      ua,
+      ip: () => (chance(0.5) ? home : carrier()),
+    };
+  };
+  // Households: person i+1 takes over person i's phone browser with their first tap; person i moves
+  // to a new phone then.
   const sharedWith = new Map<number, number>();
-  /** When the household's second person takes the shared browser over (their own tap). */
-  const handOvers = new Map<number, number>();
   for (let i = 0; i + 1 < people; i++) {
     if (!sharedWith.has(i) && chance(shape.sharedPhone)) sharedWith.set(i + 1, i);
   }
+  const phones = new Map<number, Device>();
+  /** Whether person i's partner (who gets some of their forwards) browses on a desktop. */
+  const partners = new Map<number, boolean>();
+  const handOvers = new Map<number, number>();
 
   for (let i = 0; i < people; i++) {
     const id = `c${i}`;
-    const message = messages[i] as MessageRow;
     const home = homes[i] as string;
+    const email = `person${i}@mail.example`;
     const sharedOwner = sharedWith.get(i);
-    // A household's second person only ever uses the shared browser after their own tap.
-    const basePhone = phones[sharedOwner ?? i] as Device;
-    const phone: Device = { ...basePhone, person: id };
-    const end = T0 + 30 * DAY;
-    const taps = chance(shape.ownerTaps);
-    const ownerTapAt = sharedOwner !== undefined ? (handOvers.get(i) as number) : T0 + delay(6 * HOUR);
-    // The next person of a household taps later on the same browser: from then on it is theirs.
-    let phoneUntil = end;
+    const mine = phones.get(i) ?? phoneOf(i);
+    /** The browser the person's phone has at time t: a household hand-over and cleared cookies change it. */
+    const timeline: { from: number; device: Device }[] = [];
+    if (sharedOwner !== undefined) {
+      const shared = phones.get(sharedOwner) ?? phoneOf(sharedOwner);
+      timeline.push({ from: handOvers.get(i) ?? T0, device: { ...shared, person: id } });
+    } else {
+      timeline.push({ from: Number.NEGATIVE_INFINITY, device: mine });
+    }
     if (sharedWith.get(i + 1) === i) {
-      phoneUntil = T0 + 6 * HOUR + delay(2 * DAY);
-      handOvers.set(i + 1, phoneUntil);
+      const handOver = T0 + 6 * HOUR + delay(2 * DAY);
+      handOvers.set(i + 1, handOver);
+      phones.set(i, mine);
+      timeline.push({ from: handOver, device: { ...phoneOf(i, '-b'), person: id } });
+    } else if (chance(shape.clearsCookies)) {
+      const clearsAt = T0 + int(2, shape.campaigns * 10) * DAY;
+      timeline.push({ from: clearsAt, device: { ...mine, visitorId: `${mine.visitorId}-2` } });
     }
-
-    if (sharedOwner === undefined && chance(shape.priorVisits)) session(phone, T0 - int(2, 20) * DAY);
-    if (taps) {
-      const from = tap(message, phone, ownerTapAt, id) + 40 * MIN;
-      if (phoneUntil === end && sharedOwner === undefined && chance(shape.clearsCookies)) {
-        // Cookies cleared: the same phone is a new anonymous visitor from then on.
-        const clearsAt = from + int(2, 10) * DAY;
-        phoneUntil = clearsAt;
-        const fresh: Device = { ...phone, visitorId: `${phone.visitorId}-2` };
-        laterSessions(fresh, clearsAt, end);
-        if (chance(shape.ownerForm)) {
-          const formAt = clearsAt + int(1, 3) * DAY;
-          session(fresh, formAt);
-          form(fresh, formAt + 30_000, contacts[i]?.email as string);
-          identify(fresh.visitorId, id);
+    const phoneAt = (t: number): Device =>
+      [...timeline].reverse().find((entry) => entry.from <= t)?.device ?? mine;
+    const phoneUntil = (t: number): number => timeline.find((entry) => entry.from > t)?.from ?? end;
+    const laptop: Device | undefined = chance(shape.secondDevice * 2)
+      ? {
+          visitorId: `v-${seed}-${i}-laptop`,
+          person: id,
+          ua: chance(0.6) ? UAS.windows(int(0, 99)) : UAS.mac(int(0, 99)),
+          ip: () => home,
         }
+      : undefined;
+    const used = new Set<Device>();
+
+    if (sharedOwner === undefined && chance(shape.priorVisits)) session(mine, T0 - int(2, 20) * DAY);
+    for (const [c, campaign] of campaigns.entries()) {
+      const message = messages[i * campaigns.length + c] as MessageRow;
+      const sentAt = campaign.sentAt;
+      const nextCampaign = sentAt + CAMPAIGN_GAP;
+      const household = sharedOwner !== undefined && c === 0;
+      const ownerTapAt = household ? (handOvers.get(i) as number) : sentAt + delay(6 * HOUR);
+      if (
+        household ||
+        (chance(shape.ownerTaps) && !(sharedOwner !== undefined && ownerTapAt < (handOvers.get(i) ?? 0)))
+      ) {
+        const phone = phoneAt(ownerTapAt);
+        const from = tap(message, phone, ownerTapAt, id) + 40 * MIN;
+        laterSessions(phone, from, Math.min(nextCampaign, phoneUntil(ownerTapAt)));
+        used.add(phone);
       }
-      laterSessions(phone, from, phoneUntil);
+      if (laptop && chance(0.5)) {
+        const from = tap(message, laptop, ownerTapAt + int(10, 600) * MIN, id) + 40 * MIN;
+        laterSessions(laptop, from, nextCampaign);
+        used.add(laptop);
+      }
+      if (chance(shape.forwarded)) forward(i, message, sentAt, ownerTapAt, home, end);
     }
-    let laptop: Device | undefined;
-    if (chance(shape.secondDevice)) {
-      laptop = {
-        visitorId: `v-${seed}-${i}-laptop`,
-        person: id,
-        ua: chance(0.6) ? UAS.windows(int(0, 99)) : UAS.mac(int(0, 99)),
-        ip: () => home,
-      };
-      const from = tap(message, laptop, ownerTapAt + int(10, 600) * MIN, id) + 40 * MIN;
-      laterSessions(laptop, from, end);
-    }
-    if (chance(shape.ownerForm) && (taps || laptop)) {
-      const device = laptop && chance(0.5) ? laptop : phone;
-      const at = T0 + int(1, 20) * DAY;
-      if (at > ownerTapAt && at < (device === phone ? phoneUntil : end)) {
+    if (chance(shape.ownerForm)) {
+      const at = T0 + int(1, shape.campaigns * 10) * DAY;
+      const device = laptop && used.has(laptop) && chance(0.5) ? laptop : phoneAt(at);
+      if (used.has(device) || device.visitorId.endsWith('-2')) {
         session(device, at);
-        form(device, at + 30_000, contacts[i]?.email as string);
+        form(device, at + 30_000, email);
         identify(device.visitorId, id);
       }
     }
+  }
 
-    if (chance(shape.forwarded)) {
-      const before = chance(shape.forwardBeforeOwner);
-      const forwardAt = before ? T0 + delay(ownerTapAt - T0) * 0.9 : ownerTapAt + delay(DAY);
-      // A forward in a chat app is fetched by its link preview first.
+  function partnerDesktop(i: number): boolean {
+    let desktop = partners.get(i);
+    if (desktop === undefined) {
+      desktop = chance(0.6);
+      partners.set(i, desktop);
+    }
+    return desktop;
+  }
+
+  /** The message is forwarded (a chat preview first, mostly) to 1–4 others, who tap it. */
+  function forward(
+    i: number,
+    message: MessageRow,
+    sentAt: number,
+    ownerTapAt: number,
+    home: string,
+    until: number,
+  ) {
+    const before = chance(shape.forwardBeforeOwner);
+    const forwardAt = before ? sentAt + (ownerTapAt - sentAt) * random() * 0.9 : ownerTapAt + delay(DAY);
+    if (chance(shape.previewOnForward)) {
       events.push({
         at: forwardAt,
         source: 'redirect',
@@ -323,31 +380,36 @@ export function generatePlan(shape: PlanShape, seed: number): Plan {
           timestamp: iso(forwardAt),
         },
       });
-      for (let k = int(1, 4); k > 0; k--) {
-        const strangerId = `stranger:${seed}:${i}:${k}`;
-        const household = chance(0.15);
-        const desktop = chance(0.6);
-        const ip = household ? home : ipOf(seed + i + 1000 * k, int(0, 9999));
-        const stranger: Device = {
-          visitorId: `v-${seed}-${i}-s${k}`,
-          person: strangerId,
-          ua: desktop
+    }
+    for (let k = int(1, 4); k > 0; k--) {
+      // One in six forwards goes to someone at home: the same partner, on the same browser, each time.
+      const household = chance(0.15);
+      const strangerId = household ? `stranger:${seed}:${i}:home` : `stranger:${message.id}:${k}`;
+      const desktop = household ? partnerDesktop(i) : chance(0.6);
+      const ip = household ? home : ipOf(seed + i + 1000 * k, int(0, 9999));
+      const stranger: Device = {
+        visitorId: household ? `v-${seed}-${i}-partner` : `v-${seed}-${message.id}-s${k}`,
+        person: strangerId,
+        ua: household
+          ? desktop
+            ? UAS.windows(i)
+            : UAS.android(i)
+          : desktop
             ? chance(0.6)
               ? UAS.windows(int(0, 99))
               : UAS.mac(int(0, 99))
             : chance(0.5)
               ? UAS.android(int(0, 99))
               : UAS.iphone(int(0, 99)),
-          ip: () => (desktop || chance(0.5) ? ip : carrier()),
-        };
-        const at = forwardAt + delay(3 * HOUR);
-        const from = tap(message, stranger, at, strangerId) + 40 * MIN;
-        laterSessions(stranger, from, end);
-        if (chance(shape.strangerForm)) {
-          const formAt = from + int(1, 5) * DAY;
-          session(stranger, formAt);
-          form(stranger, formAt + 30_000, `someone${i}-${k}@elsewhere.example`);
-        }
+        ip: () => (desktop || chance(0.5) ? ip : carrier()),
+      };
+      const at = forwardAt + delay(3 * HOUR);
+      const from = tap(message, stranger, at, strangerId) + 40 * MIN;
+      laterSessions(stranger, from, until);
+      if (chance(shape.strangerForm)) {
+        const formAt = from + int(1, 5) * DAY;
+        session(stranger, formAt);
+        form(stranger, formAt + 30_000, `someone-${message.id}-${k}@elsewhere.example`);
       }
     }
   }
@@ -366,7 +428,7 @@ export function generatePlan(shape: PlanShape, seed: number): Plan {
       event,
     }),
   );
-  return { contacts, campaign, messages, records, truth, knowable };
+  return { contacts, campaigns, messages, records, truth, knowable };
 }
 
 const PATHS = ['/', '/pricing', '/spring', '/product/a', '/product/b', '/about', '/blog/tips'] as const;
@@ -396,7 +458,14 @@ export async function runPlan(
       newContact({ id: c.id, firstName: c.firstName, email: c.email, phone: c.phone }, T0 - 40 * DAY),
     ),
   );
-  await db.campaigns.add({ ...plan.campaign, createdAt: T0 - DAY, status: 'sent' });
+  await db.campaigns.bulkAdd(
+    plan.campaigns.map(({ sentAt, ...campaign }) => ({
+      ...campaign,
+      createdAt: sentAt - DAY,
+      sentAt,
+      status: 'sent',
+    })),
+  );
   await db.messages.bulkAdd(plan.messages);
   for (let i = 0; i < plan.records.length; i += batch) {
     await ingestBatch(db, plan.records.slice(i, i + batch), settings);

@@ -1,7 +1,10 @@
 // Sending through a messaging provider (Twilio): credentials, a send request and per-recipient
 // outcomes, as they cross the bridge. Types only.
 
-export type MessagingChannel = 'sms' | 'whatsapp';
+import type { Channel } from './channels';
+
+/** The channels a messaging provider (Twilio) sends. */
+export type MessagingChannel = Extract<Channel, 'sms' | 'whatsapp'>;
 
 export interface MessagingConfigInput {
   accountSid: string;

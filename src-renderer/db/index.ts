@@ -11,6 +11,7 @@ import type {
   MetaRow,
   SessionRow,
   SuppressionRow,
+  TentativeLinkRow,
   VisitorRow,
 } from './types';
 import { schemaVersions } from './versions';
@@ -26,6 +27,7 @@ export class StitchDb extends Dexie {
   audit!: Table<AuditRow, number>;
   meta!: Table<MetaRow, string>;
   suppressions!: Table<SuppressionRow, string>;
+  tentativeLinks!: Table<TentativeLinkRow, string>;
 
   constructor(name: string, options?: DexieOptions) {
     super(name, options);

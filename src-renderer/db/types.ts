@@ -1,8 +1,10 @@
 // Row types of the stitched store (Dexie tables). Times are epoch milliseconds throughout.
 // Stitching is modelled as identity rows with validity intervals; event rows are never rewritten.
+import type { Channel, ClickSource } from '../../src-main/shared/channels';
 import type { EventSource, EventType } from '../../src-main/shared/events';
+import type { Evidence, TapFact } from '../stitching/evidence';
 
-export type Channel = 'sms' | 'whatsapp';
+export type { Channel };
 
 /** Per-contact counters kept current on ingest and on every stitch change, so lists can sort by them. */
 export interface ContactStats {
@@ -50,8 +52,8 @@ export interface ContactRow {
 export type PhoneType = 'mobile' | 'fixed-line' | 'fixed-or-mobile' | 'toll-free' | 'voip' | 'other';
 
 export type IdentityKind = 'visitor' | 'email' | 'phone' | 'userId';
-export type LinkSource = 'sms_click' | 'whatsapp_click' | 'form' | 'identify' | 'manual' | 'import';
-export type LinkFlag = 'sharedDevice' | 'forwarded';
+export type LinkSource = ClickSource | 'form' | 'identify' | 'manual' | 'import';
+export type LinkFlag = 'sharedDevice' | 'forwarded' | 'confirmed';
 
 /** A link from an identifier (usually a visitor) to a contact, valid over `[from, to)`. */
 export interface IdentityRow {
@@ -71,6 +73,35 @@ export interface IdentityRow {
   /** Set when a user unstitched the link; a revoked link is ignored and never re-created automatically. */
   revokedAt: number | null;
   flags: LinkFlag[];
+  /** Automatic click links: how sure the engine is, and why (src-renderer/stitching/evidence.ts). */
+  confidence?: number;
+  evidence?: Evidence[];
+  /** The link this one closed when it opened (a shared device), reopened if this one is demoted. */
+  closedLinkId?: string;
+}
+
+/**
+ * A click link the evidence does not support (yet): a second browser on a forwarded message, a
+ * desktop on an SMS link… Kept apart from `identities`, so timelines, stats, audiences and reports
+ * never see it, until new evidence promotes it or the marketer confirms it.
+ */
+export interface TentativeLinkRow {
+  /** The id the link has (or would have) in `identities`. */
+  id: string;
+  visitorId: string;
+  contactId: string;
+  messageId: string;
+  campaignId: string;
+  /** The link_click whose token the browser presented. */
+  causeEventId: string;
+  /** Click time. */
+  at: number;
+  confidence: number;
+  evidence: Evidence[];
+  /** `rejected`: the marketer said it is not this contact's; never promoted automatically. */
+  status: 'tentative' | 'confirmed' | 'rejected';
+  decidedAt?: number;
+  updatedAt: number;
 }
 
 export interface VisitorRow {
@@ -87,6 +118,12 @@ export interface VisitorRow {
   os?: string;
   device: DeviceType;
   lastSessionId?: string;
+  /** Networks (truncated IPs) it was seen on, most recent last, at most 8: evidence for its links. */
+  networks?: string[];
+  /** Messages whose click tokens it presented (at most 50), re-scored when its evidence changes. */
+  tapped?: string[];
+  /** Kinds of identifier it submitted that match no contact: someone else, if the recipient has one on record. */
+  unknownIdentifiers?: ('email' | 'phone' | 'userId')[];
   /** 1 while an open, unrevoked link points to a contact (IndexedDB cannot index booleans). */
   stitched: 0 | 1;
   bot: boolean;
@@ -222,14 +259,16 @@ export interface MessageRow {
   providerId?: string;
   providerStatus?: string;
   error?: string;
-  /** Distinct visitors that presented this message's click tokens, in order (forward detection). */
-  tokenVisitors?: string[];
-  /** More than K distinct visitors presented its tokens: auto-stitching stopped for it. */
+  /** Each distinct browser's first presentation of this message's click tokens, in time order. */
+  taps?: (TapFact & { clickEventId: string; sessionStart?: number })[];
+  /** A chat app previewed the link (an SMS link pasted into a chat): evidence it was forwarded. */
+  foreignPreview?: { at: number; agent: string };
+  /** Opened by more than one browser, or previewed in a chat: its links are weighed as forwarded. */
   forwarded?: boolean;
   forwardedAt?: number;
 }
 
-export type AuditAction = 'stitch' | 'unstitch' | 'merge' | 'undo' | 'erase';
+export type AuditAction = 'stitch' | 'unstitch' | 'merge' | 'undo' | 'erase' | 'confirm' | 'reject';
 
 /** Before-images of what an action changed, enough to restore it exactly. */
 export interface UndoPayload {
@@ -237,6 +276,8 @@ export interface UndoPayload {
   identities: { id: string; before: IdentityRow | null }[];
   /** Contact `mergedInto` values as they were. */
   contacts: { id: string; mergedInto: string | null }[];
+  /** Tentative links as they were (a confirm or reject changes their status). */
+  tentative?: { id: string; before: TentativeLinkRow }[];
 }
 
 export interface AuditRow {

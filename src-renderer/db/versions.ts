@@ -57,6 +57,11 @@ export const schemaVersions: readonly SchemaVersion[] = [
       await tables.contacts.bulkPut(upgraded);
     },
   },
+  {
+    // v3: click links the evidence does not support wait apart, as tentative links (issue 11).
+    version: 3,
+    stores: { tentativeLinks: 'id, contactId, messageId, visitorId, campaignId, status' },
+  },
 ];
 
 export const currentSchemaVersion = schemaVersions[schemaVersions.length - 1]?.version ?? 1;

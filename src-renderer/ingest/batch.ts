@@ -3,33 +3,23 @@
 // Reads are prefetched per batch (bulkGet/anyOf) and writes are bulk, so cost per event stays small.
 
 import Dexie from 'dexie';
-import type { JournalRecord, LinkClickProperties, TrackedEvent } from '../../src-main/shared/events';
+import type { JournalRecord } from '../../src-main/shared/events';
 import type { Settings } from '../../src-main/shared/settings';
 import { appliedOffset, appliedOffsetRow, type StitchDb } from '../db';
-import { newContact } from '../db/contacts';
-import { computeContactStats, emptyStats } from '../db/stats';
-import type {
-  CampaignRow,
-  ContactRow,
-  ContactStats,
-  EventRow,
-  IdentityRow,
-  MessageRow,
-  SessionRow,
-  SuppressionKind,
-  VisitorRow,
-} from '../db/types';
-import { describeDevice } from '../stitching/device';
+import { computeContactStats } from '../db/stats';
+import type { ContactRow, EventRow, SessionRow, VisitorRow } from '../db/types';
 import {
-  type CountryCode,
-  isJunkIdentifier,
-  normalizeEmail,
-  normalizePhone,
-  normalizeUserId,
-} from '../stitching/identifiers';
-import { countTokenVisitor, type LinkRequest, linkAt, linkVisitor, openLinkOf } from '../stitching/rules';
-import { hashIdentifier } from '../stitching/suppression';
-import { isBotUserAgent } from './bots';
+  formContactId,
+  recordPreview,
+  recordTap,
+  rescoreMessages,
+  stitchByIdentity,
+} from '../stitching/auto';
+import type { CountryCode } from '../stitching/identifiers';
+import { linkAt } from '../stitching/rules';
+import { BatchState } from './batch-state';
+import { type Parsed, parseRecord, str } from './parse';
+import { placeInSession, touchVisitor } from './sessions';
 
 export interface IngestSettings {
   stitching: Settings['stitching'];
@@ -44,148 +34,6 @@ export interface IngestResult {
   stored: number;
   /** Records skipped: already applied, duplicate messageId, or suppressed by an erasure. */
   skipped: number;
-}
-
-/** Inactivity that ends a session (by event time). */
-export const SESSION_GAP_MS = 30 * 60 * 1000;
-
-/** Event time as Segment computes it: receivedAt corrected for client clock skew when possible. */
-export function eventTime(record: JournalRecord): number {
-  const received = Date.parse(record.receivedAt);
-  const sent = record.event.sentAt ? Date.parse(record.event.sentAt) : Number.NaN;
-  const stamped = record.event.timestamp ? Date.parse(record.event.timestamp) : Number.NaN;
-  if (Number.isFinite(received) && Number.isFinite(sent) && Number.isFinite(stamped)) {
-    return received - (sent - stamped);
-  }
-  if (Number.isFinite(stamped)) return stamped;
-  return Number.isFinite(received) ? received : 0;
-}
-
-interface Hashed {
-  kind: SuppressionKind;
-  hash: string;
-}
-
-/** One record, parsed outside the transaction (pure CPU and hashing, which IndexedDB cannot wait for). */
-interface Parsed {
-  record: JournalRecord;
-  event: TrackedEvent;
-  time: number;
-  visitorId?: string;
-  userId?: string;
-  email?: string;
-  phone?: string;
-  /** Click token a page view presented. */
-  presentedToken?: string;
-  click?: LinkClickProperties;
-  bot: boolean;
-  /** Identifiers whose suppression drops the whole event (visitor, userId, message). */
-  dropIf: Hashed[];
-  emailHash?: string;
-  phoneHash?: string;
-}
-
-const str = (value: unknown): string | undefined => (typeof value === 'string' && value ? value : undefined);
-
-function parseRecord(record: JournalRecord, settings: IngestSettings): Parsed {
-  const { event } = record;
-  const userAgent = event.context?.userAgent;
-  const parsed: Parsed = {
-    record,
-    event,
-    time: eventTime(record),
-    bot: userAgent ? isBotUserAgent(userAgent) : false,
-    dropIf: [],
-  };
-  if (event.anonymousId && !isJunkIdentifier(event.anonymousId)) {
-    parsed.visitorId = event.anonymousId;
-    parsed.dropIf.push({ kind: 'visitor', hash: hashIdentifier('visitor', event.anonymousId) });
-  }
-  if (event.type === 'link_click' || event.type === 'link_preview') {
-    const props = event.properties as LinkClickProperties | undefined;
-    if (props?.recipientMessageId) {
-      parsed.click = props;
-      parsed.dropIf.push({
-        kind: 'message',
-        hash: hashIdentifier('message', props.recipientMessageId),
-      });
-    }
-  }
-  if (event.type === 'page' && event.context?.clickToken) parsed.presentedToken = event.context.clickToken;
-  const traits = event.traits ?? {};
-  const userId = normalizeUserId(event.userId ?? traits.userId);
-  if (userId) {
-    parsed.userId = userId;
-    parsed.dropIf.push({ kind: 'userId', hash: hashIdentifier('userId', userId) });
-  }
-  if (event.type === 'form_submit' || event.type === 'identify') {
-    const email = normalizeEmail(traits.email);
-    const phone = normalizePhone(traits.phone, settings.defaultCountry);
-    if (email) {
-      parsed.email = email;
-      parsed.emailHash = hashIdentifier('email', email);
-    }
-    if (phone) {
-      parsed.phone = phone;
-      parsed.phoneHash = hashIdentifier('phone', phone);
-    }
-  }
-  return parsed;
-}
-
-/** Everything one batch reads, loaded up front, plus what it changes. */
-class BatchState {
-  readonly visitors = new Map<string, VisitorRow>();
-  readonly sessions = new Map<string, SessionRow>();
-  readonly linksByVisitor = new Map<string, IdentityRow[]>();
-  readonly clicksByToken = new Map<string, EventRow>();
-  readonly messages = new Map<string, MessageRow>();
-  readonly campaigns = new Map<string, CampaignRow>();
-  readonly contacts = new Map<string, ContactRow>();
-  readonly contactByEmail = new Map<string, ContactRow>();
-  readonly contactByPhone = new Map<string, ContactRow>();
-  readonly contactByUserId = new Map<string, ContactRow>();
-
-  readonly newEvents: EventRow[] = [];
-  readonly dirtyVisitors = new Set<string>();
-  readonly dirtySessions = new Set<string>();
-  readonly dirtyLinks = new Map<string, IdentityRow>();
-  readonly dirtyMessages = new Set<string>();
-  readonly newContacts: ContactRow[] = [];
-  /** Contacts (roots) whose links changed: stats recomputed from the interval model after writing. */
-  readonly recompute = new Set<string>();
-  /** Contacts (roots) whose stats only grew by this batch's events. */
-  readonly deltas = new Map<string, ContactStats>();
-
-  rootOf = (contactId: string): string => {
-    let id = contactId;
-    for (let hops = 0; hops < 32; hops++) {
-      const next = this.contacts.get(id)?.mergedInto;
-      if (!next) return id;
-      id = next;
-    }
-    return id;
-  };
-
-  delta(contactId: string): ContactStats {
-    const root = this.rootOf(contactId);
-    let delta = this.deltas.get(root);
-    if (!delta) {
-      delta = emptyStats();
-      this.deltas.set(root, delta);
-    }
-    return delta;
-  }
-
-  rememberContact(contact: ContactRow): void {
-    this.contacts.set(contact.id, contact);
-    if (contact.email) this.contactByEmail.set(contact.email, contact);
-    if (contact.phone) this.contactByPhone.set(contact.phone, contact);
-    if (contact.whatsapp && !this.contactByPhone.has(contact.whatsapp)) {
-      this.contactByPhone.set(contact.whatsapp, contact);
-    }
-    if (contact.userId) this.contactByUserId.set(contact.userId, contact);
-  }
 }
 
 const unique = <T>(values: Iterable<T | undefined>): T[] => [
@@ -236,6 +84,7 @@ async function applyBatch(
       db.campaigns,
       db.meta,
       db.suppressions,
+      db.tentativeLinks,
     ],
     async () => {
       const applied = await appliedOffset(db);
@@ -265,6 +114,7 @@ async function applyBatch(
       const state = new BatchState();
       await prefetch(db, state, keep);
       for (const p of keep) applyEvent(state, p, settings);
+      await rescoreMessages(db, state, settings);
       await writeBatch(db, state);
       await db.meta.put(appliedOffsetRow(lastOffset));
       return {
@@ -404,8 +254,9 @@ function applyEvent(state: BatchState, p: Parsed, settings: IngestSettings): voi
   }
   state.newEvents.push(row);
 
+  if (event.type === 'link_preview') recordPreview(state, p);
   if (p.bot || !visitor || !session) return;
-  if (p.presentedToken) stitchByClickToken(state, p, visitor, session, settings);
+  if (p.presentedToken) recordTap(state, p, visitor, session);
   if (event.type === 'form_submit' || event.type === 'identify') {
     stitchByIdentity(state, p, visitor, session, settings);
   }
@@ -419,155 +270,6 @@ function storedTraits(traits: Record<string, unknown>, p: Parsed): Record<string
   return kept;
 }
 
-function touchVisitor(state: BatchState, p: Parsed, row: EventRow): VisitorRow {
-  const id = p.visitorId as string;
-  let visitor = state.visitors.get(id);
-  if (!visitor) {
-    visitor = {
-      id,
-      firstSeen: p.time,
-      lastSeen: p.time,
-      events: 0,
-      pageViews: 0,
-      sessions: 0,
-      device: 'unknown',
-      stitched: openLinkOf(state.linksByVisitor.get(id)) ? 1 : 0,
-      bot: p.bot,
-    };
-    if (row.siteId) visitor.siteId = row.siteId;
-    state.visitors.set(id, visitor);
-  }
-  visitor.firstSeen = Math.min(visitor.firstSeen, p.time);
-  visitor.lastSeen = Math.max(visitor.lastSeen, p.time);
-  visitor.events += 1;
-  if (p.event.type === 'page') visitor.pageViews += 1;
-  if (p.bot) visitor.bot = true;
-  if (row.userAgent && row.userAgent !== visitor.userAgent) {
-    const device = describeDevice(row.userAgent);
-    visitor.userAgent = row.userAgent;
-    visitor.device = device.device;
-    if (device.browser) visitor.browser = device.browser;
-    if (device.os) visitor.os = device.os;
-  }
-  state.dirtyVisitors.add(id);
-  return visitor;
-}
-
-/** Extends the visitor's latest session when the event is within 30 minutes of it; else opens one. */
-function placeInSession(
-  state: BatchState,
-  visitor: VisitorRow,
-  p: Parsed,
-  row: EventRow,
-): { session: SessionRow; isNew: boolean } {
-  const latest = visitor.lastSessionId ? state.sessions.get(visitor.lastSessionId) : undefined;
-  const isPage = p.event.type === 'page';
-  if (latest && p.time >= latest.start - SESSION_GAP_MS && p.time <= latest.end + SESSION_GAP_MS) {
-    latest.start = Math.min(latest.start, p.time);
-    latest.end = Math.max(latest.end, p.time);
-    latest.events += 1;
-    if (isPage) latest.pageViews += 1;
-    state.dirtySessions.add(latest.id);
-    return { session: latest, isNew: false };
-  }
-  const session: SessionRow = {
-    id: `session:${visitor.id}:${row.id}`,
-    visitorId: visitor.id,
-    start: p.time,
-    end: p.time,
-    events: 1,
-    pageViews: isPage ? 1 : 0,
-  };
-  if (row.siteId) session.siteId = row.siteId;
-  if (row.path) session.landingPath = row.path;
-  if (row.referrer) session.referrer = row.referrer;
-  state.sessions.set(session.id, session);
-  state.dirtySessions.add(session.id);
-  visitor.sessions += 1;
-  if (!latest || p.time > latest.end) visitor.lastSessionId = session.id;
-  return { session, isNew: true };
-}
-
-/** Rule 1 (+3, 4): a page view presenting a click token links its visitor to the message's contact. */
-function stitchByClickToken(
-  state: BatchState,
-  p: Parsed,
-  visitor: VisitorRow,
-  session: SessionRow,
-  settings: IngestSettings,
-): void {
-  const click = state.clicksByToken.get(p.presentedToken as string);
-  const message = click?.recipientMessageId ? state.messages.get(click.recipientMessageId) : undefined;
-  if (!click || !message || !state.contacts.has(message.contactId)) return;
-  const verdict = countTokenVisitor(message, visitor.id, settings.stitching.forwardThreshold, p.time);
-  state.dirtyMessages.add(message.id);
-  if (verdict !== 'link') return;
-  const channel = state.campaigns.get(message.campaignId)?.channel ?? message.channel;
-  applyLink(state, settings, {
-    visitor,
-    contactId: message.contactId,
-    at: Math.min(click.timestamp, p.time),
-    sessionStart: session.start,
-    source: channel === 'whatsapp' ? 'whatsapp_click' : 'sms_click',
-    causeEventId: click.id,
-    campaignId: message.campaignId,
-    messageId: message.id,
-  });
-}
-
-/** Rule 2: a form or identify call naming a known email/phone/userId links the visitor. */
-function stitchByIdentity(
-  state: BatchState,
-  p: Parsed,
-  visitor: VisitorRow,
-  session: SessionRow,
-  settings: IngestSettings,
-): void {
-  if (!p.email && !p.phone && !p.userId) return;
-  let contact =
-    (p.userId ? state.contactByUserId.get(p.userId) : undefined) ??
-    (p.email ? state.contactByEmail.get(p.email) : undefined) ??
-    (p.phone ? state.contactByPhone.get(p.phone) : undefined) ??
-    state.contacts.get(formContactId(p));
-  if (!contact) {
-    if (!settings.stitching.createContactsFromForms) return;
-    const input: Parameters<typeof newContact>[0] = { id: formContactId(p) };
-    if (p.email) input.email = p.email;
-    if (p.phone) input.phone = p.phone;
-    if (p.userId) input.userId = p.userId;
-    contact = newContact(input, p.time);
-    state.rememberContact(contact);
-    state.newContacts.push(contact);
-  }
-  applyLink(state, settings, {
-    visitor,
-    contactId: contact.id,
-    at: p.time,
-    sessionStart: session.start,
-    source: p.event.type === 'form_submit' ? 'form' : 'identify',
-    causeEventId: p.event.messageId,
-  });
-}
-
-/** Deterministic, so replaying the journal never creates the same person twice. */
-const formContactId = (p: Parsed): string => `contact:${p.event.messageId}`;
-
-function applyLink(state: BatchState, settings: IngestSettings, request: LinkRequest): void {
-  const links = state.linksByVisitor.get(request.visitor.id) ?? [];
-  const decision = linkVisitor(links, request, settings.stitching.lookback, state.rootOf);
-  if (decision.changed.length === 0) return;
-  for (const changed of decision.changed) {
-    const index = links.findIndex((l) => l.id === changed.id);
-    if (index >= 0) links[index] = changed;
-    else links.push(changed);
-    state.dirtyLinks.set(changed.id, changed);
-    state.recompute.add(state.rootOf(changed.contactId));
-  }
-  state.linksByVisitor.set(request.visitor.id, links);
-  request.visitor.stitched = openLinkOf(links) ? 1 : 0;
-  state.dirtyVisitors.add(request.visitor.id);
-}
-
 async function writeBatch(db: StitchDb, state: BatchState): Promise<void> {
   const pick = <T>(map: Map<string, T>, ids: Iterable<string>): T[] =>
     [...ids].flatMap((id) => {
@@ -576,6 +278,9 @@ async function writeBatch(db: StitchDb, state: BatchState): Promise<void> {
     });
   await Promise.all([
     db.events.bulkAdd(state.newEvents),
+    db.identities.bulkDelete([...state.deletedLinks]),
+    db.tentativeLinks.bulkDelete([...state.deletedTentative]),
+    db.tentativeLinks.bulkPut(pick(state.tentative, state.dirtyTentative)),
     db.visitors.bulkPut(pick(state.visitors, state.dirtyVisitors)),
     db.sessions.bulkPut(pick(state.sessions, state.dirtySessions)),
     db.identities.bulkPut([...state.dirtyLinks.values()]),

@@ -65,7 +65,8 @@ export async function rebuildStore(options: RebuildOptions): Promise<StitchDb> {
       await target.campaigns.bulkAdd(campaigns);
       await target.messages.bulkAdd(
         messages.map(
-          ({ tokenVisitors: _seen, forwarded: _forwarded, forwardedAt: _at, ...message }) => message,
+          ({ taps: _taps, foreignPreview: _preview, forwarded: _forwarded, forwardedAt: _at, ...message }) =>
+            message,
         ),
       );
       await target.identities.bulkAdd(identities);

@@ -54,7 +54,7 @@ export async function campaignStats(db: StitchDb, campaignId: string): Promise<C
       status: m.status,
       clicks: clickCounts.get(m.id) ?? 0,
       previews: previewCounts.get(m.id) ?? 0,
-      visitors: m.tokenVisitors?.length ?? 0,
+      visitors: m.taps?.length ?? 0,
       forwarded: m.forwarded === true,
     };
     if (m.forwardedAt !== undefined) stats.forwardedAt = m.forwardedAt;

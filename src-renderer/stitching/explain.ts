@@ -1,5 +1,6 @@
 // Rule 8: every link on a profile says why it exists ("Linked by SMS campaign Spring Sale, clicked
 // at 2025-03-01 14:05 UTC on Chrome on Android"), from the link row and the event that caused it.
+import { CHANNELS, channelOfSource } from '../channels';
 import type { StitchDb } from '../db';
 import type { Channel, IdentityRow, LinkFlag, LinkSource } from '../db/types';
 import { describeDevice } from './device';
@@ -22,8 +23,6 @@ export interface LinkExplanation {
   /** One sentence for the identities panel. */
   text: string;
 }
-
-const CHANNEL_NAMES: Record<Channel, string> = { sms: 'SMS', whatsapp: 'WhatsApp' };
 
 /** Minutes precision, UTC, so the sentence reads the same everywhere. */
 export const formatTime = (t: number): string =>
@@ -65,8 +64,8 @@ export async function explainLinkRow(db: StitchDb, link: IdentityRow): Promise<L
   switch (link.source) {
     case 'sms_click':
     case 'whatsapp_click': {
-      const channelName = CHANNEL_NAMES[channel ?? (link.source === 'whatsapp_click' ? 'whatsapp' : 'sms')];
-      text = `Linked by ${channelName} campaign ${campaign?.name ?? '(deleted campaign)'}, clicked at ${when} on ${device}`;
+      const spec = CHANNELS[channel ?? channelOfSource(link.source) ?? 'sms'];
+      text = `Linked by ${spec.name} campaign ${campaign?.name ?? '(deleted campaign)'}, clicked at ${when} on ${device}`;
       break;
     }
     case 'form': {

@@ -1,13 +1,17 @@
 // What a user does by hand (rule 6): link a visitor to a contact, unstitch a link, merge two
 // contacts. Each writes an audit row holding the before-images of what it changed, so `undo`
 // restores exactly; merging only sets `mergedInto`, so nothing needs rewriting either way.
+
+import type { LookbackMode } from '../../src-main/shared/settings';
+import { CHANNELS } from '../channels';
 import type { StitchDb } from '../db';
-import type { AuditAction, AuditRow, IdentityRow, UndoPayload } from '../db/types';
+import type { AuditAction, AuditRow, IdentityRow, TentativeLinkRow, UndoPayload } from '../db/types';
 import { refreshAfterLinkChange, rootContactId } from './refresh';
-import { openLinkOf } from './rules';
+import { linkVisitor, openLinkOf } from './rules';
 
 const tablesOf = (db: StitchDb) => [
   db.identities,
+  db.tentativeLinks,
   db.contacts,
   db.visitors,
   db.audit,
@@ -140,6 +144,106 @@ export async function mergeContacts(
   });
 }
 
+/**
+ * The marketer confirms a tentative link: it becomes a link like any other, marked confirmed, and
+ * the engine never demotes it. Audited; undo takes it back to tentative.
+ */
+export async function confirmTentativeLink(
+  db: StitchDb,
+  tentativeId: string,
+  { at = Date.now(), lookback = 'all' as LookbackMode } = {},
+): Promise<{ auditId: number; identityId: string }> {
+  return db.transaction('rw', [...tablesOf(db), db.messages, db.campaigns], async () => {
+    const tentative = await pendingTentative(db, tentativeId);
+    const [visitor, message, links] = await Promise.all([
+      db.visitors.get(tentative.visitorId),
+      db.messages.get(tentative.messageId),
+      db.identities.where('[kind+value]').equals(['visitor', tentative.visitorId]).toArray(),
+    ]);
+    if (!visitor) throw new Error(`No visitor ${tentative.visitorId}`);
+    const campaign = await db.campaigns.get(tentative.campaignId);
+    const channel = campaign?.channel ?? message?.channel ?? 'sms';
+    const roots = new Map<string, string>();
+    for (const l of links) roots.set(l.contactId, await rootContactId(db, l.contactId));
+    roots.set(tentative.contactId, await rootContactId(db, tentative.contactId));
+    const decision = linkVisitor(
+      links,
+      {
+        visitor,
+        contactId: tentative.contactId,
+        at: tentative.at,
+        sessionStart: tentative.at,
+        source: CHANNELS[channel].clickSource,
+        causeEventId: tentative.causeEventId,
+        campaignId: tentative.campaignId,
+        messageId: tentative.messageId,
+        confidence: tentative.confidence,
+        evidence: tentative.evidence,
+      },
+      lookback,
+      (id) => roots.get(id) ?? id,
+    );
+    if (decision.outcome === 'revokedByUser')
+      throw new Error('This browser was removed from this contact by hand.');
+    const undo: UndoPayload = {
+      identities: [],
+      contacts: [],
+      tentative: [{ id: tentative.id, before: tentative }],
+    };
+    let identityId = tentative.id;
+    for (const row of decision.changed) {
+      const before = links.find((l) => l.id === row.id) ?? null;
+      undo.identities.push({ id: row.id, before });
+      const confirmed = before ? row : { ...row, flags: [...row.flags, 'confirmed' as const] };
+      if (!before) identityId = row.id;
+      await db.identities.put(confirmed);
+    }
+    await db.tentativeLinks.put({ ...tentative, status: 'confirmed', decidedAt: at });
+    await refreshAfterLinkChange(
+      db,
+      [tentative.visitorId],
+      decision.changed.map((l) => l.contactId),
+    );
+    const auditId = await writeAudit(
+      db,
+      'confirm',
+      tentative.contactId,
+      { tentativeId, visitorId: tentative.visitorId, identityId, outcome: decision.outcome },
+      undo,
+      at,
+    );
+    return { auditId, identityId };
+  });
+}
+
+/** The marketer says a tentative link is not this contact's: it stays apart, never promoted. Audited. */
+export async function rejectTentativeLink(
+  db: StitchDb,
+  tentativeId: string,
+  at = Date.now(),
+): Promise<{ auditId: number }> {
+  return db.transaction('rw', tablesOf(db), async () => {
+    const tentative = await pendingTentative(db, tentativeId);
+    await db.tentativeLinks.put({ ...tentative, status: 'rejected', decidedAt: at });
+    const auditId = await writeAudit(
+      db,
+      'reject',
+      tentative.contactId,
+      { tentativeId, visitorId: tentative.visitorId },
+      { identities: [], contacts: [], tentative: [{ id: tentative.id, before: tentative }] },
+      at,
+    );
+    return { auditId };
+  });
+}
+
+async function pendingTentative(db: StitchDb, id: string): Promise<TentativeLinkRow> {
+  const tentative = await db.tentativeLinks.get(id);
+  if (!tentative) throw new Error(`No tentative link ${id}`);
+  if (tentative.status !== 'tentative') throw new Error(`This link was already ${tentative.status}.`);
+  return tentative;
+}
+
 /** Restores what an audited action changed, exactly, and audits the undo itself. */
 export async function undo(db: StitchDb, auditId: number, at = Date.now()): Promise<{ auditId: number }> {
   return db.transaction('rw', tablesOf(db), async () => {
@@ -158,6 +262,11 @@ export async function undo(db: StitchDb, auditId: number, at = Date.now()): Prom
       }
       if (before) await db.identities.put(before);
       else await db.identities.delete(id);
+    }
+    for (const { before } of entry.undo.tentative ?? []) {
+      await db.tentativeLinks.put(before);
+      contacts.add(before.contactId);
+      visitors.add(before.visitorId);
     }
     for (const { id, mergedInto } of entry.undo.contacts) {
       const current = await db.contacts.get(id);

@@ -1,8 +1,10 @@
 // The automatic stitching rules of DESIGN §6 as pure decisions over one visitor's links and one
-// message: click and form links (1, 2), shared devices (3), forwarded links (4) and lookback.
+// link request: click and form links (1, 2), shared devices (3) and lookback. How sure a click link
+// is (rule 9) is decided in evidence.ts; when to make, keep or demote it, in auto.ts.
 // Callers load the rows and write back the ones returned; nothing here touches events.
 import type { LookbackMode } from '../../src-main/shared/settings';
-import type { IdentityRow, LinkSource, MessageRow, VisitorRow } from '../db/types';
+import type { IdentityRow, LinkSource, VisitorRow } from '../db/types';
+import type { Evidence } from './evidence';
 
 export interface LinkRequest {
   visitor: VisitorRow;
@@ -15,6 +17,8 @@ export interface LinkRequest {
   causeEventId: string;
   campaignId?: string;
   messageId?: string;
+  confidence?: number;
+  evidence?: Evidence[];
 }
 
 export type LinkOutcome = 'linked' | 'alreadyLinked' | 'revokedByUser' | 'sharedDevice';
@@ -58,6 +62,8 @@ export const openLinkOf = (links: readonly IdentityRow[] | undefined): IdentityR
  * Links a visitor to a contact (rules 1–3). `links` are all of the visitor's identity rows and
  * `rootOf` resolves merged contacts. A link the user revoked is never re-created; a visitor already
  * linked to someone else is a shared device: that interval closes at `at` and the new one opens there.
+ * A link made late (evidence that arrived after the tap) may land before another contact's link on
+ * the same browser: it then ends where that one starts, so intervals never overlap.
  */
 export function linkVisitor(
   links: readonly IdentityRow[],
@@ -69,8 +75,14 @@ export function linkVisitor(
   if (links.some((l) => l.revokedAt !== null && rootOf(l.contactId) === target)) {
     return { outcome: 'revokedByUser', changed: [] };
   }
-  const open = openLinkOf(links);
-  if (open && rootOf(open.contactId) === target) return { outcome: 'alreadyLinked', changed: [] };
+  const live = links.filter((l) => l.revokedAt === null);
+  const open = openLinkOf(live);
+  const covering = live.find(
+    (l) =>
+      rootOf(l.contactId) === target &&
+      (l === open || (l.from <= request.at && (l.to === null || request.at < l.to))),
+  );
+  if (covering) return { outcome: 'alreadyLinked', changed: [] };
 
   const base: IdentityRow = {
     id: autoLinkId(request.visitor.id, request.contactId, request.causeEventId),
@@ -87,8 +99,10 @@ export function linkVisitor(
   };
   if (request.campaignId) base.campaignId = request.campaignId;
   if (request.messageId) base.messageId = request.messageId;
+  if (request.confidence !== undefined) base.confidence = request.confidence;
+  if (request.evidence) base.evidence = request.evidence;
 
-  if (open) {
+  if (open && open.from <= request.at) {
     const closeAt = Math.max(open.from, request.at);
     const closed: IdentityRow = {
       ...open,
@@ -97,46 +111,24 @@ export function linkVisitor(
     };
     return {
       outcome: 'sharedDevice',
-      changed: [closed, { ...base, from: closeAt, flags: ['sharedDevice'] }],
+      changed: [closed, { ...base, from: closeAt, flags: ['sharedDevice'], closedLinkId: open.id }],
     };
   }
 
-  // Never reach back into an interval that already belonged to someone else.
-  const earlierEnd = links.reduce(
-    (end, l) => (l.revokedAt === null && l.to !== null ? Math.max(end, l.to) : end),
+  // Never reach back into an interval that already belonged to someone else, nor forward into one.
+  const earlierEnd = live.reduce(
+    (end, l) => (l.to !== null && l.to <= request.at ? Math.max(end, l.to) : end),
     Number.NEGATIVE_INFINITY,
+  );
+  const laterStart = live.reduce(
+    (start, l) => (l.from > request.at ? Math.min(start, l.from) : start),
+    Number.POSITIVE_INFINITY,
   );
   const from = Math.max(
     lookbackStart(lookback, request.visitor, request.sessionStart, request.at),
     earlierEnd,
   );
-  return { outcome: 'linked', changed: [{ ...base, from: Math.min(from, request.at) }] };
-}
-
-export type TokenVerdict = 'repeat' | 'link' | 'forwarded';
-
-const TOKEN_VISITORS_KEPT = 100;
-
-/**
- * Rule 4: counts the distinct visitors presenting a message's tokens (mutates `message`). The first
- * `threshold` are linked; beyond that the message is forwarded and later visitors stay anonymous.
- */
-export function countTokenVisitor(
-  message: MessageRow,
-  visitorId: string,
-  threshold: number,
-  at: number,
-): TokenVerdict {
-  const seen = message.tokenVisitors ?? [];
-  if (seen.includes(visitorId)) return 'repeat';
-  const distinct = seen.length + 1;
-  if (seen.length < TOKEN_VISITORS_KEPT) message.tokenVisitors = [...seen, visitorId];
-  if (message.forwarded || distinct > threshold) {
-    if (!message.forwarded) {
-      message.forwarded = true;
-      message.forwardedAt = at;
-    }
-    return 'forwarded';
-  }
-  return 'link';
+  const row: IdentityRow = { ...base, from: Math.min(from, request.at) };
+  if (Number.isFinite(laterStart)) row.to = laterStart;
+  return { outcome: 'linked', changed: [row] };
 }

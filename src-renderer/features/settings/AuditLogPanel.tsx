@@ -19,6 +19,8 @@ const ACTION_LABEL: Record<AuditAction, { label: string; color: string }> = {
   merge: { label: 'Contacts merged', color: 'blue' },
   undo: { label: 'Undo', color: 'gray' },
   erase: { label: 'Contact erased', color: 'red' },
+  confirm: { label: 'Tentative link confirmed', color: 'teal' },
+  reject: { label: 'Tentative link rejected', color: 'orange' },
 };
 
 const text = (value: unknown): string => (typeof value === 'string' ? value : '');
@@ -42,6 +44,10 @@ function describeEntry(row: AuditRow, names: Map<string, ContactRow>): string {
       return `Undid entry #${String(d.undoneAuditId)} (${ACTION_LABEL[d.undoneAction as AuditAction]?.label ?? text(d.undoneAction)})`;
     case 'erase':
       return `${String(d.contacts)} contact(s), ${String(d.events)} events and ${String(d.visitors)} browsers erased`;
+    case 'confirm':
+      return `Browser ${text(d.visitorId).slice(0, 8)} confirmed as ${name(row.contactId)}'s`;
+    case 'reject':
+      return `Browser ${text(d.visitorId).slice(0, 8)} rejected: not ${name(row.contactId)}'s`;
   }
 }
 

@@ -10,7 +10,7 @@ describe('schema versions', () => {
   it('versions are listed in order, the newest being what the store opens with', () => {
     const numbers = schemaVersions.map((v) => v.version);
     expect(numbers).toEqual([...numbers].sort((a, b) => a - b));
-    expect(currentSchemaVersion).toBe(2);
+    expect(currentSchemaVersion).toBe(3);
   });
 
   it('a v1 store is upgraded: contacts get stats from their links and events, and phone search works', async () => {
@@ -74,7 +74,7 @@ describe('schema versions', () => {
 
     const db = openStitchDb(name);
     await db.open();
-    expect(db.verno).toBe(2);
+    expect(db.verno).toBe(currentSchemaVersion);
     const ana = await db.contacts.get('ana');
     // Page views from 100 on (the link's start): e1 and e2; the session started before the link.
     expect(ana?.stats).toEqual({

@@ -17,6 +17,10 @@ export const UA = {
   desktopFirefox: 'Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:125.0) Gecko/20100101 Firefox/125.0',
   googlebot: 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)',
   whatsappPreview: 'WhatsApp/2.23.20.0',
+  iMessagePreview:
+    'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_11_1) AppleWebKit/601.2.4 (KHTML, like Gecko) Version/9.0.1 Safari/601.2.4 facebookexternalhit/1.1 Facebot Twitterbot/1.0',
+  desktopChrome:
+    'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36',
 };
 
 let dbCounter = 0;
@@ -97,7 +101,7 @@ export class FakeJournal {
     visitor: string,
     minutes: number,
     path: string,
-    options: { ua?: string; clickToken?: string } = {},
+    options: { ua?: string; clickToken?: string; ip?: string } = {},
   ): JournalRecord {
     const context: TrackedEvent['context'] = {
       userAgent: options.ua ?? UA.androidChrome,
@@ -105,6 +109,7 @@ export class FakeJournal {
       page: { path, url: `https://shop.test${path}`, title: path },
     };
     if (options.clickToken) context.clickToken = options.clickToken;
+    if (options.ip) context.ip = options.ip;
     return this.push({ type: 'page', anonymousId: visitor, context }, minutes, 'tracker');
   }
 

@@ -1,0 +1,41 @@
+// What each channel needs and implies, in one table: its name, the link source its taps make, and
+// the evidence the stitching engine weighs for it. Adding a channel is a new entry here.
+import type { Channel, ClickSource } from '../src-main/shared/channels';
+import type { DeviceType } from './db/types';
+
+export interface ChannelSpec {
+  name: string;
+  clickSource: ClickSource;
+  /** Devices its messages are normally read on: a tap from another kind is evidence against. */
+  readOn: readonly DeviceType[];
+  /**
+   * Link-preview fetchers that mean the link was pasted into another app: a chat app's preview of
+   * an SMS link is a forward. (WhatsApp's own preview of a WhatsApp message is not.)
+   */
+  foreignPreview: RegExp;
+}
+
+const CHAT_PREVIEWS = /whatsapp|telegrambot|slackbot|discordbot|skypeuripreview|linkedinbot/i;
+
+export const CHANNELS: Readonly<Record<Channel, ChannelSpec>> = {
+  sms: {
+    name: 'SMS',
+    clickSource: 'sms_click',
+    readOn: ['mobile', 'tablet'],
+    foreignPreview: CHAT_PREVIEWS,
+  },
+  whatsapp: {
+    name: 'WhatsApp',
+    clickSource: 'whatsapp_click',
+    // WhatsApp Web and the desktop app are common, so a desktop tap is no evidence either way.
+    readOn: ['mobile', 'tablet', 'desktop'],
+    foreignPreview: /telegrambot|slackbot|discordbot|skypeuripreview|linkedinbot/i,
+  },
+};
+
+export const CHANNEL_LIST = Object.keys(CHANNELS) as Channel[];
+
+/** The channel a click link source belongs to, if it is one. */
+export function channelOfSource(source: string): Channel | undefined {
+  return CHANNEL_LIST.find((channel) => CHANNELS[channel].clickSource === source);
+}

@@ -1,0 +1,97 @@
+// Parses one journal record for ingest, outside the transaction: event time, identifiers
+// normalised, suppression hashes computed (pure CPU and hashing, which IndexedDB cannot wait for).
+import type { JournalRecord, LinkClickProperties, TrackedEvent } from '../../src-main/shared/events';
+import type { SuppressionKind } from '../db/types';
+import { isJunkIdentifier, normalizeEmail, normalizePhone, normalizeUserId } from '../stitching/identifiers';
+import { hashIdentifier } from '../stitching/suppression';
+import type { IngestSettings } from './batch';
+import { isBotUserAgent } from './bots';
+
+/** Event time as Segment computes it: receivedAt corrected for client clock skew when possible. */
+export function eventTime(record: JournalRecord): number {
+  const received = Date.parse(record.receivedAt);
+  const sent = record.event.sentAt ? Date.parse(record.event.sentAt) : Number.NaN;
+  const stamped = record.event.timestamp ? Date.parse(record.event.timestamp) : Number.NaN;
+  if (Number.isFinite(received) && Number.isFinite(sent) && Number.isFinite(stamped)) {
+    return received - (sent - stamped);
+  }
+  if (Number.isFinite(stamped)) return stamped;
+  return Number.isFinite(received) ? received : 0;
+}
+
+export interface Hashed {
+  kind: SuppressionKind;
+  hash: string;
+}
+
+/** One record, parsed outside the transaction (pure CPU and hashing, which IndexedDB cannot wait for). */
+export interface Parsed {
+  record: JournalRecord;
+  event: TrackedEvent;
+  time: number;
+  visitorId?: string;
+  userId?: string;
+  email?: string;
+  phone?: string;
+  /** Click token a page view presented. */
+  presentedToken?: string;
+  click?: LinkClickProperties;
+  /** Truncated IP the collector recorded (evidence: same network as a known browser). */
+  ip?: string;
+  bot: boolean;
+  /** Identifiers whose suppression drops the whole event (visitor, userId, message). */
+  dropIf: Hashed[];
+  emailHash?: string;
+  phoneHash?: string;
+}
+
+export const str = (value: unknown): string | undefined =>
+  typeof value === 'string' && value ? value : undefined;
+
+export function parseRecord(record: JournalRecord, settings: IngestSettings): Parsed {
+  const { event } = record;
+  const userAgent = event.context?.userAgent;
+  const parsed: Parsed = {
+    record,
+    event,
+    time: eventTime(record),
+    bot: userAgent ? isBotUserAgent(userAgent) : false,
+    dropIf: [],
+  };
+  const ip = event.context?.ip;
+  if (typeof ip === 'string' && ip) parsed.ip = ip;
+  if (event.anonymousId && !isJunkIdentifier(event.anonymousId)) {
+    parsed.visitorId = event.anonymousId;
+    parsed.dropIf.push({ kind: 'visitor', hash: hashIdentifier('visitor', event.anonymousId) });
+  }
+  if (event.type === 'link_click' || event.type === 'link_preview') {
+    const props = event.properties as LinkClickProperties | undefined;
+    if (props?.recipientMessageId) {
+      parsed.click = props;
+      parsed.dropIf.push({
+        kind: 'message',
+        hash: hashIdentifier('message', props.recipientMessageId),
+      });
+    }
+  }
+  if (event.type === 'page' && event.context?.clickToken) parsed.presentedToken = event.context.clickToken;
+  const traits = event.traits ?? {};
+  const userId = normalizeUserId(event.userId ?? traits.userId);
+  if (userId) {
+    parsed.userId = userId;
+    parsed.dropIf.push({ kind: 'userId', hash: hashIdentifier('userId', userId) });
+  }
+  if (event.type === 'form_submit' || event.type === 'identify') {
+    const email = normalizeEmail(traits.email);
+    const phone = normalizePhone(traits.phone, settings.defaultCountry);
+    if (email) {
+      parsed.email = email;
+      parsed.emailHash = hashIdentifier('email', email);
+    }
+    if (phone) {
+      parsed.phone = phone;
+      parsed.phoneHash = hashIdentifier('phone', phone);
+    }
+  }
+  return parsed;
+}

@@ -1,0 +1,384 @@
+// The automatic stitching rules over one ingest batch's state (DESIGN §6): click tokens (rule 1,
+// weighed by evidence, rule 9), forms and identify calls (rule 2), shared devices (3), the
+// forwarding cap (4). Ingest calls `recordTap`, `recordPreview` and `stitchByIdentity` per event,
+// then `rescoreMessages` once per batch: every message whose evidence changed has all its click
+// links weighed again, so a link made on a lone tap is demoted when the message turns out
+// forwarded, and a tentative one is promoted when its browser later proves to be the recipient's.
+
+import { CHANNELS } from '../channels';
+import type { StitchDb } from '../db';
+import { newContact } from '../db/contacts';
+import type { IdentityRow, MessageRow, SessionRow, TentativeLinkRow, VisitorRow } from '../db/types';
+import type { IngestSettings } from '../ingest/batch';
+import type { BatchState } from '../ingest/batch-state';
+import type { Parsed } from '../ingest/parse';
+import { type Assessment, assessTap, type BrowserFacts, type MessageFacts } from './evidence';
+import { autoLinkId, type LinkRequest, linkVisitor, openLinkOf } from './rules';
+
+/** Browsers remembered per message, and messages per browser: far above any real forward. */
+const TAPS_KEPT = 100;
+const TAPPED_KEPT = 50;
+/** Re-scoring rounds per batch: a promotion can make a browser known for other messages, once or twice. */
+const RESCORE_ROUNDS = 4;
+
+/** Rule 1: a page view presenting a click token is a tap of that message by this browser. */
+export function recordTap(state: BatchState, p: Parsed, visitor: VisitorRow, session: SessionRow): void {
+  const click = state.clicksByToken.get(p.presentedToken as string);
+  const message = click?.recipientMessageId ? state.messages.get(click.recipientMessageId) : undefined;
+  if (!click || !message || !state.contacts.has(message.contactId)) return;
+  const taps = message.taps ?? [];
+  if (!taps.some((t) => t.visitorId === visitor.id) && taps.length < TAPS_KEPT) {
+    const at = Math.min(click.timestamp, p.time);
+    const tap = {
+      visitorId: visitor.id,
+      at,
+      device: visitor.device,
+      clickEventId: click.id,
+      sessionStart: session.start,
+    };
+    // Kept in time order whatever order the records came in, so a replay scores the same.
+    message.taps = [...taps, tap].sort((a, b) => a.at - b.at || a.visitorId.localeCompare(b.visitorId));
+    state.dirtyMessages.add(message.id);
+  }
+  const tapped = visitor.tapped ?? [];
+  if (!tapped.includes(message.id) && tapped.length < TAPPED_KEPT) {
+    visitor.tapped = [...tapped, message.id];
+    state.dirtyVisitors.add(visitor.id);
+    // Opening another campaign of the same recipient is evidence for its earlier taps too.
+    state.rescoreTappedBy(visitor.id, message.id);
+  }
+  state.rescore.add(message.id);
+}
+
+/** A chat app previewing an SMS link means it was pasted into a chat: evidence for its taps. */
+export function recordPreview(state: BatchState, p: Parsed): void {
+  const message = p.click ? state.messages.get(p.click.recipientMessageId) : undefined;
+  const agent = p.event.context?.userAgent ?? '';
+  if (!message || !agent) return;
+  const channel = state.campaigns.get(message.campaignId)?.channel ?? message.channel;
+  if (!CHANNELS[channel].foreignPreview.test(agent)) return;
+  if (message.foreignPreview && message.foreignPreview.at <= p.time) return;
+  message.foreignPreview = { at: p.time, agent: agent.slice(0, 100) };
+  state.dirtyMessages.add(message.id);
+  state.rescore.add(message.id);
+}
+
+/** Rule 2: a form or identify call naming a known email/phone/userId links the visitor. */
+export function stitchByIdentity(
+  state: BatchState,
+  p: Parsed,
+  visitor: VisitorRow,
+  session: SessionRow,
+  settings: IngestSettings,
+): void {
+  if (!p.email && !p.phone && !p.userId) return;
+  let contact =
+    (p.userId ? state.contactByUserId.get(p.userId) : undefined) ??
+    (p.email ? state.contactByEmail.get(p.email) : undefined) ??
+    (p.phone ? state.contactByPhone.get(p.phone) : undefined) ??
+    state.contacts.get(formContactId(p));
+  // Whoever this browser says it is, the click links it made are weighed again.
+  state.rescoreTappedBy(visitor.id);
+  if (!contact) {
+    const kinds = [p.email && 'email', p.phone && 'phone', p.userId && 'userId'].filter(
+      (kind): kind is 'email' | 'phone' | 'userId' => !!kind,
+    );
+    const known = visitor.unknownIdentifiers ?? [];
+    if (kinds.some((kind) => !known.includes(kind))) {
+      visitor.unknownIdentifiers = [...new Set([...known, ...kinds])];
+      state.dirtyVisitors.add(visitor.id);
+    }
+    if (!settings.stitching.createContactsFromForms) return;
+    const input: Parameters<typeof newContact>[0] = { id: formContactId(p) };
+    if (p.email) input.email = p.email;
+    if (p.phone) input.phone = p.phone;
+    if (p.userId) input.userId = p.userId;
+    contact = newContact(input, p.time);
+    state.rememberContact(contact);
+    state.newContacts.push(contact);
+  }
+  applyLink(state, settings, {
+    visitor,
+    contactId: contact.id,
+    at: p.time,
+    sessionStart: session.start,
+    source: p.event.type === 'form_submit' ? 'form' : 'identify',
+    causeEventId: p.event.messageId,
+  });
+}
+
+/** Deterministic, so replaying the journal never creates the same person twice. */
+export const formContactId = (p: Parsed): string => `contact:${p.event.messageId}`;
+
+function applyLink(state: BatchState, settings: IngestSettings, request: LinkRequest): boolean {
+  const links = state.linksByVisitor.get(request.visitor.id) ?? [];
+  const decision = linkVisitor(links, request, settings.stitching.lookback, state.rootOf);
+  if (decision.changed.length === 0) return false;
+  for (const changed of decision.changed) {
+    const index = links.findIndex((l) => l.id === changed.id);
+    if (index >= 0) links[index] = changed;
+    else links.push(changed);
+    state.dirtyLinks.set(changed.id, changed);
+    state.deletedLinks.delete(changed.id);
+    state.recompute.add(state.rootOf(changed.contactId));
+  }
+  state.linksByVisitor.set(request.visitor.id, links);
+  request.visitor.stitched = openLinkOf(links) ? 1 : 0;
+  state.dirtyVisitors.add(request.visitor.id);
+  state.rescoreTappedBy(request.visitor.id, request.messageId);
+  return true;
+}
+
+/** A click link the evidence no longer supports leaves the timeline; what it closed opens again. */
+function demote(state: BatchState, link: IdentityRow): void {
+  const links = (state.linksByVisitor.get(link.value) ?? []).filter((l) => l.id !== link.id);
+  const closed = link.closedLinkId ? links.find((l) => l.id === link.closedLinkId) : undefined;
+  if (closed && closed.to === link.from && !openLinkOf(links)) {
+    const reopened: IdentityRow = { ...closed, to: null };
+    links[links.indexOf(closed)] = reopened;
+    state.dirtyLinks.set(reopened.id, reopened);
+    state.recompute.add(state.rootOf(reopened.contactId));
+  }
+  state.linksByVisitor.set(link.value, links);
+  state.dirtyLinks.delete(link.id);
+  state.deletedLinks.add(link.id);
+  state.recompute.add(state.rootOf(link.contactId));
+  const visitor = state.visitors.get(link.value);
+  if (visitor) {
+    visitor.stitched = openLinkOf(links) ? 1 : 0;
+    state.dirtyVisitors.add(visitor.id);
+  }
+  state.rescoreTappedBy(link.value, link.messageId);
+}
+
+/** Weighs again every click link of the messages marked for it, loading what the batch lacks. */
+export async function rescoreMessages(
+  db: StitchDb,
+  state: BatchState,
+  settings: IngestSettings,
+): Promise<void> {
+  for (let round = 0; round < RESCORE_ROUNDS && state.rescore.size > 0; round++) {
+    const ids = [...state.rescore];
+    state.rescore.clear();
+    await loadForRescore(db, state, ids);
+    for (const id of ids) rescoreMessage(state, id, settings);
+  }
+  // Whatever is still marked after the last round is weighed on the next batch that touches it.
+  state.rescore.clear();
+}
+
+async function loadForRescore(db: StitchDb, state: BatchState, messageIds: string[]): Promise<void> {
+  // The messages of the batch's browsers too: how many campaigns of a recipient a browser opened.
+  const tappers = messageIds.flatMap((id) => (state.messages.get(id)?.taps ?? []).map((t) => t.visitorId));
+  const tapped = tappers.flatMap((v) => state.visitors.get(v)?.tapped ?? []);
+  const missing = [...new Set([...messageIds, ...tapped])].filter((id) => !state.messages.has(id));
+  for (const m of await db.messages.bulkGet(missing)) if (m) state.messages.set(m.id, m);
+  const messages = messageIds.flatMap((id) => state.messages.get(id) ?? []);
+  const campaigns = [...new Set(messages.map((m) => m.campaignId))].filter((id) => !state.campaigns.has(id));
+  for (const c of await db.campaigns.bulkGet(campaigns)) if (c) state.campaigns.set(c.id, c);
+  const contacts = [...new Set(messages.map((m) => m.contactId))].filter((id) => !state.contacts.has(id));
+  for (const c of await db.contacts.bulkGet(contacts)) if (c) state.rememberContact(c);
+
+  const unloaded = messageIds.filter((id) => !state.tentativeFor.has(id));
+  if (unloaded.length) {
+    for (const row of await db.tentativeLinks.where('messageId').anyOf(unloaded).toArray()) {
+      if (!state.tentative.has(row.id)) state.tentative.set(row.id, row);
+    }
+    for (const id of unloaded) state.tentativeFor.add(id);
+  }
+
+  // The browsers that tapped, and the browsers already the recipients' (for the network evidence).
+  const recipients = [...new Set(messages.map((m) => state.rootOf(m.contactId)))];
+  const known = recipients.length ? await db.identities.where('contactId').anyOf(recipients).toArray() : [];
+  const visitorIds = new Set([
+    ...messages.flatMap((m) => (m.taps ?? []).map((t) => t.visitorId)),
+    ...known.filter((l) => l.kind === 'visitor').map((l) => l.value),
+  ]);
+  const needVisitors = [...visitorIds].filter((id) => !state.visitors.has(id));
+  for (const v of await db.visitors.bulkGet(needVisitors)) if (v) state.visitors.set(v.id, v);
+  const needLinks = [...visitorIds].filter((id) => !state.linksByVisitor.has(id));
+  const perVisitor = await Promise.all(
+    needLinks.map((id) => db.identities.where('[kind+value]').equals(['visitor', id]).toArray()),
+  );
+  needLinks.forEach((id, i) => {
+    state.linksByVisitor.set(
+      id,
+      (perVisitor[i] ?? []).filter((l) => !state.deletedLinks.has(l.id)),
+    );
+  });
+}
+
+function rescoreMessage(state: BatchState, messageId: string, settings: IngestSettings): void {
+  const message = state.messages.get(messageId);
+  const taps = message?.taps ?? [];
+  const contact = message ? state.contacts.get(message.contactId) : undefined;
+  if (!message || !contact || taps.length === 0) return;
+  const recipient = state.rootOf(contact.id);
+  const facts: MessageFacts = {
+    channel: state.campaigns.get(message.campaignId)?.channel ?? message.channel,
+    recipient: contact.firstName || 'the recipient',
+    taps,
+  };
+  if (message.sentAt !== undefined) facts.sentAt = message.sentAt;
+  if (message.foreignPreview) facts.foreignPreview = message.foreignPreview;
+  markForwarded(message, state);
+  const browsers = new Map<string, BrowserFacts>();
+  for (const tap of taps) {
+    const visitor = state.visitors.get(tap.visitorId);
+    if (visitor) browsers.set(visitor.id, browserFacts(state, visitor, recipient, message.id));
+  }
+
+  for (const tap of taps) {
+    const id = autoLinkId(tap.visitorId, message.contactId, tap.clickEventId);
+    const links = state.linksByVisitor.get(tap.visitorId) ?? [];
+    const tentative = state.tentative.get(id);
+    // The marketer's word stands: a confirmed, rejected or removed link is never re-weighed.
+    if (tentative && tentative.status !== 'tentative') continue;
+    if (links.some((l) => l.id === id && (l.revokedAt !== null || l.flags.includes('confirmed')))) continue;
+    const visitor = state.visitors.get(tap.visitorId);
+    const browser = browsers.get(tap.visitorId);
+    if (!visitor || !browser) continue;
+    const assessment = assessTap(facts, tap, browsers);
+    // Rule 4: past K distinct browsers (of a kind the channel is read on) no new browser is
+    // linked on this message's evidence alone.
+    const trusted =
+      assessment.trusted &&
+      (assessment.rank <= settings.stitching.forwardThreshold || browser.knownFor !== undefined);
+    const current = links.find((l) => l.id === id);
+    if (trusted) {
+      if (current) {
+        if (current.confidence !== assessment.confidence) {
+          const updated = { ...current, confidence: assessment.confidence, evidence: assessment.evidence };
+          links[links.indexOf(current)] = updated;
+          state.dirtyLinks.set(id, updated);
+        }
+      } else {
+        applyLink(state, settings, {
+          visitor,
+          contactId: message.contactId,
+          at: tap.at,
+          sessionStart: tap.sessionStart ?? tap.at,
+          source: CHANNELS[facts.channel].clickSource,
+          causeEventId: tap.clickEventId,
+          campaignId: message.campaignId,
+          messageId: message.id,
+          confidence: assessment.confidence,
+          evidence: assessment.evidence,
+        });
+      }
+      if (tentative) {
+        state.tentative.delete(id);
+        state.dirtyTentative.delete(id);
+        state.deletedTentative.add(id);
+      }
+    } else {
+      if (current) demote(state, current);
+      putTentative(state, tentative, {
+        id,
+        visitorId: tap.visitorId,
+        contactId: message.contactId,
+        messageId: message.id,
+        campaignId: message.campaignId,
+        causeEventId: tap.clickEventId,
+        at: tap.at,
+        assessment,
+      });
+    }
+  }
+}
+
+function putTentative(
+  state: BatchState,
+  existing: TentativeLinkRow | undefined,
+  link: Omit<TentativeLinkRow, 'confidence' | 'evidence' | 'status' | 'updatedAt'> & {
+    assessment: Assessment;
+  },
+): void {
+  const { assessment, ...fields } = link;
+  if (existing && existing.confidence === assessment.confidence) return;
+  const row: TentativeLinkRow = {
+    ...fields,
+    confidence: assessment.confidence,
+    evidence: assessment.evidence,
+    status: 'tentative',
+    updatedAt: link.at,
+  };
+  state.tentative.set(row.id, row);
+  state.dirtyTentative.add(row.id);
+  state.deletedTentative.delete(row.id);
+}
+
+/** A message opened by more than one browser, or previewed in a chat, is flagged as forwarded. */
+function markForwarded(message: MessageRow, state: BatchState): void {
+  const taps = message.taps ?? [];
+  const at = taps.length > 1 ? taps[1]?.at : undefined;
+  const forwardedAt = [at, message.foreignPreview?.at].reduce<number | undefined>(
+    (min, t) => (t === undefined ? min : min === undefined ? t : Math.min(min, t)),
+    undefined,
+  );
+  if (forwardedAt === undefined || (message.forwarded && message.forwardedAt === forwardedAt)) return;
+  message.forwarded = true;
+  message.forwardedAt = forwardedAt;
+  state.dirtyMessages.add(message.id);
+}
+
+/** What is known about a browser apart from one message: other links, identity claims, networks. */
+function browserFacts(
+  state: BatchState,
+  visitor: VisitorRow,
+  recipient: string,
+  messageId: string,
+): BrowserFacts {
+  const facts: BrowserFacts = {};
+  const live = (state.linksByVisitor.get(visitor.id) ?? []).filter((l) => l.revokedAt === null);
+  const own = live.find((l) => state.rootOf(l.contactId) === recipient && l.messageId !== messageId);
+  if (own) facts.knownFor = knownBy(state, own);
+  const claims = live.filter((l) => l.source === 'form' || l.source === 'identify');
+  if (claims.some((l) => state.rootOf(l.contactId) === recipient)) facts.identifiedAs = 'recipient';
+  else if (claims.length > 0) facts.identifiedAs = 'other';
+  else {
+    // An unknown email says "someone else" only if the recipient has an email on record.
+    const contact = state.contacts.get(recipient);
+    const onRecord = {
+      email: !!contact?.email,
+      phone: !!(contact?.phone || contact?.whatsapp),
+      userId: !!contact?.userId,
+    };
+    if (visitor.unknownIdentifiers?.some((kind) => onRecord[kind])) facts.identifiedAs = 'unknown';
+  }
+  const campaigns = new Set(
+    (visitor.tapped ?? []).flatMap((id) => {
+      const other = id === messageId ? undefined : state.messages.get(id);
+      return other && state.rootOf(other.contactId) === recipient ? [other.campaignId] : [];
+    }),
+  );
+  if (campaigns.size > 0) facts.otherCampaigns = campaigns.size;
+  if (!own && visitor.networks?.length) {
+    const mine = new Set(visitor.networks);
+    for (const [otherId, links] of state.linksByVisitor) {
+      if (otherId === visitor.id) continue;
+      const theirs = links.some((l) => l.revokedAt === null && state.rootOf(l.contactId) === recipient);
+      if (theirs && state.visitors.get(otherId)?.networks?.some((n) => mine.has(n))) {
+        facts.sameNetwork = true;
+        break;
+      }
+    }
+  }
+  return facts;
+}
+
+function knownBy(state: BatchState, link: IdentityRow): string {
+  switch (link.source) {
+    case 'form':
+      return 'a form';
+    case 'identify':
+      return 'the website identifying them';
+    case 'manual':
+    case 'import':
+      return 'hand';
+    default: {
+      const campaign = link.campaignId ? state.campaigns.get(link.campaignId) : undefined;
+      return campaign ? `the campaign ${campaign.name}` : 'another campaign';
+    }
+  }
+}

@@ -1,0 +1,287 @@
+// Evidence, not counts (DESIGN §6 rule 9): how sure the engine is that a browser which opened a
+// recipient's tracked link is the recipient's own. Pure: the facts of one message and of the
+// browsers that opened it in, a confidence and the evidence in words out.
+//
+// The model is a logistic score: each piece of evidence adds a weight in log-odds, and the
+// confidence is 1 / (1 + e^-sum). A link at or above LINK_THRESHOLD is made (or kept); below it the
+// link is *tentative*: shown apart with its reasons, kept out of timelines, stats, audiences and
+// reports until the marketer decides. Weights and threshold were chosen on the population simulator
+// (bench/browser/identity-sim.ts, `npm run bench` → identity.*), reasoning as follows:
+// - A lone phone opening an SMS link soon after it was sent is almost always its recipient
+//   (own message + first browser + device fits + soon = 3.5 → 0.97).
+// - Every other browser on the same message halves the odds for all of them: a forwarded link makes
+//   even its first opener doubtful, because forwards often reach a stranger before the owner taps.
+// - A chat app's link preview on an SMS link means it was pasted into a chat: browsers opening it
+//   after that are more likely the chat's members than the recipient.
+// - A browser already linked to the recipient by other evidence (another campaign's tap, a form) is
+//   decisive, and so is one that identified itself — as the recipient, or as someone else.
+// - The same home network as a browser already the recipient's (a laptop next to the phone) is
+//   real but weaker evidence: households share networks, and forwards go to family too.
+// The threshold (0.9) trades a little recall on ambiguous forwards for precision: an ambiguous
+// link waits as tentative, and is promoted by itself when later evidence (a form, another campaign
+// tapped on the same browser) settles it.
+import { CHANNELS } from '../channels';
+import type { Channel, DeviceType } from '../db/types';
+
+export const LINK_THRESHOLD = 0.9;
+
+export type EvidenceKind =
+  | 'ownMessage'
+  | 'firstBrowser'
+  | 'laterBrowser'
+  | 'otherBrowsers'
+  | 'recipientBrowserToo'
+  | 'deviceFits'
+  | 'deviceMismatch'
+  | 'soonAfterSend'
+  | 'longAfterSend'
+  | 'afterForeignPreview'
+  | 'beforeForeignPreview'
+  | 'otherCampaigns'
+  | 'knownBrowser'
+  | 'sameNetwork'
+  | 'identifiedAsRecipient'
+  | 'identifiedAsOther'
+  | 'identifiedAsUnknown';
+
+export interface Evidence {
+  kind: EvidenceKind;
+  /** Log-odds added: positive for, negative against. */
+  weight: number;
+  /** The reason in words, for the profile: "the first browser to open it". */
+  text: string;
+}
+
+export interface Assessment {
+  confidence: number;
+  evidence: Evidence[];
+  trusted: boolean;
+  /** Its place among the browsers that opened the message on a device the channel is read on (1 = first). */
+  rank: number;
+}
+
+/** One browser's first presentation of one of the message's click tokens. */
+export interface TapFact {
+  visitorId: string;
+  at: number;
+  device: DeviceType;
+}
+
+export interface MessageFacts {
+  channel: Channel;
+  /** The recipient's first name or "the recipient", for the texts. */
+  recipient: string;
+  sentAt?: number;
+  /** Each distinct browser's first tap, in time order. */
+  taps: readonly TapFact[];
+  /** When a foreign link preview (a chat app unfurling an SMS link) was first seen, and by whom. */
+  foreignPreview?: { at: number; agent: string };
+}
+
+/** What is known about a browser apart from this message. */
+export interface BrowserFacts {
+  /** Linked to the recipient by other evidence: another campaign's tap, a form, by hand. */
+  knownFor?: string;
+  /**
+   * It identified itself (form, identify): as the recipient, as another contact, or with an
+   * identifier of a kind the recipient has on record but a different value (`unknown`).
+   */
+  identifiedAs?: 'recipient' | 'other' | 'unknown';
+  /** It shares a network (truncated IP) with a browser already the recipient's. */
+  sameNetwork?: boolean;
+  /** Other campaigns' links of the same recipient it opened. */
+  otherCampaigns?: number;
+}
+
+/** What is known about every browser that opened the message, by visitor id. */
+export type BrowsersFacts = ReadonlyMap<string, BrowserFacts>;
+
+const HOUR = 3_600_000;
+export const SOON_MS = 24 * HOUR;
+export const LATE_MS = 72 * HOUR;
+
+const W = {
+  ownMessage: 1.0,
+  firstBrowser: 1.5,
+  laterBrowser: -1.0,
+  perOtherBrowser: -0.5,
+  deviceFits: 0.5,
+  deviceMismatch: -1.5,
+  soonAfterSend: 0.5,
+  longAfterSend: -1.0,
+  afterForeignPreview: -1.5,
+  beforeForeignPreview: 1.0,
+  perOtherCampaign: 2.0,
+  knownBrowser: 4.0,
+  sameNetwork: 2.0,
+  identifiedAsRecipient: 8.0,
+  identifiedAsOther: -8.0,
+  identifiedAsUnknown: -4.0,
+  recipientBrowserToo: -1.5,
+} as const;
+
+/** A rival on a device the channel is not read on counts this much of one that fits. */
+const MISFIT_RIVAL = 0.25;
+
+const deviceNoun = (device: DeviceType): string => (device === 'mobile' ? 'phone' : device);
+
+const ordinal = (n: number): string =>
+  n === 2 ? 'second' : n === 3 ? 'third' : n === 4 ? 'fourth' : n === 5 ? 'fifth' : `${n}th`;
+
+const duration = (ms: number): string => {
+  const minutes = Math.round(ms / 60_000);
+  if (minutes < 60) return `${minutes} min`;
+  const hours = Math.round(ms / HOUR);
+  return hours < 48 ? `${hours} h` : `${Math.round(hours / 24)} days`;
+};
+
+/** Scores one browser's link to the recipient of a message. */
+export function assessTap(message: MessageFacts, tap: TapFact, browsers: BrowsersFacts): Assessment {
+  const browser = browsers.get(tap.visitorId) ?? {};
+  const spec = CHANNELS[message.channel];
+  const who = message.recipient;
+  const evidence: Evidence[] = [
+    { kind: 'ownMessage', weight: W.ownMessage, text: `opened ${who}'s own ${spec.name} link` },
+  ];
+  // Browsers of a kind the channel is not read on (a desktop on an SMS link) compete less: a
+  // phone opening an SMS link after three desktops is still the first phone to open it.
+  const fits = (t: TapFact) => t.device === 'unknown' || spec.readOn.includes(t.device);
+  const ranked = fits(tap) ? message.taps.filter(fits) : message.taps;
+  const position = ranked.findIndex((t) => t.visitorId === tap.visitorId) + 1;
+  const kind = fits(tap) && ranked.length < message.taps.length ? deviceNoun(tap.device) : 'browser';
+  if (position <= 1) {
+    evidence.push({ kind: 'firstBrowser', weight: W.firstBrowser, text: `the first ${kind} to open it` });
+  } else {
+    evidence.push({
+      kind: 'laterBrowser',
+      weight: W.laterBrowser,
+      text: `the ${ordinal(position)} ${kind} to open it`,
+    });
+  }
+  // Browsers that opened it after a chat previewed it are explained by that chat: they compete
+  // only with each other, not with one that opened it before it was shared.
+  const shared = message.foreignPreview?.at;
+  const sameSide = (t: TapFact) => shared === undefined || t.at >= shared === tap.at >= shared;
+  const rivals = message.taps.filter((t) => t.visitorId !== tap.visitorId && sameSide(t));
+  // When a browser already the recipient's opened it first, the recipient is accounted for.
+  const recipientToo =
+    !browser.knownFor && rivals.some((t) => t.at <= tap.at && browsers.get(t.visitorId)?.knownFor);
+  const competing = recipientToo
+    ? []
+    : rivals.filter((t) => !browsers.get(t.visitorId)?.knownFor || t.at <= tap.at);
+  const weightOf = (t: TapFact) => (fits(t) ? 1 : MISFIT_RIVAL);
+  const others = competing.length;
+  if (others > 0) {
+    evidence.push({
+      kind: 'otherBrowsers',
+      weight: W.perOtherBrowser * competing.reduce((sum, t) => sum + weightOf(t), 0),
+      text: `${others} other browser${others === 1 ? '' : 's'} opened it too`,
+    });
+  }
+  if (recipientToo) {
+    evidence.push({
+      kind: 'recipientBrowserToo',
+      weight: W.recipientBrowserToo,
+      text: `${who}'s own browser had opened it first`,
+    });
+  }
+  if (tap.device !== 'unknown') {
+    if (spec.readOn.includes(tap.device)) {
+      evidence.push({ kind: 'deviceFits', weight: W.deviceFits, text: `a ${tap.device} browser` });
+    } else {
+      evidence.push({
+        kind: 'deviceMismatch',
+        weight: W.deviceMismatch,
+        text: `a ${tap.device} browser on an ${spec.name} link`,
+      });
+    }
+  }
+  if (message.sentAt !== undefined) {
+    const after = tap.at - message.sentAt;
+    if (after <= SOON_MS) {
+      evidence.push({
+        kind: 'soonAfterSend',
+        weight: W.soonAfterSend,
+        text: `${duration(after)} after it was sent`,
+      });
+    } else if (after > LATE_MS) {
+      evidence.push({
+        kind: 'longAfterSend',
+        weight: W.longAfterSend,
+        text: `${duration(after)} after it was sent`,
+      });
+    }
+  }
+  if (message.foreignPreview) {
+    const app = previewApp(message.foreignPreview.agent);
+    evidence.push(
+      message.foreignPreview.at <= tap.at
+        ? {
+            kind: 'afterForeignPreview',
+            weight: W.afterForeignPreview,
+            text: `after the link was previewed by ${app} (it was shared in a chat)`,
+          }
+        : {
+            kind: 'beforeForeignPreview',
+            weight: W.beforeForeignPreview,
+            text: `before the link was shared in a chat (previewed by ${app})`,
+          },
+    );
+  }
+  if (browser.otherCampaigns) {
+    const n = Math.min(browser.otherCampaigns, 2);
+    evidence.push({
+      kind: 'otherCampaigns',
+      weight: W.perOtherCampaign * n,
+      text: `it opened ${who}'s links from ${browser.otherCampaigns + 1} campaigns`,
+    });
+  }
+  if (browser.knownFor) {
+    evidence.push({
+      kind: 'knownBrowser',
+      weight: W.knownBrowser,
+      text: `this browser was already linked to ${who} by ${browser.knownFor}`,
+    });
+  } else if (browser.sameNetwork) {
+    evidence.push({
+      kind: 'sameNetwork',
+      weight: W.sameNetwork,
+      text: `on the same network as a browser of ${who}'s`,
+    });
+  }
+  if (browser.identifiedAs === 'recipient') {
+    evidence.push({
+      kind: 'identifiedAsRecipient',
+      weight: W.identifiedAsRecipient,
+      text: `it later identified itself as ${who}`,
+    });
+  } else if (browser.identifiedAs === 'other') {
+    evidence.push({
+      kind: 'identifiedAsOther',
+      weight: W.identifiedAsOther,
+      text: 'it identified itself as another contact',
+    });
+  } else if (browser.identifiedAs === 'unknown') {
+    evidence.push({
+      kind: 'identifiedAsUnknown',
+      weight: W.identifiedAsUnknown,
+      text: `it submitted a form with details that are not ${who}'s`,
+    });
+  }
+  const sum = evidence.reduce((total, e) => total + e.weight, 0);
+  const confidence = 1 / (1 + Math.exp(-sum));
+  return { confidence, evidence, trusted: confidence >= LINK_THRESHOLD, rank: position };
+}
+
+function previewApp(agent: string): string {
+  const known = /whatsapp|telegram|slack|discord|skype|linkedin/i.exec(agent)?.[0];
+  return known ? known[0]?.toUpperCase() + known.slice(1).toLowerCase() : 'a chat app';
+}
+
+/** "second browser to open Ana's SMS link, 3 h after it was sent, desktop": the reasons against first. */
+export function describeAssessment(assessment: Assessment): string {
+  const sorted = [...assessment.evidence]
+    .filter((e) => e.kind !== 'ownMessage')
+    .sort((a, b) => a.weight - b.weight);
+  return sorted.map((e) => e.text).join('; ');
+}

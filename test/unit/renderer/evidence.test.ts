@@ -1,0 +1,244 @@
+// Evidence-scored click links (DESIGN §6 rule 9, issue 11), as a marketer sees them on profiles:
+// which browser ends up on Ana's timeline, which waits as tentative, and why in words.
+import 'fake-indexeddb/auto';
+import { describe, expect, it } from 'vitest';
+import { contactIdentities } from '../../../src-renderer/queries/contacts';
+import { assessTap, type BrowserFacts } from '../../../src-renderer/stitching/evidence';
+import { confirmTentativeLink, rejectTentativeLink, undo } from '../../../src-renderer/stitching/manual';
+import { addCampaign, addContact, FakeJournal, freshDb, ingestNew, timelineOf, UA } from './support';
+
+async function ana() {
+  const db = freshDb();
+  await addContact(db, { id: 'ana', firstName: 'Ana', phone: '+14155552671', email: 'ana@example.org' });
+  await addContact(db, { id: 'ben', firstName: 'Ben', email: 'ben@example.org', phone: '+14155550199' });
+  const [anaSpring, benSpring] = await addCampaign(db, { id: 'c1', name: 'Spring Sale', channel: 'sms' }, [
+    'ana',
+    'ben',
+  ]);
+  const [anaSummer] = await addCampaign(db, { id: 'c2', name: 'Summer Sale', channel: 'sms' }, ['ana']);
+  if (!anaSpring || !benSpring || !anaSummer) throw new Error('campaigns not created');
+  return { db, anaSpring, anaSummer, journal: new FakeJournal() };
+}
+
+const linkedBrowsers = async (db: Awaited<ReturnType<typeof ana>>['db'], contactId: string) =>
+  (await contactIdentities(db, contactId)).map((i) => i.link.value).sort();
+const tentativeOf = async (db: Awaited<ReturnType<typeof ana>>['db'], contactId: string) =>
+  (await db.tentativeLinks.where('contactId').equals(contactId).toArray()).sort((a, b) => a.at - b.at);
+
+describe('evidence for a click link', () => {
+  it('Ana taps her own SMS link on her phone soon after it was sent: linked, and it says why', async () => {
+    const { db, anaSpring, journal } = await ana();
+    journal.click(anaSpring, 5, 'tok-ana');
+    journal.page('ANA-PHONE', 5.1, '/sale', { clickToken: 'tok-ana' });
+    await ingestNew(db, journal);
+
+    const [link] = await contactIdentities(db, 'ana');
+    expect(link?.link.value).toBe('ANA-PHONE');
+    expect(link?.link.confidence).toBeGreaterThanOrEqual(0.9);
+    expect(link?.link.evidence?.map((e) => e.text)).toEqual([
+      "opened Ana's own SMS link",
+      'the first browser to open it',
+      'a mobile browser',
+      '1 h after it was sent',
+    ]);
+  });
+
+  it('S13: three desktop browsers open Ana’s SMS link before she taps it on her phone: only her phone is hers', async () => {
+    const { db, anaSpring, journal } = await ana();
+    for (const [i, visitor] of ['D1', 'D2', 'D3'].entries()) {
+      journal.click(anaSpring, i, `tok-d${i}`, UA.desktopChrome);
+      journal.page(visitor, i + 0.1, '/sale', { clickToken: `tok-d${i}`, ua: UA.desktopChrome });
+      journal.page(visitor, i + 1, `/stranger-${i}`, { ua: UA.desktopChrome });
+    }
+    journal.click(anaSpring, 30, 'tok-ana');
+    journal.page('ANA-PHONE', 30.1, '/sale', { clickToken: 'tok-ana' });
+    journal.page('ANA-PHONE', 31, '/pricing');
+    await ingestNew(db, journal);
+
+    expect(await linkedBrowsers(db, 'ana')).toEqual(['ANA-PHONE']);
+    expect(await timelineOf(db, 'ana')).toEqual([
+      'page /pricing',
+      'page /sale',
+      'link_click',
+      'link_click',
+      'link_click',
+      'link_click',
+    ]);
+    expect((await db.contacts.get('ana'))?.stats).toMatchObject({ pageViews: 2, visitors: 1 });
+    const tentative = await tentativeOf(db, 'ana');
+    expect(tentative.map((t) => t.visitorId)).toEqual(['D1', 'D2', 'D3']);
+    expect(tentative[1]?.evidence.map((e) => e.text)).toEqual(
+      expect.arrayContaining(['the second browser to open it', 'a desktop browser on an SMS link']),
+    );
+  });
+
+  it('a lone first tap is demoted when the message turns out forwarded to three more phones', async () => {
+    const { db, anaSpring, journal } = await ana();
+    journal.click(anaSpring, 0, 'tok-1');
+    journal.page('FIRST', 0.1, '/sale', { clickToken: 'tok-1' });
+    await ingestNew(db, journal);
+    expect(await linkedBrowsers(db, 'ana')).toEqual(['FIRST']);
+
+    for (const [i, visitor] of ['P2', 'P3', 'P4'].entries()) {
+      journal.click(anaSpring, 60 + i, `tok-p${i}`);
+      journal.page(visitor, 60.1 + i, '/sale', { clickToken: `tok-p${i}` });
+    }
+    await ingestNew(db, journal);
+    // Four phones on one SMS: none of them can be told to be Ana's, so none is, retroactively.
+    expect(await linkedBrowsers(db, 'ana')).toEqual([]);
+    expect(await timelineOf(db, 'ana')).not.toContain('page /sale');
+    expect((await tentativeOf(db, 'ana')).map((t) => t.visitorId)).toEqual(['FIRST', 'P2', 'P3', 'P4']);
+  });
+
+  it('a WhatsApp preview of an SMS link: the phone that opened it before the share stays linked, those after wait', async () => {
+    const { db, anaSpring, journal } = await ana();
+    journal.click(anaSpring, 0, 'tok-ana');
+    journal.page('ANA-PHONE', 0.1, '/sale', { clickToken: 'tok-ana' });
+    journal.preview(anaSpring, 20, UA.whatsappPreview);
+    journal.click(anaSpring, 25, 'tok-chat');
+    journal.page('CHAT', 25.1, '/sale', { clickToken: 'tok-chat', ua: UA.iphoneSafari });
+    await ingestNew(db, journal);
+
+    expect(await linkedBrowsers(db, 'ana')).toEqual(['ANA-PHONE']);
+    const [chat] = await tentativeOf(db, 'ana');
+    expect(chat?.visitorId).toBe('CHAT');
+    expect(chat?.evidence.map((e) => e.text)).toContain(
+      'after the link was previewed by Whatsapp (it was shared in a chat)',
+    );
+  });
+
+  it("a tentative browser that later submits a form with Ana's email is hers, from its first visit", async () => {
+    const { db, anaSpring, journal } = await ana();
+    journal.click(anaSpring, 0, 'tok-1');
+    journal.page('ANA-PHONE', 0.1, '/sale', { clickToken: 'tok-1' });
+    journal.click(anaSpring, 30, 'tok-2', UA.desktopFirefox);
+    journal.page('ANA-LAPTOP', 30.1, '/sale', { clickToken: 'tok-2', ua: UA.desktopFirefox });
+    await ingestNew(db, journal);
+    expect(await linkedBrowsers(db, 'ana')).toEqual(['ANA-PHONE']);
+
+    journal.form('ANA-LAPTOP', 600, { email: 'ana@example.org' }, UA.desktopFirefox);
+    await ingestNew(db, journal);
+    expect(await linkedBrowsers(db, 'ana')).toEqual(['ANA-LAPTOP', 'ANA-PHONE']);
+    expect(await tentativeOf(db, 'ana')).toEqual([]);
+  });
+
+  it('a browser linked to Ana that identifies itself as Ben is taken off Ana', async () => {
+    const { db, anaSpring, journal } = await ana();
+    journal.click(anaSpring, 0, 'tok-1');
+    journal.page('X', 0.1, '/sale', { clickToken: 'tok-1' });
+    await ingestNew(db, journal);
+    expect(await linkedBrowsers(db, 'ana')).toEqual(['X']);
+
+    journal.form('X', 120, { email: 'ben@example.org' });
+    await ingestNew(db, journal);
+    expect(await linkedBrowsers(db, 'ana')).toEqual([]);
+    expect(await linkedBrowsers(db, 'ben')).toEqual(['X']);
+    const [demoted] = await tentativeOf(db, 'ana');
+    expect(demoted?.evidence.map((e) => e.text)).toContain('it identified itself as another contact');
+  });
+
+  it("the same browser opening Ana's links from two campaigns makes a doubtful first tap sure", async () => {
+    const { db, anaSpring, anaSummer, journal } = await ana();
+    journal.click(anaSpring, 0, 'tok-1');
+    journal.page('ANA-PHONE', 0.1, '/sale', { clickToken: 'tok-1' });
+    journal.click(anaSpring, 5, 'tok-2');
+    journal.page('OTHER', 5.1, '/sale', { clickToken: 'tok-2' });
+    journal.click(anaSpring, 6, 'tok-3');
+    journal.page('THIRD', 6.1, '/sale', { clickToken: 'tok-3' });
+    journal.click(anaSpring, 7, 'tok-4');
+    journal.page('FOURTH', 7.1, '/sale', { clickToken: 'tok-4' });
+    await ingestNew(db, journal);
+    expect(await linkedBrowsers(db, 'ana')).toEqual([]);
+
+    journal.click(anaSummer, 2000, 'tok-summer');
+    journal.page('ANA-PHONE', 2000.1, '/summer', { clickToken: 'tok-summer' });
+    await ingestNew(db, journal);
+    expect(await linkedBrowsers(db, 'ana')).toEqual(['ANA-PHONE']);
+    expect(await timelineOf(db, 'ana')).toContain('page /sale');
+    expect((await tentativeOf(db, 'ana')).map((t) => t.visitorId)).toEqual(['OTHER', 'THIRD', 'FOURTH']);
+  });
+
+  it("a laptop on the same home network as Ana's phone is weighed as hers only with more evidence", () => {
+    const message = {
+      channel: 'sms' as const,
+      recipient: 'Ana',
+      sentAt: 0,
+      taps: [
+        { visitorId: 'ANA-PHONE', at: 60_000, device: 'mobile' as const },
+        { visitorId: 'ANA-LAPTOP', at: 600_000, device: 'desktop' as const },
+      ],
+    };
+    const browsers = (laptop: BrowserFacts) =>
+      new Map<string, BrowserFacts>([
+        ['ANA-PHONE', { knownFor: 'the campaign Winter' }],
+        ['ANA-LAPTOP', laptop],
+      ]);
+    const stranger = assessTap(message, message.taps[1] as (typeof message.taps)[1], browsers({}));
+    const homeNetwork = assessTap(
+      message,
+      message.taps[1] as (typeof message.taps)[1],
+      browsers({ sameNetwork: true }),
+    );
+    const homeAndRepeat = assessTap(
+      message,
+      message.taps[1] as (typeof message.taps)[1],
+      browsers({ sameNetwork: true, otherCampaigns: 2 }),
+    );
+    expect(stranger.confidence).toBeLessThan(homeNetwork.confidence);
+    expect(homeNetwork.trusted).toBe(false);
+    expect(homeAndRepeat.trusted).toBe(true);
+    expect(homeAndRepeat.evidence.map((e) => e.text)).toContain("it opened Ana's links from 3 campaigns");
+  });
+});
+
+describe('tentative links are the marketer’s to decide', () => {
+  async function withTentative() {
+    const setup = await ana();
+    const { db, anaSpring, journal } = setup;
+    journal.click(anaSpring, 0, 'tok-1');
+    journal.page('ANA-PHONE', 0.1, '/sale', { clickToken: 'tok-1' });
+    journal.click(anaSpring, 30, 'tok-2', UA.desktopFirefox);
+    journal.page('ANA-LAPTOP', 30.1, '/laptop', { clickToken: 'tok-2', ua: UA.desktopFirefox });
+    await ingestNew(db, journal);
+    const [tentative] = await tentativeOf(db, 'ana');
+    if (!tentative) throw new Error('no tentative link');
+    return { ...setup, tentative };
+  }
+
+  it('confirming puts its visits on the timeline; undo takes them off again', async () => {
+    const { db, tentative } = await withTentative();
+    expect(await timelineOf(db, 'ana')).not.toContain('page /laptop');
+    const { auditId } = await confirmTentativeLink(db, tentative.id, { at: 5_000_000_000_000 });
+    expect(await linkedBrowsers(db, 'ana')).toEqual(['ANA-LAPTOP', 'ANA-PHONE']);
+    expect(await timelineOf(db, 'ana')).toContain('page /laptop');
+    expect((await db.tentativeLinks.get(tentative.id))?.status).toBe('confirmed');
+
+    await undo(db, auditId);
+    expect(await linkedBrowsers(db, 'ana')).toEqual(['ANA-PHONE']);
+    expect((await db.tentativeLinks.get(tentative.id))?.status).toBe('tentative');
+  });
+
+  it('a confirmed link is never demoted, and a rejected one never promoted, by later evidence', async () => {
+    const { db, tentative, anaSpring, journal } = await withTentative();
+    await confirmTentativeLink(db, tentative.id);
+    journal.click(anaSpring, 50, 'tok-3');
+    journal.page('MORE', 50.1, '/sale', { clickToken: 'tok-3' });
+    journal.click(anaSpring, 51, 'tok-4');
+    journal.page('MORE2', 51.1, '/sale', { clickToken: 'tok-4' });
+    await ingestNew(db, journal);
+    expect(await linkedBrowsers(db, 'ana')).toContain('ANA-LAPTOP');
+
+    const other = await ana();
+    other.journal.click(other.anaSpring, 0, 'tok-1');
+    other.journal.page('ANA-PHONE', 0.1, '/sale', { clickToken: 'tok-1' });
+    other.journal.click(other.anaSpring, 30, 'tok-2', UA.desktopFirefox);
+    other.journal.page('ANA-LAPTOP', 30.1, '/laptop', { clickToken: 'tok-2', ua: UA.desktopFirefox });
+    await ingestNew(other.db, other.journal);
+    const [laptop] = await tentativeOf(other.db, 'ana');
+    await rejectTentativeLink(other.db, laptop?.id ?? '');
+    other.journal.form('ANA-LAPTOP', 600, { email: 'ana@example.org' }, UA.desktopFirefox);
+    await ingestNew(other.db, other.journal);
+    // The form itself links the laptop (rule 2); the rejected click link stays rejected.
+    expect((await other.db.tentativeLinks.get(laptop?.id ?? ''))?.status).toBe('rejected');
+  });
+});
