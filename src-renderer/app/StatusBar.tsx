@@ -1,5 +1,7 @@
-// The status bar: the collector's address and state, as the main process reports them.
+// The status bar: the collector's address and state, and the journal's health, as the main process
+// reports them.
 import { Group, Indicator, Text } from '@mantine/core';
+import { damageLine, faultLine } from '../features/settings/journal-health';
 import { selectIngestBacklog } from '../state/ingest-slice';
 import { useAppStore } from '../state/store';
 
@@ -10,6 +12,8 @@ export function StatusBar() {
   const error = useAppStore((s) => s.collectorError);
   const ingest = useAppStore((s) => s.ingestProgress);
   const backlog = useAppStore(selectIngestBacklog);
+  const journalFault = status ? faultLine(status.journal.fault) : null;
+  const journalDamage = status ? damageLine(status.journal) : null;
   return (
     <Group h="100%" px="md" gap="lg" role="status" aria-label="Collector status">
       <Group gap={8}>
@@ -37,6 +41,16 @@ export function StatusBar() {
             : backlog > 0
               ? `Catching up: ${backlog.toLocaleString()} events to apply`
               : 'Store up to date'}
+        </Text>
+      )}
+      {journalFault && (
+        <Text size="xs" c="red">
+          {journalFault}
+        </Text>
+      )}
+      {journalDamage && (
+        <Text size="xs" c="orange">
+          {journalDamage}
         </Text>
       )}
       {status?.message && (
