@@ -6,6 +6,8 @@ import { selectIngestBacklog } from '../state/ingest-slice';
 import { useAppStore } from '../state/store';
 
 const STATE_COLOR = { listening: 'teal', starting: 'yellow', stopped: 'gray', error: 'red' } as const;
+/** Shades dark enough for the bar's small text to meet WCAG AA contrast; `dimmed`, red.6, blue.6 are not. */
+const TEXT_COLOR = { quiet: 'gray.7', error: 'red.9', busy: 'blue.9' } as const;
 
 export function StatusBar() {
   const status = useAppStore((s) => s.collectorStatus);
@@ -30,12 +32,16 @@ export function StatusBar() {
         </Text>
       </Group>
       {status && (
-        <Text size="xs" c="dimmed">
+        <Text size="xs" c={TEXT_COLOR.quiet}>
           {status.received} events received · journal lag {status.journal.lag}
         </Text>
       )}
       {ingest && (
-        <Text size="xs" c={ingest.error ? 'red' : backlog > 0 ? 'blue' : 'dimmed'} aria-label="Store status">
+        <Text
+          size="xs"
+          c={ingest.error ? TEXT_COLOR.error : backlog > 0 ? TEXT_COLOR.busy : TEXT_COLOR.quiet}
+          aria-label="Store status"
+        >
           {ingest.error
             ? `Store: ${ingest.error}`
             : backlog > 0
@@ -44,12 +50,12 @@ export function StatusBar() {
         </Text>
       )}
       {journalFault && (
-        <Text size="xs" c="red">
+        <Text size="xs" c={TEXT_COLOR.error} fw={600}>
           {journalFault}
         </Text>
       )}
       {journalDamage && (
-        <Text size="xs" c="orange">
+        <Text size="xs" fw={600}>
           {journalDamage}
         </Text>
       )}

@@ -34,9 +34,11 @@ export function JournalHealthSection() {
             key={`${report.segment}-${report.bytes?.from ?? 'missing'}-${report.detectedAt}`}
             color="orange"
             title={title}
+            // The light orange of the default title is too faint to read on its background.
+            styles={{ title: { color: 'var(--mantine-color-text)' } }}
           >
             <Text size="sm">{text}</Text>
-            <Text size="xs" c="dimmed" mt={4}>
+            <Text size="xs" mt={4}>
               {detail}
             </Text>
           </Alert>

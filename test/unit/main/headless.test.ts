@@ -1,13 +1,12 @@
 // Headless mode as a newcomer runs it: the ready line, the app page, the token, clean shutdown.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openJournal } from '../../../src-main/journal/journal';
 import { loadOrCreateLinkSecret } from '../../../src-main/links/codes';
 import { LinkRegistry } from '../../../src-main/links/registry';
 import type { JournalReadResult } from '../../../src-main/shared/bridge';
 import type { CollectorStatus } from '../../../src-main/shared/collector';
+import { DAMAGED_SEGMENT, seedDamagedJournal } from '../../support/damaged-journal';
 import { freshDataDir, type HeadlessApp, startHeadless } from '../../support/headless';
 import { BROWSER_UA } from '../../support/services';
 
@@ -118,24 +117,7 @@ describe('headless mode', () => {
 
   it('starts and serves /t.js and tracked links with a damaged older journal segment, and reports the damage', async () => {
     const dataDir = freshDataDir();
-    const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
-    const journal = await openJournal({
-      dir: join(dataDir, 'journal'),
-      retentionHours: () => 1e6,
-      segmentBytes: 1024,
-      log: silent,
-    });
-    for (let n = 0; n < 12; n++) {
-      await journal.append([
-        { source: 'app', event: { messageId: `m-${n}`, type: 'track', event: 'Seeded', anonymousId: 'v-1' } },
-      ]);
-    }
-    await journal.close();
-    const older = join(dataDir, 'journal', '00000000000000000000.seg');
-    const bytes = readFileSync(older);
-    const at = bytes.indexOf('"m-1"');
-    bytes.write('"m-X"', at, 'latin1'); // one record's payload rots
-    writeFileSync(older, bytes);
+    await seedDamagedJournal(dataDir);
     const links = new LinkRegistry(dataDir, loadOrCreateLinkSecret(dataDir));
     links.register({ campaignId: 'c1', links: [{ linkId: 'main', destination: 'https://shop.example/' }] });
     const [link] = links.mint({ campaignId: 'c1', linkId: 'main', recipients: [0] }, 'http://unused');
@@ -168,7 +150,7 @@ describe('headless mode', () => {
     ]);
     const status = await call<CollectorStatus>('collector.status');
     expect(status.journal.damage).toEqual([
-      expect.objectContaining({ segment: '00000000000000000000.seg', lostOffsets: { from: 1, to: 1 } }),
+      expect.objectContaining({ segment: DAMAGED_SEGMENT, lostOffsets: { from: 1, to: 1 } }),
     ]);
     const quarantined = status.journal.damage?.[0]?.quarantineFile ?? '';
     expect(readFileSync(quarantined).includes('"m-X"')).toBe(true);
