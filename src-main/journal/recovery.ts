@@ -98,6 +98,9 @@ export async function recoverSegments(dir: string, ackedOffset: number, log: Log
     );
     await syncDirectory(dir);
     const full = withQuarantinePath(stored, quarantineDir);
+    // Recovery redone after a crash finds the same damage again: one report, the newest.
+    const same = damage.findIndex((r) => r.segment === full.segment && r.bytes?.from === full.bytes?.from);
+    if (same >= 0) damage.splice(same, 1);
     damage.push(full);
     log.warn(`journal: ${describeDamage(full)}`);
   };
@@ -133,7 +136,17 @@ export async function recoverSegments(dir: string, ackedOffset: number, log: Log
       });
     }
     const scan = scanFrames(bytes, firstOffset, limit);
-    bad.push(...scan.bad);
+    for (const range of scan.bad) {
+      const before = bad.at(-1);
+      // A damaged header followed at once by damaged frames is one piece of damage, one report.
+      if (before && before.to === range.from) {
+        bad[bad.length - 1] = {
+          ...range,
+          from: before.from,
+          reason: `${before.reason}, then ${range.reason}`,
+        };
+      } else bad.push(range);
+    }
 
     // Only the last segment can end in a torn write: an unfinished range with nothing intact after.
     const tail = bad.at(-1);
@@ -175,9 +188,17 @@ export async function recoverSegments(dir: string, ackedOffset: number, log: Log
       continue;
     }
 
+    // Nothing decodable in the newest file: its records' offsets may have been confirmed, so new
+    // ones start past the most the file could have held, and those count as lost.
+    const unreadableNewest = frames.length === 0 && isLast;
+    const mostHeld =
+      firstOffset + Math.ceil(Math.max(0, bytes.length - SEGMENT_HEADER_BYTES) / MIN_FRAME_BYTES);
+    if (unreadableNewest) minNextOffset = Math.max(minNextOffset, mostHeld);
+    const end = Number.isFinite(limit) ? limit : unreadableNewest ? mostHeld : undefined;
+
     // Quarantine first, so the damaged bytes are safe before any segment file changes.
     for (const range of damaged) {
-      const lostTo = (range.resumesAt ?? (Number.isFinite(limit) ? limit : range.expected)) - 1;
+      const lostTo = (range.resumesAt ?? end ?? range.expected) - 1;
       const lost = lostTo >= range.expected ? { from: range.expected, to: lostTo } : undefined;
       await report(
         {
@@ -190,14 +211,6 @@ export async function recoverSegments(dir: string, ackedOffset: number, log: Log
         },
         bytes.subarray(range.from, range.to),
         `${base}-${range.from}`,
-      );
-    }
-    if (frames.length === 0 && isLast) {
-      // Nothing decodable in the newest file: its records' offsets may have been confirmed, so new
-      // ones start past the most the file could have held.
-      minNextOffset = Math.max(
-        minNextOffset,
-        firstOffset + Math.ceil(Math.max(0, bytes.length - SEGMENT_HEADER_BYTES) / MIN_FRAME_BYTES),
       );
     }
 

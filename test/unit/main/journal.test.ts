@@ -18,6 +18,7 @@ import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { describe, expect, it, vi } from 'vitest';
 import { JournalUnavailableError } from '../../../src-main/journal/fault';
+import { encodeSegmentHeader } from '../../../src-main/journal/format';
 import { openJournal } from '../../../src-main/journal/journal';
 import type { JournalEntryInput, OpenedJournal } from '../../../src-main/journal/types';
 import type { JournalRecord } from '../../../src-main/shared/events';
@@ -720,6 +721,84 @@ describe('damage is contained', () => {
     expect(again.warnings).toEqual([]);
     expect(again.journal.health().damage).toHaveLength(1);
     await again.journal.close();
+  });
+
+  it('a torn write after damage in the middle of the last segment is still cut as an interrupted write', async () => {
+    const { dir, file } = await closedJournal(10, { oneByOne: true });
+    const whole = dropReserve(file);
+    damage(file, (recordStarts(readFileSync(file))[3] ?? 0) + 40, Buffer.from('X'));
+    appendFileSync(file, Buffer.from([0x40, 0x00, 0x00])); // half a record header
+
+    const { journal, warnings } = await openAt(dir);
+    expect(offsets(await readAll(journal))).toEqual(allBut([3], 10));
+    expect(journal.health().damage).toEqual([expect.objectContaining({ lostOffsets: { from: 3, to: 3 } })]);
+    expect(warnings.join('\n')).toMatch(/cut a torn write of 3 bytes/);
+    const [next] = await journal.append([pageView(10)]);
+    expect(next?.offset).toBe(10);
+    await journal.close();
+    expect(statSync(file).size).toBeLessThan(whole);
+  });
+
+  it('of two segments holding the same offsets, the older keeps them and the copies are set aside', async () => {
+    const { dir, segment } = await closedSegments();
+    const second = readFileSync(segment(1));
+    const starts = recordStarts(second);
+    // A stray copy of records 6 and 7, as a file restored by hand might bring.
+    writeFileSync(
+      join(dir, '00000000000000000006.seg'),
+      Buffer.concat([encodeSegmentHeader(6), second.subarray(starts[2], recordsEnd(second))]),
+    );
+
+    const { journal } = await openAt(dir, { segmentBytes: 1024 });
+    expect(offsets(await readAll(journal))).toEqual(range(0, 20));
+    expect(journal.health().damage).toEqual([
+      expect.objectContaining({
+        segment: '00000000000000000006.seg',
+        reason: expect.stringMatching(/overlap/),
+      }),
+    ]);
+    expect(journal.health().damage[0]).not.toHaveProperty('lostOffsets');
+    expect(existsSync(join(dir, '00000000000000000006.seg'))).toBe(false);
+    await journal.close();
+  });
+
+  it('recovery interrupted after writing the split-off records is redone at the next open, without duplicates', async () => {
+    const { dir, file } = await closedJournal(10, { oneByOne: true });
+    const damaged = damage(file, (recordStarts(readFileSync(file))[4] ?? 0) + 40, Buffer.from('X'));
+    const first = await openAt(dir);
+    await first.journal.close();
+    // As if the crash came before the damaged file was replaced: it is back, the new file stays.
+    writeFileSync(file, damaged);
+
+    const { journal } = await openAt(dir);
+    expect(offsets(await readAll(journal))).toEqual(allBut([4], 10));
+    expect(journal.health().damage).toEqual([
+      expect.objectContaining({
+        lostOffsets: { from: 4, to: 4 },
+        bytes: expect.objectContaining({ from: first.journal.health().damage[0]?.bytes?.from }),
+      }),
+    ]);
+    const [next] = await journal.append([pageView(10)]);
+    expect(next?.offset).toBe(10);
+    await journal.close();
+  });
+
+  it('a newest segment with nothing readable left is set aside, and new events never take offsets it may have held', async () => {
+    const { dir, segment } = await closedSegments();
+    const size = statSync(segment(4)).size;
+    writeFileSync(segment(4), Buffer.alloc(size, 0xab)); // offsets 16–19, overwritten end to end
+
+    const { journal } = await openAt(dir, { segmentBytes: 1024 });
+    expect(offsets(await readAll(journal))).toEqual(range(0, 16));
+    const [report] = journal.health().damage;
+    expect(journal.health().damage).toHaveLength(1);
+    expect(report).toMatchObject({ segment: '00000000000000000016.seg', bytes: { from: 0, to: size } });
+    expect(report?.reason).toMatch(/bad magic bytes.*implausible record length/);
+    expect(report?.lostOffsets?.from).toBe(16);
+    expect(report?.lostOffsets?.to).toBeGreaterThanOrEqual(19);
+    const [next] = await journal.append([pageView(20)]);
+    expect(next?.offset).toBe((report?.lostOffsets?.to ?? 0) + 1);
+    await journal.close();
   });
 
   it('garbage between two intact records costs no record', async () => {
