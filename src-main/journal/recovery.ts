@@ -307,11 +307,21 @@ function scanFrames(bytes: Buffer, firstOffset: number, limit: number): { frames
   return { frames, bad };
 }
 
+/** Every payload starts so (the offset is always the first key), which rules out most positions. */
+const PAYLOAD_START = Buffer.from('{"offset":', 'latin1');
+
 function nextIntactFrame(bytes: Buffer, from: number, expected: number, limit: number): Frame | undefined {
   for (let start = from + 1; start + FRAME_HEADER_BYTES <= bytes.length; start++) {
-    // Cheap rejections first: most positions fail on the length field alone.
+    // Cheap rejections first, so random bytes never cost a checksum over megabytes each.
     const length = bytes.readUInt32LE(start);
-    if (length === 0 || length > MAX_RECORD_BYTES || start + FRAME_HEADER_BYTES + length > bytes.length)
+    if (
+      length < PAYLOAD_START.length ||
+      length > MAX_RECORD_BYTES ||
+      start + FRAME_HEADER_BYTES + length > bytes.length
+    )
+      continue;
+    const payload = start + FRAME_HEADER_BYTES;
+    if (bytes.compare(PAYLOAD_START, 0, PAYLOAD_START.length, payload, payload + PAYLOAD_START.length) !== 0)
       continue;
     const frame = decodeFrameAt(bytes, start);
     if (!frame.ok) continue;
