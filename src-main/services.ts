@@ -69,6 +69,7 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
   );
   journal.onAppend((lastOffset) => appended.add(lastOffset));
   collector.journalStats = () => journal.stats();
+  collector.journalHealth = () => journal.health();
   const links = new LinkRegistry(opts.dataDir, loadOrCreateLinkSecret(opts.dataDir));
 
   await registerCollectorRoutes(collector.app, {

@@ -2,7 +2,8 @@
 // Plain Node on Fastify, so it runs in Electron's main process and in headless mode alike.
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import type { BridgeEventBus } from '../ipc/event-bus';
-import type { JournalStats } from '../journal/types';
+import { JournalUnavailableError } from '../journal/fault';
+import type { JournalHealth, JournalStats } from '../journal/types';
 import type { SettingsStore } from '../settings/store';
 import type { ApiError } from '../shared/bridge';
 import type { CollectorState, CollectorStatus, LiveFeedItem } from '../shared/collector';
@@ -39,6 +40,13 @@ export interface ListenOptions {
   strictPort?: boolean;
 }
 
+/** What a client is told to wait before retrying while the journal cannot store events. */
+export const JOURNAL_RETRY_AFTER_SECONDS = 5;
+/**
+ * Node checks header and request deadlines on a timer (30 s by default), so a client trickling
+ * header bytes outlived a 10 s limit by up to 30 s; checking this often keeps the cut within it.
+ */
+const DEADLINE_CHECKS_PER_TIMEOUT = 10;
 const FEED_SIZE = 500;
 /** A burst of requests reaches the UI as one feed push per this many milliseconds. */
 const FEED_PUSH_MS = 250;
@@ -58,16 +66,30 @@ export class Collector {
 
   /** Set once the journal is open; the status reports its size and lag. */
   journalStats: (() => JournalStats) | undefined;
+  /** Set once the journal is open; the status reports its fault state and damage found at open. */
+  journalHealth: (() => JournalHealth) | undefined;
 
   constructor(private readonly opts: CollectorOptions) {
     this.feedPush = createBatcher(FEED_PUSH_MS, (items) => opts.bus.emit('collector.feed', items));
     const timeouts = opts.timeouts ?? DEFAULT_TIMEOUTS;
     this.app = Fastify({
       logger: false,
-      // A slow client cannot hold the server: headers, whole request and idle keep-alive are bounded.
+      // A slow client cannot hold the server: silent sockets, idle keep-alive, headers (`http`) and
+      // the whole request are bounded.
       connectionTimeout: timeouts.idleMs,
       requestTimeout: timeouts.requestMs,
       keepAliveTimeout: timeouts.keepAliveMs,
+      http: {
+        headersTimeout: timeouts.headersMs,
+        requestTimeout: timeouts.requestMs,
+        connectionsCheckingInterval: Math.max(
+          50,
+          Math.min(
+            1000,
+            Math.floor(Math.min(timeouts.headersMs, timeouts.requestMs) / DEADLINE_CHECKS_PER_TIMEOUT),
+          ),
+        ),
+      },
       bodyLimit: 1024 * 1024,
       return503OnClosing: true,
     });
@@ -79,16 +101,25 @@ export class Collector {
       };
       reply.code(404).send(body);
     });
-    this.app.setErrorHandler((error: FastifyError | IntakeError, request, reply) => {
-      const body = describeError(error);
-      const status = error instanceof IntakeError ? error.status : (error.statusCode ?? 500);
-      if (status >= 500)
-        this.opts.log.error(`collector: ${request.method} ${request.url} failed: ${error.message}`);
-      this.reject(request.url, body.error, body.detail);
-      reply.code(status >= 400 && status < 600 ? status : 500).send(body);
-    });
-    // Headers must arrive promptly; Fastify's options cover the rest of the request and idle sockets.
-    this.app.server.headersTimeout = timeouts.headersMs;
+    this.app.setErrorHandler(
+      (error: FastifyError | IntakeError | JournalUnavailableError, request, reply) => {
+        if (error instanceof JournalUnavailableError) {
+          // A fault, not a bug: nothing was acknowledged, and the same request will work later.
+          const body: ApiError = {
+            error: 'journal_unavailable',
+            detail: `The events were not stored because ${error.reason}; retry in a few seconds`,
+          };
+          this.reject(request.url, body.error, body.detail);
+          return reply.code(503).header('retry-after', String(JOURNAL_RETRY_AFTER_SECONDS)).send(body);
+        }
+        const body = describeError(error);
+        const status = error instanceof IntakeError ? error.status : (error.statusCode ?? 500);
+        if (status >= 500)
+          this.opts.log.error(`collector: ${request.method} ${request.url} failed: ${error.message}`);
+        this.reject(request.url, body.error, body.detail);
+        return reply.code(status >= 400 && status < 600 ? status : 500).send(body);
+      },
+    );
     this.app.get('/health', async () => ({ ok: true }));
   }
 
@@ -134,7 +165,7 @@ export class Collector {
       uptimeMs: this.state === 'listening' ? Date.now() - this.startedAt : 0,
       received: this.received,
       rejected: { ...this.rejected },
-      journal: journalStatus(this.journalStats?.()),
+      journal: journalStatus(this.journalStats?.(), this.journalHealth?.()),
     };
   }
 
@@ -189,9 +220,18 @@ export class Collector {
   }
 }
 
-function journalStatus(stats: JournalStats | undefined): CollectorStatus['journal'] {
-  if (!stats) return { bytes: 0, segments: 0, lastOffset: -1, ackedOffset: -1, lag: 0 };
-  return { ...stats, lag: Math.max(0, stats.lastOffset - stats.ackedOffset) };
+function journalStatus(
+  stats: JournalStats | undefined,
+  health: JournalHealth | undefined,
+): CollectorStatus['journal'] {
+  const healthPart = health
+    ? {
+        ...(health.fault ? { fault: health.fault } : {}),
+        ...(health.damage.length ? { damage: health.damage } : {}),
+      }
+    : {};
+  if (!stats) return { bytes: 0, segments: 0, lastOffset: -1, ackedOffset: -1, lag: 0, ...healthPart };
+  return { ...stats, lag: Math.max(0, stats.lastOffset - stats.ackedOffset), ...healthPart };
 }
 
 const FRAMEWORK_CODES: Record<string, string> = {

@@ -129,6 +129,21 @@ export type FrameDecode = { ok: true; record: JournalRecord; end: number } | { o
 
 /** Decodes the frame at `position`, which must hold the record with `expectedOffset`. */
 export function decodeFrame(bytes: Buffer, position: number, expectedOffset: number): FrameDecode {
+  const frame = decodeFrameAt(bytes, position);
+  if (frame.ok && frame.record.offset !== expectedOffset) {
+    return {
+      ok: false,
+      reason: `record has offset ${frame.record.offset} where ${expectedOffset} was expected`,
+    };
+  }
+  return frame;
+}
+
+/**
+ * Decodes whatever well-formed record starts at `position`, whatever its offset: recovery uses it
+ * to find where intact records resume after damage.
+ */
+export function decodeFrameAt(bytes: Buffer, position: number): FrameDecode {
   const left = bytes.length - position;
   if (left < FRAME_HEADER_BYTES) {
     return { ok: false, reason: `${left} bytes left, less than a ${FRAME_HEADER_BYTES}-byte record header` };
@@ -152,9 +167,6 @@ export function decodeFrame(bytes: Buffer, position: number, expectedOffset: num
     return { ok: false, reason: 'payload is not valid JSON' };
   }
   if (!isJournalRecord(value)) return { ok: false, reason: 'payload is not a journal record' };
-  if (value.offset !== expectedOffset) {
-    return { ok: false, reason: `record has offset ${value.offset} where ${expectedOffset} was expected` };
-  }
   return { ok: true, record: value, end };
 }
 

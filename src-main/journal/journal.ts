@@ -11,10 +11,12 @@ import { writeSync } from 'node:fs';
 import { type FileHandle, mkdir, open, stat, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { JournalReadResult } from '../shared/bridge';
+import type { JournalDamageReport, JournalFault } from '../shared/collector';
 import type { JournalRecord } from '../shared/events';
 import type { Logger } from '../util/log';
 import { loadAckedOffset, saveAckedOffset } from './acked-offset';
 import { readAt, syncDirectory, writeAt } from './disk';
+import { describeWriteFailure, JournalUnavailableError } from './fault';
 import {
   decodeFrame,
   encodeRecords,
@@ -24,8 +26,8 @@ import {
   SEGMENT_HEADER_BYTES,
   segmentFileName,
 } from './format';
-import { JournalDamagedError, recoverSegments, type Segment, segmentEnd } from './recovery';
-import type { CommitStats, JournalEntryInput, JournalStats, OpenedJournal } from './types';
+import { JournalDamagedError, type Recovered, recoverSegments, type Segment, segmentEnd } from './recovery';
+import type { CommitStats, JournalEntryInput, JournalHealth, JournalStats, OpenedJournal } from './types';
 
 export const DEFAULT_SEGMENT_BYTES = 16 * 1024 * 1024;
 /** Zero-filled space kept ahead of the records in the active segment, refilled in these steps. */
@@ -54,8 +56,8 @@ export async function openJournal(opts: JournalOptions): Promise<OpenedJournal> 
   // A new folder's own entry must be durable too, or a crash could take the first segment with it.
   if (created !== undefined) await syncDirectory(dirname(created));
   const ackedOffset = await loadAckedOffset(opts.dir, opts.log);
-  const segments = await recoverSegments(opts.dir, ackedOffset, opts.log);
-  const journal = new SegmentedJournal(opts, segments, ackedOffset);
+  const recovered = await recoverSegments(opts.dir, ackedOffset, opts.log);
+  const journal = new SegmentedJournal(opts, recovered, ackedOffset);
   await journal.start();
   return journal;
 }
@@ -92,16 +94,23 @@ class SegmentedJournal implements OpenedJournal {
   private closing: Promise<void> | undefined;
   private readonly listeners = new Set<{ notify: (lastOffset: number) => void }>();
   private readonly counters: CommitStats = { flushes: 0, syncs: 0, appends: 0 };
+  /** Damage recovery found and set aside (this open's and earlier ones still in quarantine/). */
+  private readonly damage: JournalDamageReport[];
+  /** Set by a failed commit, cleared by the next one that succeeds. */
+  private fault: JournalFault | undefined;
 
-  constructor(opts: JournalOptions, segments: Segment[], ackedOffset: number) {
+  constructor(opts: JournalOptions, recovered: Recovered, ackedOffset: number) {
+    const { segments, damage, minNextOffset } = recovered;
     this.dir = opts.dir;
     this.log = opts.log;
     this.retentionHours = opts.retentionHours;
     this.segmentBytes = opts.segmentBytes ?? DEFAULT_SEGMENT_BYTES;
     this.segments = segments;
+    this.damage = damage;
     const last = segments.at(-1);
-    // Offsets never go backwards for the store, even if the files behind an ack went missing.
-    this.nextOffset = Math.max(last ? segmentEnd(last) : 0, ackedOffset + 1);
+    // Offsets never go backwards for the store, even if the files behind an ack went missing, and
+    // never reuse one a damaged file may have confirmed.
+    this.nextOffset = Math.max(last ? segmentEnd(last) : 0, ackedOffset + 1, minNextOffset);
     if (last && this.nextOffset > segmentEnd(last)) {
       this.log.warn(
         `journal: the store acknowledged offset ${ackedOffset} but the journal ends at ${segmentEnd(last) - 1}; ` +
@@ -123,7 +132,10 @@ class SegmentedJournal implements OpenedJournal {
   }
 
   append(entries: JournalEntryInput[]): Promise<JournalRecord[]> {
-    if (this.closing) return Promise.reject(new Error('The journal is closed'));
+    if (this.closing) {
+      const reason = 'the journal is closed (the app is shutting down)';
+      return Promise.reject(new JournalUnavailableError('The journal is closed', reason, undefined));
+    }
     if (entries.length === 0) return Promise.resolve([]);
     const receivedAt = new Date().toISOString();
     let records: PreparedRecord[];
@@ -155,13 +167,27 @@ class SegmentedJournal implements OpenedJournal {
           start += pending.records.length;
         }
         this.counters.appends += group.length;
+        if (this.fault) {
+          this.log.info(
+            `journal: storing events works again (${this.fault.failures} failed commit(s) since ${this.fault.since})`,
+          );
+          this.fault = undefined;
+        }
         this.notifyAppended();
       } catch (cause) {
-        const error = new Error(
+        const { reason, code } = describeWriteFailure(cause);
+        if (!this.fault) this.log.error(`journal: cannot store events: ${reason}: ${errorMessage(cause)}`);
+        this.fault = {
+          cause: reason,
+          ...(code ? { code } : {}),
+          since: this.fault?.since ?? new Date().toISOString(),
+          failures: (this.fault?.failures ?? 0) + 1,
+        };
+        const error = new JournalUnavailableError(
           `The journal could not store ${group.length} append(s): ${errorMessage(cause)}`,
-          {
-            cause,
-          },
+          reason,
+          code,
+          { cause },
         );
         for (const pending of group) pending.reject(error);
       }
@@ -422,6 +448,10 @@ class SegmentedJournal implements OpenedJournal {
 
   commitStats(): CommitStats {
     return { ...this.counters };
+  }
+
+  health(): JournalHealth {
+    return { ...(this.fault ? { fault: { ...this.fault } } : {}), damage: [...this.damage] };
   }
 
   close(): Promise<void> {

@@ -1,5 +1,6 @@
 // The journal's public surface, as the collector and the bridge use it.
 import type { JournalReadResult } from '../shared/bridge';
+import type { JournalDamageReport, JournalFault } from '../shared/collector';
 import type { EventSource, JournalRecord, TrackedEvent } from '../shared/events';
 
 export interface JournalEntryInput {
@@ -39,9 +40,16 @@ export interface CommitStats {
   appends: number;
 }
 
+/** Whether the journal can store events now, and what damage recovery set aside. */
+export interface JournalHealth {
+  fault?: JournalFault;
+  damage: JournalDamageReport[];
+}
+
 /** The journal as `openJournal` hands it to the services. */
 export interface OpenedJournal extends EventJournal {
   /** Called with the new last offset after each durable flush; returns the unsubscribe function. */
   onAppend(listener: (lastOffset: number) => void): () => void;
   commitStats(): CommitStats;
+  health(): JournalHealth;
 }

@@ -34,7 +34,44 @@ export interface CollectorStatus {
     lastOffset: number;
     ackedOffset: number;
     lag: number;
+    /** Set while the journal cannot store events; the collector answers 503 meanwhile. */
+    fault?: JournalFault;
+    /** Damage found in the journal's files, oldest first; kept until the quarantine folder is emptied. */
+    damage?: JournalDamageReport[];
   };
+}
+
+/** The journal's last commit failed: events are refused (503 + Retry-After) until one succeeds. */
+export interface JournalFault {
+  /** In words, e.g. "the disk is full (ENOSPC)". */
+  cause: string;
+  /** The system error code when there is one: ENOSPC, EIO, EROFS, … */
+  code?: string;
+  /** When the first failure of this run happened (ISO 8601). */
+  since: string;
+  /** Failed commits since then (intake and tracked-link taps alike). */
+  failures: number;
+}
+
+/**
+ * Damage that recovery found in a segment file and set aside instead of stopping the app. Intact
+ * records on either side stay in the journal; the damaged bytes are copied to `quarantineFile`.
+ */
+export interface JournalDamageReport {
+  /** When recovery found it (ISO 8601). */
+  detectedAt: string;
+  /** The segment file's name, e.g. 00000000000000000000.seg. */
+  segment: string;
+  /** What was wrong, e.g. "checksum mismatch". */
+  reason: string;
+  /** Where the damaged bytes were in the segment file: [from, to). Absent for a missing file. */
+  bytes?: { from: number; to: number };
+  /** The offsets whose events were lost (inclusive); absent when the damage cost no record. */
+  lostOffsets?: { from: number; to: number };
+  /** How many of the lost offsets the store had already applied (their events are still in the store). */
+  lostButApplied: number;
+  /** Where the damaged bytes were moved; absent when there were no bytes to keep. */
+  quarantineFile?: string;
 }
 
 export interface LiveFeedItem {

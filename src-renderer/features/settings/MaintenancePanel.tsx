@@ -8,6 +8,7 @@ import { bridge } from '../../platform';
 import { appDb } from '../../state/db';
 import { useAppStore } from '../../state/store';
 import { formatCount } from '../../ui/format';
+import { JournalHealthSection } from './JournalHealthSection';
 
 type State =
   | { step: 'idle' }
@@ -87,6 +88,7 @@ export function MaintenancePanel() {
           </Button>
         </Group>
       </Stack>
+      <JournalHealthSection />
       <Modal
         opened={state.step === 'confirm'}
         onClose={() => setState({ step: 'idle' })}

@@ -9,6 +9,7 @@ import { Collector } from '../../../src-main/collector/server';
 import { BridgeEventBus } from '../../../src-main/ipc/event-bus';
 import { SettingsStore } from '../../../src-main/settings/store';
 import type { Site } from '../../../src-main/shared/collector';
+import { failEveryDatasync } from '../../support/disk-faults';
 import { freshDataDir } from '../../support/headless';
 import { BROWSER_UA, pageView, startTestServices, type TestServices } from '../../support/services';
 
@@ -419,27 +420,100 @@ describe('Segment HTTP Tracking API', () => {
   });
 });
 
+describe('a journal that cannot write', () => {
+  it('answers 503 with Retry-After naming the cause, still redirects links, and resumes by itself once the disk recovers', async () => {
+    t.services.links.register({
+      campaignId: 'disk-full',
+      links: [{ linkId: 'offer', destination: 'https://shop.example/offer' }],
+    });
+    const [link] = t.services.links.mint(
+      { campaignId: 'disk-full', linkId: 'offer', recipients: [1] },
+      t.url,
+    );
+    const batch = [pageView('v-full', '/full'), pageView('v-full', '/full/2')];
+    const body = { siteId: site.id, sentAt: new Date().toISOString(), batch };
+    const before = await journalCount();
+
+    const fault = await failEveryDatasync('ENOSPC');
+    try {
+      const refused = await collect(body);
+      expect(refused.status).toBe(503);
+      expect(refused.headers.get('retry-after')).toBe('5');
+      const answer = await json(refused);
+      expect(answer.error).toBe('journal_unavailable');
+      expect(answer.detail).toMatch(/the disk is full \(ENOSPC\)/);
+      const journal = t.services.collector.status().journal;
+      expect(journal.fault).toMatchObject({
+        code: 'ENOSPC',
+        cause: 'the disk is full (ENOSPC)',
+        failures: 1,
+      });
+
+      // The recipient still reaches the page, without a token; the failure counts in the fault.
+      const tap = await fetch(link?.url ?? '', { redirect: 'manual', headers: { 'user-agent': BROWSER_UA } });
+      expect(tap.status).toBe(302);
+      expect(tap.headers.get('location')).toBe('https://shop.example/offer');
+      expect(t.services.collector.status().journal.fault?.failures).toBe(2);
+    } finally {
+      fault.restore();
+    }
+    expect(await journalCount()).toBe(before);
+
+    const retried = await collect(body);
+    expect(retried.status).toBe(200);
+    expect(await json(retried)).toMatchObject({ accepted: 2 });
+    expect(t.services.collector.status().journal.fault).toBeUndefined();
+    const { records } = await t.services.journal.read(before, 10);
+    expect(records.map((record) => record.event.context?.page?.path)).toEqual(['/full', '/full/2']);
+  });
+});
+
 describe('slow clients', () => {
-  it('a client that connects and goes silent, or stops halfway through its headers, is cut off', async () => {
+  it('a client that goes silent, stops halfway through its headers, or trickles them is cut at the configured timeouts', async () => {
+    const timeouts = { idleMs: 300, requestMs: 1600, headersMs: 1000, keepAliveMs: 300 };
     const collector = new Collector({
       settings: new SettingsStore(freshDataDir()),
       bus: new BridgeEventBus(),
       log: { info: () => undefined, warn: () => undefined, error: () => undefined },
-      timeouts: { idleMs: 300, requestMs: 1000, headersMs: 500, keepAliveMs: 300 },
+      timeouts,
     });
     await collector.listen({ port: 0 });
     try {
-      const closedAfter = (first: string) =>
+      /** Milliseconds until the server closes a socket that sends `first`, then `drip` every 100 ms. */
+      const closedAfter = (first: string, drip = '') =>
         new Promise<number>((resolve) => {
           const started = Date.now();
+          let timer: NodeJS.Timeout | undefined;
           const socket = connect(collector.status().port, '127.0.0.1', () => {
             if (first) socket.write(first);
+            // Each byte comes well inside the idle timeout, so only a header or request deadline ends it.
+            if (drip) timer = setInterval(() => socket.write(drip), 100);
           });
           socket.on('error', () => undefined);
-          socket.on('close', () => resolve(Date.now() - started));
+          socket.on('close', () => {
+            clearInterval(timer);
+            resolve(Date.now() - started);
+          });
         });
-      expect(await closedAfter('')).toBeLessThan(3000);
+      // How late this run's timers fire: the silent client is cut by the idle timeout.
+      const silent = await closedAfter('');
+      expect(silent).toBeGreaterThanOrEqual(timeouts.idleMs - 50);
+      const lateness = Math.max(0, silent - timeouts.idleMs);
       expect(await closedAfter('POST /collect HTTP/1.1\r\nHost: x\r\n')).toBeLessThan(3000);
+
+      // A slowloris client: header bytes keep coming, the headers never end.
+      const slowHeaders = await closedAfter('POST /collect HTTP/1.1\r\nHost: x\r\nX-Slow: ', 'a');
+      expect(slowHeaders).toBeGreaterThanOrEqual(timeouts.headersMs - 50);
+      expect(slowHeaders).toBeLessThanOrEqual(timeouts.headersMs + lateness + 1000);
+
+      // Headers done, the body trickles: the whole-request deadline ends it.
+      const slowBody = await closedAfter(
+        'POST /collect HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\nContent-Length: 100000\r\n\r\n',
+        '{',
+      );
+      expect(slowBody).toBeGreaterThanOrEqual(timeouts.requestMs - 50);
+      expect(slowBody).toBeLessThanOrEqual(timeouts.requestMs + lateness + 1000);
+
       // …and it still serves others.
       const healthy = await fetch(`${collector.baseUrl}/health`);
       expect(healthy.status).toBe(200);

@@ -1,7 +1,14 @@
 // Headless mode as a newcomer runs it: the ready line, the app page, the token, clean shutdown.
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { loadOrCreateLinkSecret } from '../../../src-main/links/codes';
+import { LinkRegistry } from '../../../src-main/links/registry';
+import type { JournalReadResult } from '../../../src-main/shared/bridge';
+import type { CollectorStatus } from '../../../src-main/shared/collector';
+import { DAMAGED_SEGMENT, seedDamagedJournal } from '../../support/damaged-journal';
 import { freshDataDir, type HeadlessApp, startHeadless } from '../../support/headless';
+import { BROWSER_UA } from '../../support/services';
 
 let running: HeadlessApp | undefined;
 afterEach(async () => {
@@ -106,6 +113,48 @@ describe('headless mode', () => {
     await running.stop('SIGKILL');
     running = await startHeadless(['--port', '0', '--data-dir', dataDir]);
     expect(running.ready.dataDir).toBe(dataDir);
+  });
+
+  it('starts and serves /t.js and tracked links with a damaged older journal segment, and reports the damage', async () => {
+    const dataDir = freshDataDir();
+    await seedDamagedJournal(dataDir);
+    const links = new LinkRegistry(dataDir, loadOrCreateLinkSecret(dataDir));
+    links.register({ campaignId: 'c1', links: [{ linkId: 'main', destination: 'https://shop.example/' }] });
+    const [link] = links.mint({ campaignId: 'c1', linkId: 'main', recipients: [0] }, 'http://unused');
+
+    running = await startHeadless(['--port', '0', '--data-dir', dataDir]);
+    const { url } = running.ready;
+    expect((await fetch(`${url}/t.js`)).status).toBe(200);
+    const tap = await fetch(`${url}/r/${link?.code}`, {
+      redirect: 'manual',
+      headers: { 'user-agent': BROWSER_UA },
+    });
+    expect(tap.status).toBe(302);
+    // The journal takes new events: the tap got its click token.
+    expect(tap.headers.get('location')).toMatch(/^https:\/\/shop\.example\/\?ps_ct=[A-Za-z0-9_-]{22}$/);
+
+    const call = async <T>(channel: string, args?: unknown): Promise<T> => {
+      const response = await fetch(`${url}/bridge/call/${channel}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${running?.token}` },
+        body: JSON.stringify(args === undefined ? {} : { args }),
+      });
+      expect(response.status).toBe(200);
+      return ((await response.json()) as { result: T }).result;
+    };
+    const read = await call<JournalReadResult>('journal.read', { fromOffset: 0, limit: 100 });
+    expect(read.records.map((record) => record.event.messageId)).toEqual([
+      'm-0',
+      ...Array.from({ length: 10 }, (_, i) => `m-${i + 2}`),
+      expect.any(String), // the tap
+    ]);
+    const status = await call<CollectorStatus>('collector.status');
+    expect(status.journal.damage).toEqual([
+      expect.objectContaining({ segment: DAMAGED_SEGMENT, lostOffsets: { from: 1, to: 1 } }),
+    ]);
+    const quarantined = status.journal.damage?.[0]?.quarantineFile ?? '';
+    expect(readFileSync(quarantined).includes('"m-X"')).toBe(true);
+    expect(running.stderr()).toMatch(/damage in 00000000000000000000\.seg/);
   });
 
   it('fails with a clear message when an explicitly asked port is taken', async () => {

@@ -8,6 +8,7 @@ import {
   readFileSync,
   statSync,
   truncateSync,
+  unlinkSync,
   utimesSync,
   writeFileSync,
 } from 'node:fs';
@@ -16,10 +17,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { describe, expect, it, vi } from 'vitest';
+import { JournalUnavailableError } from '../../../src-main/journal/fault';
+import { encodeSegmentHeader } from '../../../src-main/journal/format';
 import { openJournal } from '../../../src-main/journal/journal';
 import type { JournalEntryInput, OpenedJournal } from '../../../src-main/journal/types';
 import type { JournalRecord } from '../../../src-main/shared/events';
 import type { Logger } from '../../../src-main/util/log';
+import { failEveryDatasync } from '../../support/disk-faults';
 
 const freshJournalDir = () => join(mkdtempSync(join(tmpdir(), 'stitchdesk-journal-')), 'journal');
 
@@ -464,46 +468,38 @@ describe('event journal', () => {
     await reopened.close();
   });
 
-  it('a corrupted record in the middle of an older segment makes open fail with a clear error', async () => {
-    const dir = freshJournalDir();
-    const { journal } = await openAt(dir, { segmentBytes: 1024 });
-    await appendOneByOne(journal, 0, 20);
-    await journal.close();
-    const file = join(dir, '00000000000000000000.seg');
-    const bytes = readFileSync(file);
-    const at = bytes.indexOf('"m-1"');
-    expect(at).toBeGreaterThan(0);
-    bytes.write('"m-X"', at, 'latin1'); // bit rot inside record 1's payload
-    writeFileSync(file, bytes);
-
-    await expect(openAt(dir, { segmentBytes: 1024 })).rejects.toThrow(
-      /Journal segment .*00000000000000000000\.seg is damaged: checksum mismatch at byte \d+, record offset 1\..*not an interrupted write/,
-    );
-    // Nothing was cut from it: the events after the damage are still there to be rescued.
-    expect(statSync(file).size).toBe(bytes.length);
-  });
-
-  it('a failed fsync rejects the appends it carried, and the journal keeps working', async () => {
+  it('a failed fsync rejects the appends it carried, names the cause in a fault state, and the journal keeps working', async () => {
     const dir = freshJournalDir();
     const { journal } = await openAt(dir);
     await journal.append([pageView(0)]);
-    const probe = await open(join(dir, '00000000000000000000.seg'), 'r');
-    const fileHandlePrototype = Object.getPrototypeOf(probe);
-    await probe.close();
-    // Every fdatasync fails while armed: the append's, and any refill of the reserve meanwhile.
-    const failing = vi
-      .spyOn(fileHandlePrototype, 'datasync')
-      .mockRejectedValue(Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' }));
+    expect(journal.health().fault).toBeUndefined();
+    const fault = await failEveryDatasync('EIO');
     try {
-      await expect(journal.append(pageViews(1, 5))).rejects.toThrow(/could not store.*EIO/);
+      const refused = journal.append(pageViews(1, 5));
+      await expect(refused).rejects.toThrow(/could not store.*EIO/);
+      await expect(refused).rejects.toBeInstanceOf(JournalUnavailableError);
+      await expect(refused).rejects.toMatchObject({
+        code: 'EIO',
+        reason: expect.stringMatching(/input\/output error/),
+      });
+      const first = journal.health().fault;
+      expect(first).toMatchObject({
+        code: 'EIO',
+        failures: 1,
+        cause: expect.stringMatching(/input\/output error \(EIO\)/),
+      });
+      await expect(journal.append([pageView(99)])).rejects.toThrow(/EIO/);
+      // Still the same fault: its start stays, the failures add up.
+      expect(journal.health().fault).toMatchObject({ since: first?.since, failures: 2 });
     } finally {
-      failing.mockRestore();
+      fault.restore();
     }
     expect(journal.stats().lastOffset).toBe(0);
 
     // The refused records' bytes were written before the fsync failed: none may come back later.
     const [next] = await journal.append([pageView(6)]);
     expect(next?.offset).toBe(1);
+    expect(journal.health().fault).toBeUndefined();
     expect(messageIds(await readAll(journal))).toEqual(['m-0', 'm-6']);
     await journal.close();
     const reopened = await openAt(dir);
@@ -572,6 +568,253 @@ describe('event journal', () => {
     const reopened = await openAt(dir);
     expect(offsets(await readAll(reopened.journal))).toEqual([0, 1, 2]);
     await reopened.journal.close();
+  });
+});
+
+describe('damage is contained', () => {
+  /** Five segments of four records (offsets 0–19), one append each, closed. */
+  async function closedSegments() {
+    const dir = freshJournalDir();
+    const { journal } = await openAt(dir, { segmentBytes: 1024 });
+    await appendOneByOne(journal, 0, 20);
+    await journal.close();
+    const files = segmentFiles(dir);
+    expect(files.map((name) => Number(name.slice(0, 20)))).toEqual([0, 4, 8, 12, 16]);
+    return { dir, files, segment: (n: number) => join(dir, files[n] ?? '') };
+  }
+
+  /** Overwrites bytes of a segment file in place, as bit rot or a bad sector does. */
+  function damage(file: string, at: number, bytes: Buffer): Buffer {
+    const content = readFileSync(file);
+    bytes.copy(content, at);
+    writeFileSync(file, content);
+    return content;
+  }
+
+  const allBut = (lost: number[], count = 20) => range(0, count).filter((n) => !lost.includes(n));
+
+  it('damage in the middle of the last segment costs only that record: the ones after it stay, no offset is reused', async () => {
+    const { dir, file } = await closedJournal(20, { oneByOne: true });
+    const starts = recordStarts(readFileSync(file));
+    const from = starts[5] ?? 0;
+    const to = starts[6] ?? 0;
+    const damaged = damage(file, from + 40, Buffer.from('X')); // one byte inside record 5's payload
+
+    const { journal, warnings } = await openAt(dir);
+    expect(offsets(await readAll(journal))).toEqual(allBut([5]));
+    expect(messageIds(await readAll(journal, 6))[0]).toBe('m-6');
+    const reports = journal.health().damage;
+    expect(reports).toHaveLength(1);
+    expect(reports[0]).toMatchObject({
+      segment: '00000000000000000000.seg',
+      reason: 'checksum mismatch',
+      bytes: { from, to },
+      lostOffsets: { from: 5, to: 5 },
+      lostButApplied: 0,
+    });
+    // The damaged bytes are kept, exactly as found, for a rescue by hand.
+    expect(readFileSync(reports[0]?.quarantineFile ?? '')).toEqual(damaged.subarray(from, to));
+    expect(reports[0]?.quarantineFile).toBe(join(dir, 'quarantine', `00000000000000000000-${from}.bin`));
+    expect(warnings.join('\n')).toMatch(
+      /damage in 00000000000000000000\.seg: checksum mismatch.*offsets 5–5/,
+    );
+    expect(warnings.join('\n')).not.toMatch(/interrupted write/);
+
+    const [next] = await journal.append([pageView(20)]);
+    expect(next?.offset).toBe(20);
+    await journal.close();
+
+    const again = await openAt(dir);
+    expect(again.warnings).toEqual([]);
+    expect(messageIds(await readAll(again.journal)).at(-1)).toBe('m-20');
+    expect(offsets(await readAll(again.journal))).toEqual(allBut([5], 21));
+    // The report outlives the restart that found it, once.
+    expect(again.journal.health().damage).toEqual(reports);
+    await again.journal.close();
+  });
+
+  it('a zeroed block across several records of the last segment loses those records only, and says how many', async () => {
+    const { dir, file } = await closedJournal(20, { oneByOne: true });
+    const starts = recordStarts(readFileSync(file));
+    const from = (starts[3] ?? 0) + 20;
+    const to = (starts[7] ?? 0) + 20;
+    damage(file, from, Buffer.alloc(to - from)); // a lost disk block
+
+    const { journal } = await openAt(dir);
+    expect(offsets(await readAll(journal))).toEqual(allBut([3, 4, 5, 6, 7]));
+    expect(journal.health().damage).toEqual([
+      expect.objectContaining({ lostOffsets: { from: 3, to: 7 }, bytes: { from: starts[3], to: starts[8] } }),
+    ]);
+    const [next] = await journal.append([pageView(20)]);
+    expect(next?.offset).toBe(20);
+    await journal.close();
+  });
+
+  it('one damaged byte in an older segment: the journal opens, the records around it read back, the report names the range', async () => {
+    const { dir, segment } = await closedSegments();
+    const { journal } = await openAt(dir, { segmentBytes: 1024 });
+    await journal.ack(2); // the store already has record 1
+    await journal.close();
+    const starts = recordStarts(readFileSync(segment(0)));
+    damage(segment(0), (starts[1] ?? 0) + 60, Buffer.from('#'));
+
+    const { journal: reopened, warnings } = await openAt(dir, { segmentBytes: 1024 });
+    expect(offsets(await readAll(reopened))).toEqual(allBut([1]));
+    expect(reopened.health().damage).toEqual([
+      expect.objectContaining({
+        segment: '00000000000000000000.seg',
+        bytes: { from: starts[1], to: starts[2] },
+        lostOffsets: { from: 1, to: 1 },
+        lostButApplied: 1,
+      }),
+    ]);
+    expect(warnings.join('\n')).toContain('already applied by the store');
+    const [next] = await reopened.append([pageView(20)]);
+    expect(next?.offset).toBe(20);
+    await reopened.close();
+  });
+
+  it('the damaged last record of an older segment is lost up to where the next segment starts', async () => {
+    const { dir, segment } = await closedSegments();
+    const starts = recordStarts(readFileSync(segment(1)));
+    damage(segment(1), (starts[3] ?? 0) + 30, Buffer.from('zz'));
+
+    const { journal } = await openAt(dir, { segmentBytes: 1024 });
+    expect(offsets(await readAll(journal))).toEqual(allBut([7]));
+    expect(journal.health().damage).toEqual([
+      expect.objectContaining({ segment: '00000000000000000004.seg', lostOffsets: { from: 7, to: 7 } }),
+    ]);
+    await journal.close();
+    expect((await openAt(dir, { segmentBytes: 1024 })).warnings).toEqual([]);
+  });
+
+  it('an older segment with a damaged header keeps its records, and is rewritten with a sound one', async () => {
+    const { dir, segment } = await closedSegments();
+    damage(segment(2), 0, Buffer.from('SDJX'));
+
+    const { journal, warnings } = await openAt(dir, { segmentBytes: 1024 });
+    expect(offsets(await readAll(journal))).toEqual(range(0, 20));
+    expect(journal.health().damage).toEqual([
+      expect.objectContaining({ segment: '00000000000000000008.seg', bytes: { from: 0, to: 16 } }),
+    ]);
+    expect(journal.health().damage[0]).not.toHaveProperty('lostOffsets');
+    expect(warnings.join('\n')).toMatch(/bad magic bytes.*no record lost/);
+    expect(readFileSync(segment(2)).toString('latin1', 0, 4)).toBe('SDJL');
+    await journal.close();
+    expect((await openAt(dir, { segmentBytes: 1024 })).warnings).toEqual([]);
+  });
+
+  it('a missing older segment the store never acknowledged is reported once, and the journal opens', async () => {
+    const { dir, segment } = await closedSegments();
+    unlinkSync(segment(1));
+
+    const { journal, warnings } = await openAt(dir, { segmentBytes: 1024 });
+    expect(offsets(await readAll(journal))).toEqual(allBut([4, 5, 6, 7]));
+    expect(journal.health().damage).toEqual([
+      expect.objectContaining({ lostOffsets: { from: 4, to: 7 }, reason: expect.stringMatching(/missing/) }),
+    ]);
+    expect(journal.health().damage[0]).not.toHaveProperty('quarantineFile');
+    expect(warnings.join('\n')).toMatch(/4 record\(s\) lost, offsets 4–7/);
+    await journal.close();
+
+    const again = await openAt(dir, { segmentBytes: 1024 });
+    expect(again.warnings).toEqual([]);
+    expect(again.journal.health().damage).toHaveLength(1);
+    await again.journal.close();
+  });
+
+  it('a torn write after damage in the middle of the last segment is still cut as an interrupted write', async () => {
+    const { dir, file } = await closedJournal(10, { oneByOne: true });
+    const whole = dropReserve(file);
+    damage(file, (recordStarts(readFileSync(file))[3] ?? 0) + 40, Buffer.from('X'));
+    appendFileSync(file, Buffer.from([0x40, 0x00, 0x00])); // half a record header
+
+    const { journal, warnings } = await openAt(dir);
+    expect(offsets(await readAll(journal))).toEqual(allBut([3], 10));
+    expect(journal.health().damage).toEqual([expect.objectContaining({ lostOffsets: { from: 3, to: 3 } })]);
+    expect(warnings.join('\n')).toMatch(/cut a torn write of 3 bytes/);
+    const [next] = await journal.append([pageView(10)]);
+    expect(next?.offset).toBe(10);
+    await journal.close();
+    expect(statSync(file).size).toBeLessThan(whole);
+  });
+
+  it('of two segments holding the same offsets, the older keeps them and the copies are set aside', async () => {
+    const { dir, segment } = await closedSegments();
+    const second = readFileSync(segment(1));
+    const starts = recordStarts(second);
+    // A stray copy of records 6 and 7, as a file restored by hand might bring.
+    writeFileSync(
+      join(dir, '00000000000000000006.seg'),
+      Buffer.concat([encodeSegmentHeader(6), second.subarray(starts[2], recordsEnd(second))]),
+    );
+
+    const { journal } = await openAt(dir, { segmentBytes: 1024 });
+    expect(offsets(await readAll(journal))).toEqual(range(0, 20));
+    expect(journal.health().damage).toEqual([
+      expect.objectContaining({
+        segment: '00000000000000000006.seg',
+        reason: expect.stringMatching(/overlap/),
+      }),
+    ]);
+    expect(journal.health().damage[0]).not.toHaveProperty('lostOffsets');
+    expect(existsSync(join(dir, '00000000000000000006.seg'))).toBe(false);
+    await journal.close();
+  });
+
+  it('recovery interrupted after writing the split-off records is redone at the next open, without duplicates', async () => {
+    const { dir, file } = await closedJournal(10, { oneByOne: true });
+    const damaged = damage(file, (recordStarts(readFileSync(file))[4] ?? 0) + 40, Buffer.from('X'));
+    const first = await openAt(dir);
+    await first.journal.close();
+    // As if the crash came before the damaged file was replaced: it is back, the new file stays.
+    writeFileSync(file, damaged);
+
+    const { journal } = await openAt(dir);
+    expect(offsets(await readAll(journal))).toEqual(allBut([4], 10));
+    expect(journal.health().damage).toEqual([
+      expect.objectContaining({
+        lostOffsets: { from: 4, to: 4 },
+        bytes: expect.objectContaining({ from: first.journal.health().damage[0]?.bytes?.from }),
+      }),
+    ]);
+    const [next] = await journal.append([pageView(10)]);
+    expect(next?.offset).toBe(10);
+    await journal.close();
+  });
+
+  it('a newest segment with nothing readable left is set aside, and new events never take offsets it may have held', async () => {
+    const { dir, segment } = await closedSegments();
+    const size = statSync(segment(4)).size;
+    writeFileSync(segment(4), Buffer.alloc(size, 0xab)); // offsets 16–19, overwritten end to end
+
+    const { journal } = await openAt(dir, { segmentBytes: 1024 });
+    expect(offsets(await readAll(journal))).toEqual(range(0, 16));
+    const [report] = journal.health().damage;
+    expect(journal.health().damage).toHaveLength(1);
+    expect(report).toMatchObject({ segment: '00000000000000000016.seg', bytes: { from: 0, to: size } });
+    expect(report?.reason).toMatch(/bad magic bytes.*implausible record length/);
+    expect(report?.lostOffsets?.from).toBe(16);
+    expect(report?.lostOffsets?.to).toBeGreaterThanOrEqual(19);
+    const [next] = await journal.append([pageView(20)]);
+    expect(next?.offset).toBe((report?.lostOffsets?.to ?? 0) + 1);
+    await journal.close();
+  });
+
+  it('garbage between two intact records costs no record', async () => {
+    const { dir, file } = await closedJournal(6, { oneByOne: true });
+    const bytes = readFileSync(file);
+    const at = recordStarts(bytes)[3] ?? 0;
+    const garbage = Buffer.from('not a record, just stray bytes');
+    writeFileSync(file, Buffer.concat([bytes.subarray(0, at), garbage, bytes.subarray(at)]));
+
+    const { journal } = await openAt(dir);
+    expect(offsets(await readAll(journal))).toEqual(range(0, 6));
+    const [report] = journal.health().damage;
+    expect(report).toMatchObject({ bytes: { from: at, to: at + garbage.length } });
+    expect(report).not.toHaveProperty('lostOffsets');
+    expect(readFileSync(report?.quarantineFile ?? '')).toEqual(garbage);
+    await journal.close();
   });
 });
 
