@@ -1,7 +1,7 @@
 // Campaign results for the report tab and the Reports page: sends, deliveries, clicks, stitched
 // visitors and what those visitors did after the click (sessions, page views, form submissions).
 import type { StitchDb } from '../db';
-import type { CampaignRow, Channel, EventRow, IdentityRow, MessageRow } from '../db/types';
+import type { CampaignRow, Channel, EventRow, IdentityRow, MessageRow, TentativeLinkRow } from '../db/types';
 import { campaignStats, type MessageStats } from './campaigns';
 
 const DELIVERED = new Set(['delivered', 'read']);
@@ -43,6 +43,12 @@ export interface CampaignReport {
   postClickSessions: number;
   postClickPageViews: number;
   conversions: number;
+  /**
+   * The browsers that opened the campaign's links, by what the engine made of them: the
+   * recipient's own, tentative (waiting for evidence or a decision), or forwarded (rejected as not
+   * the recipient's, or past the forwarding cap).
+   */
+  openedBy: { owner: number; tentative: number; forwarded: number };
   links: LinkBreakdown[];
   /** Times of every counted click, ascending. */
   clickTimes: number[];
@@ -60,12 +66,14 @@ export function campaignClickLinks(campaignId: string, db: StitchDb): Promise<Id
 export async function campaignReport(db: StitchDb, campaignId: string): Promise<CampaignReport | null> {
   const campaign = await db.campaigns.get(campaignId);
   if (!campaign) return null;
-  const [stats, messages, clicks, links] = await Promise.all([
+  const [stats, messages, clicks, links, tentative] = await Promise.all([
     campaignStats(db, campaignId),
     db.messages.where('campaignId').equals(campaignId).toArray(),
     db.events.where('[campaignId+type]').equals([campaignId, 'link_click']).toArray(),
     campaignClickLinks(campaignId, db),
+    db.tentativeLinks.where('campaignId').equals(campaignId).toArray(),
   ]);
+  const openedBy = splitOpeners(messages, links, tentative);
   const counted = clicks.filter((c) => !c.bot && c.recipientMessageId);
   const activity = await postClickActivity(db, links);
   const stitchedByMessage = new Map<string, number>();
@@ -115,10 +123,33 @@ export async function campaignReport(db: StitchDb, campaignId: string): Promise<
     postClickSessions: activity.sessions,
     postClickPageViews: activity.pageViews,
     conversions: activity.forms,
+    openedBy,
     links: linkBreakdown(campaign, counted),
     clickTimes: counted.map((c) => c.timestamp).sort((a, b) => a - b),
     recipientRows,
   };
+}
+
+function splitOpeners(
+  messages: readonly MessageRow[],
+  links: readonly IdentityRow[],
+  tentative: readonly TentativeLinkRow[],
+): CampaignReport['openedBy'] {
+  const linked = new Set(links.map((l) => `${l.messageId}\n${l.value}`));
+  const waiting = new Map(tentative.map((t) => [`${t.messageId}\n${t.visitorId}`, t.status]));
+  const split = { owner: 0, tentative: 0, forwarded: 0 };
+  for (const message of messages) {
+    for (const tap of message.taps ?? []) {
+      const key = `${message.id}\n${tap.visitorId}`;
+      const status = waiting.get(key);
+      if (linked.has(key) || status === 'confirmed') split.owner++;
+      else if (status === 'tentative') split.tentative++;
+      else if (status === 'rejected') split.forwarded++;
+      // Trusted, but already covered by an earlier link of the same recipient.
+      else split.owner++;
+    }
+  }
+  return split;
 }
 
 const recipientIndex = (messageId: string): number => Number(messageId.slice(messageId.lastIndexOf(':') + 1));

@@ -6,7 +6,9 @@ import type { EventRow } from '../db/types';
 
 export type TimelineVia =
   | { kind: 'own'; contactId: string }
-  | { kind: 'visitor'; contactId: string; visitorId: string; identityId: string };
+  | { kind: 'visitor'; contactId: string; visitorId: string; identityId: string }
+  /** Shown only when asked for: a browser with a tentative link, from its tap on. */
+  | { kind: 'tentative'; contactId: string; visitorId: string; tentativeId: string };
 
 export interface TimelineItem {
   event: EventRow;
@@ -36,10 +38,19 @@ const newestFirst = (a: TimelineItem, b: TimelineItem): number =>
 export async function contactTimeline(
   db: StitchDb,
   contactId: string,
-  { before, limit = 100 }: { before?: TimelineCursor; limit?: number } = {},
+  {
+    before,
+    limit = 100,
+    includeTentative = false,
+  }: { before?: TimelineCursor; limit?: number; includeTentative?: boolean } = {},
 ): Promise<TimelinePage> {
   const family = await mergedFamily(db.contacts, contactId);
   const links = await liveVisitorLinks(db.identities, family);
+  const tentative = includeTentative
+    ? (await db.tentativeLinks.where('contactId').anyOf(family).toArray()).filter(
+        (t) => t.status === 'tentative',
+      )
+    : [];
   const upper = before?.timestamp ?? INF;
   const seen = new Set(before?.seenIds ?? []);
   // Each source needs at most `limit` unseen events, plus one to tell whether anything is older; the
@@ -74,9 +85,35 @@ export async function contactTimeline(
     );
   });
 
+  const tentativeQueries = tentative.map(async (link) => {
+    if (upper < link.at) return [];
+    const rows = await db.events
+      .where('[visitorId+timestamp]')
+      .between([link.visitorId, link.at], [link.visitorId, upper], true, true)
+      .reverse()
+      .limit(take)
+      .toArray();
+    return rows.map(
+      (event): TimelineItem => ({
+        event,
+        via: {
+          kind: 'tentative',
+          contactId: link.contactId,
+          visitorId: link.visitorId,
+          tentativeId: link.id,
+        },
+      }),
+    );
+  });
+
   const byId = new Map<string, TimelineItem>();
-  for (const rows of await Promise.all([...ownQueries, ...visitorQueries])) {
-    for (const item of rows) if (!seen.has(item.event.id)) byId.set(item.event.id, item);
+  for (const rows of await Promise.all([...ownQueries, ...visitorQueries, ...tentativeQueries])) {
+    // A trusted link's claim on an event wins over a tentative one's.
+    for (const item of rows) {
+      if (seen.has(item.event.id)) continue;
+      if (item.via.kind === 'tentative' && byId.has(item.event.id)) continue;
+      byId.set(item.event.id, item);
+    }
   }
   const sorted = [...byId.values()].sort(newestFirst);
   const items = sorted.slice(0, limit);

@@ -49,7 +49,22 @@ export function ReportPanel(props: { campaignId: string }) {
     [
       'Forwarded links',
       report.forwarded.toLocaleString(),
-      'Opened by more browsers than the forward threshold',
+      'Opened by more than one browser, or shared in a chat',
+    ],
+    [
+      "Recipients' browsers",
+      report.openedBy.owner.toLocaleString(),
+      'Browsers that opened a link and are its recipient’s, on the evidence or by your decision',
+    ],
+    [
+      'Tentative browsers',
+      report.openedBy.tentative.toLocaleString(),
+      'Opened a link without enough evidence to be its recipient’s: decide on the profile; not counted below',
+    ],
+    [
+      'Forwarded to others',
+      report.openedBy.forwarded.toLocaleString(),
+      'Browsers you marked as not the recipient’s',
     ],
     [
       'Stitched visitors',

@@ -29,6 +29,7 @@ import { EraseModal } from './EraseModal';
 import { IdentitiesPanel } from './IdentitiesPanel';
 import { MergeModal } from './MergeModal';
 import { activityPerDay } from './profile-data';
+import { TentativePanel } from './TentativePanel';
 import { TimelinePanel } from './TimelinePanel';
 
 type Dialog = 'edit' | 'merge' | 'erase' | null;
@@ -80,6 +81,7 @@ function Profile(props: { contact: ContactRow }) {
   const { contact } = props;
   const db = appDb();
   const [dialog, setDialog] = useState<Dialog>(null);
+  const [showTentative, setShowTentative] = useState(false);
   const activity = useLiveQuery(() => activityPerDay(db, contact.id), [db, contact.id]);
   const forwarded = useLiveQuery(() => forwardedMessagesOf(db, contact.id), [db, contact.id]);
   const { stats } = contact;
@@ -157,9 +159,9 @@ function Profile(props: { contact: ContactRow }) {
         <Alert color="grape" p="xs" title="Forwarded link">
           <Text size="sm">
             {forwarded.length === 1 ? 'A link sent' : `${forwarded.length} links sent`} to this contact
-            {forwarded.length === 1 ? ' was' : ' were'} opened by more browsers than the forwarding threshold:
-            further browsers opening {forwarded.length === 1 ? 'it are' : 'them are'} not linked
-            automatically.
+            {forwarded.length === 1 ? ' was' : ' were'} opened by more than one browser or shared in a chat:
+            each browser that opened {forwarded.length === 1 ? 'it' : 'them'} is weighed on its evidence, and
+            the doubtful ones wait as tentative links below.
           </Text>
         </Alert>
       )}
@@ -183,10 +185,16 @@ function Profile(props: { contact: ContactRow }) {
           <Card withBorder p="sm" mt="md">
             <IdentitiesPanel contactId={contact.id} />
           </Card>
+          <TentativePanel
+            contactId={contact.id}
+            contactName={contact.firstName || fullName(contact)}
+            showOnTimeline={showTentative}
+            onShowOnTimeline={setShowTentative}
+          />
         </Grid.Col>
         <Grid.Col span={{ base: 12, md: 7 }}>
           <Card withBorder p="sm">
-            <TimelinePanel contactId={contact.id} />
+            <TimelinePanel contactId={contact.id} showTentative={showTentative} />
           </Card>
         </Grid.Col>
       </Grid>

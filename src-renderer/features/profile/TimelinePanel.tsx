@@ -37,10 +37,14 @@ function flatten(groups: readonly TimelineGroup[]): TimelineRow[] {
   ]);
 }
 
-export function TimelinePanel(props: { contactId: string }) {
+export function TimelinePanel(props: { contactId: string; showTentative?: boolean }) {
   const db = appDb();
   const [limit, setLimit] = useState(PAGE);
-  const view = useLiveQuery(() => timelineView(db, props.contactId, limit), [db, props.contactId, limit]);
+  const tentative = props.showTentative === true;
+  const view = useLiveQuery(
+    () => timelineView(db, props.contactId, limit, tentative),
+    [db, props.contactId, limit, tentative],
+  );
   const rows = useMemo(() => flatten(view?.groups ?? []), [view]);
 
   // Only the rows in view are rendered; the next page loads as the list is scrolled to its end.
@@ -164,6 +168,11 @@ function EventItem(props: { item: TimelineItem; campaigns: Map<string, CampaignR
         {eventKind(event)}
       </Text>
       <EventDetail event={event} campaigns={props.campaigns} />
+      {props.item.via.kind === 'tentative' && (
+        <Badge size="xs" variant="light" color="orange" style={{ flexShrink: 0 }}>
+          Tentative
+        </Badge>
+      )}
     </Group>
   );
 }

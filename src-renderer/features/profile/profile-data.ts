@@ -21,8 +21,13 @@ export interface TimelineView {
 }
 
 /** The newest `limit` timeline events, consecutive events of one session grouped under it. */
-export async function timelineView(db: StitchDb, contactId: string, limit: number): Promise<TimelineView> {
-  const page = await contactTimeline(db, contactId, { limit });
+export async function timelineView(
+  db: StitchDb,
+  contactId: string,
+  limit: number,
+  includeTentative = false,
+): Promise<TimelineView> {
+  const page = await contactTimeline(db, contactId, { limit, includeTentative });
   const sessionIds = [...new Set(page.items.map((i) => i.event.sessionId).filter((id) => id !== undefined))];
   const visitorIds = [...new Set(page.items.map((i) => i.event.visitorId).filter((id) => id !== undefined))];
   const campaignIds = [
