@@ -1,5 +1,5 @@
 // The journal's public surface, as the collector and the bridge use it.
-import type { JournalReadResult } from '../shared/bridge';
+import type { JournalContents, JournalReadResult } from '../shared/bridge';
 import type { EventSource, JournalRecord, TrackedEvent } from '../shared/events';
 
 export interface JournalEntryInput {
@@ -44,4 +44,6 @@ export interface OpenedJournal extends EventJournal {
   /** Called with the new last offset after each durable flush; returns the unsubscribe function. */
   onAppend(listener: (lastOffset: number) => void): () => void;
   commitStats(): CommitStats;
+  /** What a rebuild can replay: record count, the oldest record, live and archived sizes. */
+  contents(): Promise<JournalContents>;
 }
