@@ -60,7 +60,11 @@ export async function rebuildStore(options: RebuildOptions): Promise<StitchDb> {
     ],
     async () => {
       await target.contacts.bulkAdd(
-        contacts.map((c) => ({ ...c, stats: { ...emptyStats(), messages: c.stats.messages } })),
+        contacts.map((c) =>
+          // A merged contact's stats froze when it was merged (its later events count on the
+          // contact it was merged into), and a replay cannot recount a frozen value: it is kept.
+          c.mergedInto ? c : { ...c, stats: { ...emptyStats(), messages: c.stats.messages } },
+        ),
       );
       await target.campaigns.bulkAdd(campaigns);
       await target.messages.bulkAdd(
@@ -86,11 +90,13 @@ export async function rebuildStore(options: RebuildOptions): Promise<StitchDb> {
     await new Promise((resolve) => setTimeout(resolve, 0));
   }
 
-  // Contacts with carried-over links get their stats from the interval model once everything is in.
+  // Contacts with carried-over links get their stats from the interval model once everything is in
+  // (merged ones keep their frozen stats, above).
   const linked = new Set(await target.identities.orderBy('contactId').uniqueKeys());
   for (const id of linked) {
     const contactId = String(id);
-    if (await target.contacts.get(contactId)) {
+    const contact = await target.contacts.get(contactId);
+    if (contact && !contact.mergedInto) {
       await target.contacts.update(contactId, { stats: await computeContactStats(target, contactId) });
     }
   }
