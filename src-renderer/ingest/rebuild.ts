@@ -1,11 +1,27 @@
 // Rebuilds the stitched store from the journal into a fresh database, carrying over what the
 // journal does not hold (contacts, campaigns, messages, manual links and user decisions, audit,
-// erasure suppressions, sends), then makes it the active store.
+// erasure suppressions, sends, and any table the replay does not derive), then makes it active.
 import type { DexieOptions } from 'dexie';
 import type { Bridge } from '../../src-main/shared/bridge';
-import { ACTIVE_DB_KEY, openStitchDb, type StitchDb } from '../db';
+import { ACTIVE_DB_KEY, appliedOffsetRow, openStitchDb, type StitchDb } from '../db';
 import { computeContactStats, emptyStats } from '../db/stats';
 import { type IngestSettings, ingestBatch } from './batch';
+
+/**
+ * Tables the replay derives from the journal, wholly or in part (handled one by one below). Every
+ * other table holds what only the user made (campaigns, audit, erasure suppressions…) and is copied
+ * as it is, so a table added later is carried over without anyone remembering to list it here.
+ */
+const REPLAYED_TABLES = new Set([
+  'contacts',
+  'messages',
+  'identities',
+  'events',
+  'visitors',
+  'sessions',
+  'meta',
+]);
+const APPLIED_OFFSET_KEY = appliedOffsetRow(-1).key;
 
 export interface RebuildProgress {
   phase: 'copying' | 'replaying' | 'done';
@@ -35,49 +51,39 @@ export async function rebuildStore(options: RebuildOptions): Promise<StitchDb> {
   const target = openStitchDb(options.name ?? `stitchdesk-${Date.now()}`, options.dbOptions);
   onProgress?.({ phase: 'copying', appliedOffset: -1, lastOffset: -1 });
 
-  const [contacts, campaigns, messages, identities, audit, suppressions, sends] = await Promise.all([
+  const copied = source.tables.filter((table) => !REPLAYED_TABLES.has(table.name));
+  const [contacts, messages, identities, sends, meta, copiedRows] = await Promise.all([
     source.contacts.toArray(),
-    source.campaigns.toArray(),
     source.messages.toArray(),
     // Manual links and every user decision (a removed link) are not in the journal.
     source.identities
       .filter((l) => l.source === 'manual' || l.source === 'import' || l.revokedAt !== null)
       .toArray(),
-    source.audit.toArray(),
-    source.suppressions.toArray(),
     source.events.filter((e) => e.type === 'message_sent').toArray(),
+    // The replay writes its own applied offset; anything else kept in meta is the app's state.
+    source.meta.filter((row) => row.key !== APPLIED_OFFSET_KEY).toArray(),
+    Promise.all(copied.map((table) => table.toArray())),
   ]);
-  await target.transaction(
-    'rw',
-    [
-      target.contacts,
-      target.campaigns,
-      target.messages,
-      target.identities,
-      target.audit,
-      target.suppressions,
-      target.events,
-    ],
-    async () => {
-      await target.contacts.bulkAdd(
-        contacts.map((c) =>
-          // A merged contact's stats froze when it was merged (its later events count on the
-          // contact it was merged into), and a replay cannot recount a frozen value: it is kept.
-          c.mergedInto ? c : { ...c, stats: { ...emptyStats(), messages: c.stats.messages } },
-        ),
-      );
-      await target.campaigns.bulkAdd(campaigns);
-      await target.messages.bulkAdd(
-        messages.map(
-          ({ tokenVisitors: _seen, forwarded: _forwarded, forwardedAt: _at, ...message }) => message,
-        ),
-      );
-      await target.identities.bulkAdd(identities);
-      await target.audit.bulkAdd(audit);
-      await target.suppressions.bulkAdd(suppressions);
-      await target.events.bulkAdd(sends);
-    },
-  );
+  await target.transaction('rw', target.tables, async () => {
+    await target.contacts.bulkAdd(
+      contacts.map((c) =>
+        // A merged contact's stats froze when it was merged (its later events count on the
+        // contact it was merged into), and a replay cannot recount a frozen value: it is kept.
+        c.mergedInto ? c : { ...c, stats: { ...emptyStats(), messages: c.stats.messages } },
+      ),
+    );
+    for (const [index, table] of copied.entries()) {
+      await target.table(table.name).bulkAdd(copiedRows[index] ?? []);
+    }
+    await target.messages.bulkAdd(
+      messages.map(
+        ({ tokenVisitors: _seen, forwarded: _forwarded, forwardedAt: _at, ...message }) => message,
+      ),
+    );
+    await target.identities.bulkAdd(identities);
+    await target.events.bulkAdd(sends);
+    await target.meta.bulkAdd(meta);
+  });
 
   let fromOffset = 0;
   let applied = -1;

@@ -252,6 +252,9 @@ describe('rebuild after 30 days with retention on', () => {
     expect(await db.contacts.get('eve')).toBeUndefined();
     expect(await timelineOf(db, 'ana')).toContain('page /day-0');
 
+    // State the app keeps beside the applied offset is not the journal's to rebuild: carried over.
+    await db.meta.put({ key: 'example.appState', value: { chosen: 'by the user' } });
+
     const storage = new Map<string, string>();
     const rebuilt = await rebuildStore({
       source: db,
