@@ -58,6 +58,9 @@ export const openLinkOf = (links: readonly IdentityRow[] | undefined): IdentityR
  * Links a visitor to a contact (rules 1–3). `links` are all of the visitor's identity rows and
  * `rootOf` resolves merged contacts. A link the user revoked is never re-created; a visitor already
  * linked to someone else is a shared device: that interval closes at `at` and the new one opens there.
+ * Links that begin after `at` are left as they are and the new one ends where the first of them
+ * begins: an event older than a link already made (a hand stitch a rebuild carried over before
+ * replaying, or an event that arrives late) fills the time before it, never overrides it.
  */
 export function linkVisitor(
   links: readonly IdentityRow[],
@@ -69,8 +72,15 @@ export function linkVisitor(
   if (links.some((l) => l.revokedAt !== null && rootOf(l.contactId) === target)) {
     return { outcome: 'revokedByUser', changed: [] };
   }
-  const open = openLinkOf(links);
+  const later = links.filter((l) => l.revokedAt === null && l.from > request.at);
+  const begun = later.length === 0 ? links : links.filter((l) => !later.includes(l));
+  const open = openLinkOf(begun);
   if (open && rootOf(open.contactId) === target) return { outcome: 'alreadyLinked', changed: [] };
+  const next = later.reduce<IdentityRow | undefined>(
+    (first, l) => (!first || l.from < first.from ? l : first),
+    undefined,
+  );
+  if (next && rootOf(next.contactId) === target) return { outcome: 'alreadyLinked', changed: [] };
 
   const base: IdentityRow = {
     id: autoLinkId(request.visitor.id, request.contactId, request.causeEventId),
@@ -78,7 +88,7 @@ export function linkVisitor(
     value: request.visitor.id,
     contactId: request.contactId,
     from: request.at,
-    to: null,
+    to: next ? next.from : null,
     source: request.source,
     causeEventId: request.causeEventId,
     createdAt: request.at,
@@ -102,7 +112,7 @@ export function linkVisitor(
   }
 
   // Never reach back into an interval that already belonged to someone else.
-  const earlierEnd = links.reduce(
+  const earlierEnd = begun.reduce(
     (end, l) => (l.revokedAt === null && l.to !== null ? Math.max(end, l.to) : end),
     Number.NEGATIVE_INFINITY,
   );

@@ -209,6 +209,7 @@ describe('rebuild after 30 days with retention on', () => {
         ['D', 740],
         ['E', 760],
         ['N1', 800],
+        ['B3', 810],
         ['S', 820],
         ['BOT', 840],
       ] as const) {
@@ -236,6 +237,10 @@ describe('rebuild after 30 days with retention on', () => {
         await mergeContacts(db, { targetId: 'dan', sourceId: 'finn', at: at(day(12, 910)) });
       }
       if (d === 15) await eraseContact(db, 'eve', at(day(15, 900)));
+      // "That laptop is Dan's": a hand stitch over Bob's automatic link ends it there. A rebuild
+      // carries the hand link over before replaying, and Bob's older link must still end at it.
+      if (d === 17)
+        await stitchVisitorManually(db, { visitorId: 'B3', contactId: 'dan', at: at(day(17, 900)) });
       if (d === 25) await undo(db, unstitchAudit, at(day(25, 900)));
     }
 
