@@ -113,11 +113,24 @@ export async function openArchive(journalDir: string, log: Logger): Promise<Arch
  * Settles the newest archive's record count: up to the first segment when there is one, otherwise
  * by reading the archive (a journal whose every segment was archived, which only a crash leaves).
  */
-export async function settleNewestArchive(archives: ArchivedSegment[], liveStart: number | undefined) {
+export async function settleNewestArchive(
+  archives: ArchivedSegment[],
+  liveStart: number | undefined,
+  log: Logger,
+): Promise<void> {
   const newest = archives.at(-1);
   if (!newest || newest.records >= 0) return;
-  newest.records =
-    liveStart !== undefined ? liveStart - newest.firstOffset : (await loadArchive(newest)).positions.length;
+  if (liveStart !== undefined) {
+    newest.records = liveStart - newest.firstOffset;
+    return;
+  }
+  try {
+    newest.records = (await loadArchive(newest)).positions.length;
+  } catch (error) {
+    // A damaged archive must not keep the collector from starting; its events are not readable.
+    newest.records = 0;
+    log.warn(`journal: ${error instanceof Error ? error.message : String(error)}; its events are skipped`);
+  }
 }
 
 /**

@@ -70,7 +70,7 @@ export async function openJournal(opts: JournalOptions): Promise<OpenedJournal> 
   // Before recovery: a segment whose archive was completed just before a stop is removed here.
   const archives = await openArchive(opts.dir, opts.log);
   const segments = await recoverSegments(opts.dir, ackedOffset, opts.log);
-  await settleNewestArchive(archives, segments[0]?.firstOffset);
+  await settleNewestArchive(archives, segments[0]?.firstOffset, opts.log);
   const journal = new SegmentedJournal(opts, segments, ackedOffset, archives);
   await journal.start();
   return journal;

@@ -499,6 +499,28 @@ describe('event journal', () => {
     await journal.close();
   });
 
+  it('a damaged archive never stops the journal from opening; reading it names the file', async () => {
+    const dir = freshJournalDir();
+    const { journal } = await openAt(dir, { segmentBytes: 1024, retentionHours: () => 0 });
+    await appendOneByOne(journal, 0, 30);
+    await journal.ack(29);
+    await journal.close();
+    const [first] = archiveFiles(dir);
+    const file = join(dir, 'archive', first ?? '');
+    const bytes = readFileSync(file);
+    const middle = Math.floor(bytes.length / 2);
+    bytes[middle] = (bytes[middle] ?? 0) ^ 0xff;
+    writeFileSync(file, bytes);
+
+    const reopened = await openAt(dir, { segmentBytes: 1024 });
+    await expect(reopened.journal.read(0, 10)).rejects.toThrow(first ?? 'archive');
+    const firstLive = Number(segmentFiles(dir)[0]?.slice(0, 20));
+    expect(offsets(await readAll(reopened.journal, firstLive))).toEqual(range(firstLive, 30 - firstLive));
+    const [added] = await reopened.journal.append([pageView(30)]);
+    expect(added?.offset).toBe(30);
+    await reopened.journal.close();
+  });
+
   it('retention at open archives old acked segments but keeps unacked ones however old', async () => {
     const dir = freshJournalDir();
     const { journal } = await openAt(dir, { segmentBytes: 1024 });
