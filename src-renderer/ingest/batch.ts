@@ -524,10 +524,18 @@ function stitchByIdentity(
   settings: IngestSettings,
 ): void {
   if (!p.email && !p.phone && !p.userId) return;
+  // Only a contact that existed when the event was received: live ingest could not link one added
+  // later, and a rebuild (which has every contact from the start) must not either. A contact a form
+  // made is exempt: its createdAt is that form's event time, by the visitor's clock.
+  const received = Date.parse(p.record.receivedAt);
+  const existed = (candidate: ContactRow | undefined): ContactRow | undefined =>
+    candidate && (candidate.id.startsWith(FORM_CONTACT_PREFIX) || !(candidate.createdAt > received))
+      ? candidate
+      : undefined;
   let contact =
-    (p.userId ? state.contactByUserId.get(p.userId) : undefined) ??
-    (p.email ? state.contactByEmail.get(p.email) : undefined) ??
-    (p.phone ? state.contactByPhone.get(p.phone) : undefined) ??
+    existed(p.userId ? state.contactByUserId.get(p.userId) : undefined) ??
+    existed(p.email ? state.contactByEmail.get(p.email) : undefined) ??
+    existed(p.phone ? state.contactByPhone.get(p.phone) : undefined) ??
     state.contacts.get(formContactId(p));
   if (!contact) {
     if (!settings.stitching.createContactsFromForms) return;
@@ -550,7 +558,8 @@ function stitchByIdentity(
 }
 
 /** Deterministic, so replaying the journal never creates the same person twice. */
-const formContactId = (p: Parsed): string => `contact:${p.event.messageId}`;
+const FORM_CONTACT_PREFIX = 'contact:';
+const formContactId = (p: Parsed): string => `${FORM_CONTACT_PREFIX}${p.event.messageId}`;
 
 function applyLink(state: BatchState, settings: IngestSettings, request: LinkRequest): void {
   const links = state.linksByVisitor.get(request.visitor.id) ?? [];

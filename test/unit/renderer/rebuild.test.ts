@@ -13,6 +13,7 @@ import type {
   JournalReadResult,
 } from '../../../src-main/shared/bridge';
 import type { JournalRecord, TrackedEvent } from '../../../src-main/shared/events';
+import { newContact } from '../../../src-renderer/db/contacts';
 import type { MessageRow } from '../../../src-renderer/db/types';
 import type { IngestSettings } from '../../../src-renderer/ingest/batch';
 import { IngestLoop } from '../../../src-renderer/ingest/loop';
@@ -279,6 +280,40 @@ describe('rebuild after 30 days with retention on', () => {
     expect(await timelineOf(rebuilt, 'ana')).toEqual(await timelineOf(db, 'ana'));
     expect(await timelineOf(rebuilt, 'ana')).toContain('page /day-0');
     expect(await rebuilt.contacts.get('eve')).toBeUndefined();
+    await journal.close();
+  });
+  it('a contact added after a form named them is linked by later forms only, in the rebuilt store too', async () => {
+    const { journal } = await openRealJournal({ segmentBytes: 2 * 1024, retentionHours: 24 });
+    const settings = settingsWith({ createContactsFromForms: false });
+    const db = freshDb();
+    const bridge = new JournalBridge(journal, settings);
+    const loop = new IngestLoop({ db, bridge, loadSettings: async () => settings });
+    const events = new FakeJournal();
+    // Monday: a form names gia@example.org, whom nobody has added yet: nothing to link to.
+    events.page('G1', 0, '/signup');
+    events.form('G1', 1, { email: 'gia@example.org' });
+    await journalNew(journal, events);
+    await loop.catchUp();
+    // Tuesday: the marketer adds Gia (now, after that form was received); her next form links.
+    await db.contacts.add(newContact({ id: 'gia', firstName: 'Gia', email: 'gia@example.org' }));
+    events.page('G2', DAY_MINUTES, '/signup');
+    events.form('G2', DAY_MINUTES + 1, { email: 'gia@example.org' });
+    await journalNew(journal, events);
+    await loop.catchUp();
+    expect((await contactIdentities(db, 'gia')).map((i) => i.link.value)).toEqual(['G2']);
+
+    const rebuilt = await rebuildStore({
+      source: db,
+      bridge,
+      settings,
+      name: `${db.name}-rebuilt`,
+      storage: { setItem: () => undefined },
+    });
+    const before = await dumpTables(db);
+    const after = await dumpTables(rebuilt);
+    for (const table of Object.keys(before)) {
+      expect({ table, rows: after[table] }).toEqual({ table, rows: before[table] });
+    }
     await journal.close();
   });
 });
