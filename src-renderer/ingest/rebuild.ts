@@ -5,6 +5,7 @@ import type { DexieOptions } from 'dexie';
 import type { Bridge } from '../../src-main/shared/bridge';
 import { ACTIVE_DB_KEY, appliedOffsetRow, openStitchDb, type StitchDb } from '../db';
 import { computeContactStats, emptyStats } from '../db/stats';
+import type { IdentityRow } from '../db/types';
 import { type IngestSettings, ingestBatch } from './batch';
 
 /**
@@ -52,18 +53,17 @@ export async function rebuildStore(options: RebuildOptions): Promise<StitchDb> {
   onProgress?.({ phase: 'copying', appliedOffset: -1, lastOffset: -1 });
 
   const copied = source.tables.filter((table) => !REPLAYED_TABLES.has(table.name));
-  const [contacts, messages, identities, sends, meta, copiedRows] = await Promise.all([
+  const [contacts, messages, allIdentities, sends, meta, erasures, copiedRows] = await Promise.all([
     source.contacts.toArray(),
     source.messages.toArray(),
-    // Manual links and every user decision (a removed link) are not in the journal.
-    source.identities
-      .filter((l) => l.source === 'manual' || l.source === 'import' || l.revokedAt !== null)
-      .toArray(),
+    source.identities.toArray(),
     source.events.filter((e) => e.type === 'message_sent').toArray(),
     // The replay writes its own applied offset; anything else kept in meta is the app's state.
     source.meta.filter((row) => row.key !== APPLIED_OFFSET_KEY).toArray(),
+    source.audit.filter((row) => row.action === 'erase').count(),
     Promise.all(copied.map((table) => table.toArray())),
   ]);
+  const identities = decisionsOf(allIdentities, erasures > 0);
   await target.transaction('rw', target.tables, async () => {
     await target.contacts.bulkAdd(
       contacts.map((c) =>
@@ -109,4 +109,31 @@ export async function rebuildStore(options: RebuildOptions): Promise<StitchDb> {
   (options.storage ?? globalThis.localStorage)?.setItem(ACTIVE_DB_KEY, target.name);
   onProgress?.({ phase: 'done', appliedOffset: applied, lastOffset: applied });
   return target;
+}
+
+/**
+ * The links a replay cannot derive from the journal: manual and imported links, every user
+ * decision (a removed link), and links whose bounds came from a person since erased. A link ends
+ * where the next on its browser begins (a shared device, a hand stitch); an erasure takes one side
+ * of such a boundary away, and the replay, blind to the erased person, would hand their part of the
+ * browser's history to the contact before or after them. So a link whose end nothing explains any
+ * more is kept as it is; and once anyone was erased, so is every link on a browser shared by
+ * several contacts, as a chain's first link cannot be told from one whose predecessor went.
+ */
+function decisionsOf(identities: readonly IdentityRow[], anyoneErased: boolean): IdentityRow[] {
+  const key = (l: IdentityRow, t: number) => `${l.kind}:${l.value}:${t}`;
+  const starts = new Set(identities.map((l) => key(l, l.from)));
+  const shared = new Set(
+    anyoneErased
+      ? identities.filter((l) => l.flags.includes('sharedDevice')).map((l) => `${l.kind}:${l.value}`)
+      : [],
+  );
+  return identities.filter(
+    (l) =>
+      l.source === 'manual' ||
+      l.source === 'import' ||
+      l.revokedAt !== null ||
+      (l.to !== null && !starts.has(key(l, l.to))) ||
+      shared.has(`${l.kind}:${l.value}`),
+  );
 }

@@ -81,9 +81,12 @@ export function linkVisitor(
     undefined,
   );
   if (next && rootOf(next.contactId) === target) return { outcome: 'alreadyLinked', changed: [] };
+  const id = autoLinkId(request.visitor.id, request.contactId, request.causeEventId);
+  // The same cause made this link already (a rebuild carried it over as it was): it stays so.
+  if (links.some((l) => l.id === id)) return { outcome: 'alreadyLinked', changed: [] };
 
   const base: IdentityRow = {
-    id: autoLinkId(request.visitor.id, request.contactId, request.causeEventId),
+    id,
     kind: 'visitor',
     value: request.visitor.id,
     contactId: request.contactId,

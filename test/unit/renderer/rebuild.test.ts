@@ -316,4 +316,60 @@ describe('rebuild after 30 days with retention on', () => {
     }
     await journal.close();
   });
+  it('an erasure on shared devices: the others keep exactly their part of each browser after a rebuild', async () => {
+    const { journal } = await openRealJournal({ segmentBytes: 2 * 1024, retentionHours: 24 });
+    const settings = settingsWith();
+    const db = freshDb();
+    const bridge = new JournalBridge(journal, settings);
+    const loop = new IngestLoop({ db, bridge, loadSettings: async () => settings });
+    const events = new FakeJournal();
+    for (const id of ['ana', 'eve', 'bob']) await addContact(db, { id, email: `${id}@example.org` });
+    const c1 = await addCampaign(db, { id: 'c1', name: 'Spring Sale', channel: 'sms' }, [
+      'ana',
+      'eve',
+      'bob',
+    ]);
+    // Tablet T: Ana, then Eve. Laptop U: Eve, then Bob.
+    events.click(message(c1, 0), 10, 'ta');
+    events.page('T', 11, '/ana', { clickToken: 'ta' });
+    events.click(message(c1, 1), 100, 'te');
+    events.page('T', 101, '/eve', { clickToken: 'te' });
+    events.click(message(c1, 1), 20, 'ue');
+    events.page('U', 21, '/eve', { clickToken: 'ue' });
+    events.click(message(c1, 2), 200, 'ub');
+    events.page('U', 201, '/bob', { clickToken: 'ub' });
+    await journalNew(journal, events);
+    await loop.catchUp();
+    expect((await db.identities.toArray()).filter((l) => l.flags.includes('sharedDevice'))).toHaveLength(4);
+    await eraseContact(db, 'eve', at(300));
+    // After the erasure: T and U are browsed again.
+    events.page('T', 400, '/after');
+    events.page('U', 410, '/after');
+    await journalNew(journal, events);
+    await loop.catchUp();
+
+    const rebuilt = await rebuildStore({
+      source: db,
+      bridge,
+      settings,
+      name: `${db.name}-rebuilt`,
+      storage: { setItem: () => undefined },
+    });
+    const before = await dumpTables(db);
+    const after = await dumpTables(rebuilt);
+    // Links, people and stats compare equal. Not yet the event tables: the erasure deleted Eve's
+    // page views on the shared browsers from the store, but they are still in the journal (under
+    // no identifier of hers), so a rebuild brings them back as anonymous visits until erasure
+    // reaches the journal (issue 10, point 6).
+    for (const table of ['identities', 'contacts', 'messages', 'suppressions']) {
+      expect({ table, rows: after[table] }).toEqual({ table, rows: before[table] });
+    }
+    for (const contact of ['ana', 'bob']) {
+      expect(await timelineOf(rebuilt, contact)).toEqual(await timelineOf(db, contact));
+    }
+    expect(await timelineOf(rebuilt, 'ana')).not.toContain('page /after');
+    expect(await timelineOf(rebuilt, 'bob')).toEqual(expect.arrayContaining(['page /bob', 'page /after']));
+    expect(await timelineOf(rebuilt, 'bob')).not.toContain('page /eve');
+    await journal.close();
+  });
 });
