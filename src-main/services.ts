@@ -9,7 +9,7 @@ import type { FileDialogs } from './files/file-dialogs';
 import { BridgeEventBus } from './ipc/event-bus';
 import { type BridgeHandlerMap, createBridgeHandlers } from './ipc/handlers';
 import { openJournal } from './journal/journal';
-import type { EventJournal } from './journal/types';
+import type { OpenedJournal } from './journal/types';
 import { loadOrCreateLinkSecret } from './links/codes';
 import { LinkRegistry } from './links/registry';
 import { MessagingService } from './messaging/service';
@@ -38,7 +38,7 @@ export interface CoreServices {
   readonly bus: BridgeEventBus;
   readonly collector: Collector;
   readonly sites: SiteStore;
-  readonly journal: EventJournal;
+  readonly journal: OpenedJournal;
   readonly links: LinkRegistry;
   readonly messaging: MessagingService;
   readonly dialogs?: FileDialogs;
@@ -61,6 +61,7 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
   const journal = await openJournal({
     dir: join(opts.dataDir, 'journal'),
     retentionHours: () => settings.get().journal.retentionHours,
+    archiveExpiryDays: () => settings.get().journal.archiveExpiryDays,
     log: opts.log,
   });
   // The store's ingest loop needs the latest offset, not every one: at most one push per 50 ms.

@@ -13,6 +13,7 @@ export const BRIDGE_CHANNELS = [
   'sites.update',
   'journal.read',
   'journal.ack',
+  'journal.contents',
   'links.register',
   'links.mint',
   'messaging.configure',

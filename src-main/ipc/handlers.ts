@@ -69,6 +69,7 @@ export function createBridgeHandlers(services: CoreServices): BridgeHandlerMap {
       input: z.strictObject({ offset: z.number().int().min(-1) }),
       run: async ({ offset }) => ({ ackedOffset: await services.journal.ack(offset) }),
     },
+    'journal.contents': { input: noArgs, run: () => services.journal.contents() },
     'links.register': {
       input: z.strictObject({
         campaignId: z.string().min(1).max(64),

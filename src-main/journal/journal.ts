@@ -1,5 +1,6 @@
 // The durable event journal: an append-only, segmented, CRC-framed log with group-commit fsync,
-// an in-memory offset index, the store's acks and retention. On-disk format: README.md here.
+// an in-memory offset index, the store's acks and retention (which archives, never deletes, what a
+// rebuild needs: archive.ts). On-disk format: README.md here.
 //
 // Speed comes from how a commit reaches the disk: its bytes are copied into the page cache with one
 // synchronous write (microseconds; a thread-pool round trip would cost more than the copy; rarely a
@@ -10,11 +11,20 @@
 import { writeSync } from 'node:fs';
 import { type FileHandle, mkdir, open, stat, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import type { JournalReadResult } from '../shared/bridge';
+import type { JournalContents, JournalReadResult } from '../shared/bridge';
 import type { JournalDamageReport, JournalFault } from '../shared/collector';
 import type { JournalRecord } from '../shared/events';
 import type { Logger } from '../util/log';
 import { loadAckedOffset, saveAckedOffset } from './acked-offset';
+import {
+  type ArchivedSegment,
+  ArchiveReader,
+  archiveEnd,
+  compactSegment,
+  expireArchives,
+  openArchive,
+  settleNewestArchive,
+} from './archive';
 import { readAt, syncDirectory, writeAt } from './disk';
 import { describeWriteFailure, JournalUnavailableError } from './fault';
 import {
@@ -41,12 +51,15 @@ export const MAX_READ_RECORDS = 5000;
 /** A page also stops at this many bytes (after at least one record) so one read never balloons. */
 const MAX_READ_BYTES = 32 * 1024 * 1024;
 const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
 
 export interface JournalOptions {
   /** The journal's own folder, e.g. `<dataDir>/journal`; created if missing. */
   dir: string;
   /** Read at every retention pass, so a settings change applies without a restart. */
   retentionHours: () => number;
+  /** Archived events older than this many days are deleted; null (the default) keeps them. */
+  archiveExpiryDays?: () => number | null;
   segmentBytes?: number;
   log: Logger;
 }
@@ -56,8 +69,11 @@ export async function openJournal(opts: JournalOptions): Promise<OpenedJournal> 
   // A new folder's own entry must be durable too, or a crash could take the first segment with it.
   if (created !== undefined) await syncDirectory(dirname(created));
   const ackedOffset = await loadAckedOffset(opts.dir, opts.log);
+  // Before recovery: a segment whose archive was completed just before a stop is removed here.
+  const archives = await openArchive(opts.dir, opts.log);
   const recovered = await recoverSegments(opts.dir, ackedOffset, opts.log);
-  const journal = new SegmentedJournal(opts, recovered, ackedOffset);
+  await settleNewestArchive(archives, recovered.segments[0]?.firstOffset, opts.log);
+  const journal = new SegmentedJournal(opts, recovered, ackedOffset, archives);
   await journal.start();
   return journal;
 }
@@ -72,7 +88,11 @@ class SegmentedJournal implements OpenedJournal {
   private readonly dir: string;
   private readonly log: Logger;
   private readonly retentionHours: () => number;
+  private readonly archiveExpiryDays: () => number | null;
   private readonly segmentBytes: number;
+  /** Archived segments, oldest first, all older than `segments`. */
+  private readonly archives: ArchivedSegment[];
+  private readonly archiveReader = new ArchiveReader();
   /** Oldest first; only committed (fsync'd) records are in here, so readers never see more. */
   private readonly segments: Segment[];
   /** Open for writing on the last segment, when appends continue it. */
@@ -99,18 +119,26 @@ class SegmentedJournal implements OpenedJournal {
   /** Set by a failed commit, cleared by the next one that succeeds. */
   private fault: JournalFault | undefined;
 
-  constructor(opts: JournalOptions, recovered: Recovered, ackedOffset: number) {
+  constructor(opts: JournalOptions, recovered: Recovered, ackedOffset: number, archives: ArchivedSegment[]) {
     const { segments, damage, minNextOffset } = recovered;
     this.dir = opts.dir;
     this.log = opts.log;
     this.retentionHours = opts.retentionHours;
+    this.archiveExpiryDays = opts.archiveExpiryDays ?? (() => null);
     this.segmentBytes = opts.segmentBytes ?? DEFAULT_SEGMENT_BYTES;
     this.segments = segments;
     this.damage = damage;
+    this.archives = archives;
     const last = segments.at(-1);
+    const archived = archives.at(-1);
     // Offsets never go backwards for the store, even if the files behind an ack went missing, and
     // never reuse one a damaged file may have confirmed.
-    this.nextOffset = Math.max(last ? segmentEnd(last) : 0, ackedOffset + 1, minNextOffset);
+    this.nextOffset = Math.max(
+      last ? segmentEnd(last) : 0,
+      archived ? archiveEnd(archived) : 0,
+      ackedOffset + 1,
+      minNextOffset,
+    );
     if (last && this.nextOffset > segmentEnd(last)) {
       this.log.warn(
         `journal: the store acknowledged offset ${ackedOffset} but the journal ends at ${segmentEnd(last) - 1}; ` +
@@ -354,11 +382,26 @@ class SegmentedJournal implements OpenedJournal {
   }
 
   private async readPage(fromOffset: number, limit: number): Promise<JournalReadResult> {
+    // Archives first: a segment is indexed as archived before it leaves `segments`, so a read
+    // planned during a compaction finds its records in one list or the other.
+    const archives = [...this.archives];
     const segments = [...this.segments];
     const committedEnd = this.nextOffset;
     const records: JournalRecord[] = [];
     let nextOffset = fromOffset;
     let bytesRead = 0;
+    const liveStart = segments[0]?.firstOffset ?? committedEnd;
+    if (archives.length > 0 && fromOffset < liveStart && limit > 0) {
+      const page = await this.archiveReader.read(archives, fromOffset, limit, MAX_READ_BYTES);
+      records.push(...page.records);
+      nextOffset = page.nextOffset;
+      bytesRead = page.bytes;
+      // A page the archive filled, or its byte budget cut short, ends there.
+      const last = archives.at(-1);
+      if (records.length >= limit || (last && nextOffset < archiveEnd(last))) {
+        return { records, nextOffset, lastOffset: this.nextOffset - 1, ackedOffset: this.ackedOffset };
+      }
+    }
     for (let i = firstSegmentEndingAfter(segments, fromOffset); i < segments.length; i++) {
       const segment = segments[i];
       const remaining = limit - records.length;
@@ -411,7 +454,10 @@ class SegmentedJournal implements OpenedJournal {
     });
   }
 
-  /** Deletes the oldest segments while they are fully acked, old enough, and not the last one. */
+  /**
+   * Archives the oldest segments while they are fully acked, old enough, and not the last one;
+   * then deletes archives past the user's expiry, if one is set. Nothing else ever deletes events.
+   */
   private async applyRetention(): Promise<void> {
     const hours = this.retentionHours();
     if (!Number.isFinite(hours) || hours < 0) return;
@@ -420,14 +466,35 @@ class SegmentedJournal implements OpenedJournal {
       // Only the oldest go, so the kept segments stay one contiguous run of offsets.
       while (this.segments.length > 1) {
         const oldest = this.segments[0];
-        if (!oldest || segmentEnd(oldest) - 1 > this.ackedOffset) return;
+        if (!oldest || segmentEnd(oldest) - 1 > this.ackedOffset) break;
         const { mtimeMs } = await stat(oldest.file);
-        if (mtimeMs > cutoff) return;
+        if (mtimeMs > cutoff) break;
+        const archived = await compactSegment(this.dir, oldest);
+        this.archives.push(archived);
         this.segments.shift();
         await unlink(oldest.file);
+        await syncDirectory(this.dir);
       }
     } catch (error) {
       this.log.warn(`journal: retention stopped: ${errorMessage(error)}`);
+    }
+    await this.expireArchives();
+  }
+
+  private async expireArchives(): Promise<void> {
+    const days = this.archiveExpiryDays();
+    if (days === null || !Number.isFinite(days) || days <= 0) return;
+    try {
+      const expired = await expireArchives(this.archives, Date.now() - days * DAY_MS, this.dir);
+      if (expired.length === 0) return;
+      this.archiveReader.forget();
+      const newest = expired[expired.length - 1];
+      const end = newest ? archiveEnd(newest) : 0;
+      this.log.info(
+        `journal: deleted archived events ${expired[0]?.firstOffset}–${end - 1} (older than ${days} days, as set)`,
+      );
+    } catch (error) {
+      this.log.warn(`journal: archive expiry stopped: ${errorMessage(error)}`);
     }
   }
 
@@ -443,6 +510,25 @@ class SegmentedJournal implements OpenedJournal {
       segments: this.segments.length,
       lastOffset: this.nextOffset - 1,
       ackedOffset: this.ackedOffset,
+    };
+  }
+
+  async contents(): Promise<JournalContents> {
+    const archives = this.archives;
+    const first = archives[0]?.firstOffset ?? this.segments[0]?.firstOffset;
+    const oldest = first === undefined ? undefined : (await this.read(first, 1)).records[0];
+    const archivedRecords = archives.reduce((sum, archive) => sum + archive.records, 0);
+    const liveRecords = this.segments.reduce((sum, segment) => sum + segment.positions.length, 0);
+    return {
+      records: archivedRecords + liveRecords,
+      firstOffset: oldest?.offset ?? -1,
+      lastOffset: this.nextOffset - 1,
+      oldestReceivedAt: oldest?.receivedAt ?? null,
+      segmentBytes: this.segments.reduce((sum, segment) => sum + segment.size, 0),
+      segments: this.segments.length,
+      archiveBytes: archives.reduce((sum, archive) => sum + archive.bytes, 0),
+      archivedSegments: archives.length,
+      archiveExpiryDays: this.archiveExpiryDays(),
     };
   }
 

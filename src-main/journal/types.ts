@@ -1,5 +1,5 @@
 // The journal's public surface, as the collector and the bridge use it.
-import type { JournalReadResult } from '../shared/bridge';
+import type { JournalContents, JournalReadResult } from '../shared/bridge';
 import type { JournalDamageReport, JournalFault } from '../shared/collector';
 import type { EventSource, JournalRecord, TrackedEvent } from '../shared/events';
 
@@ -52,4 +52,6 @@ export interface OpenedJournal extends EventJournal {
   onAppend(listener: (lastOffset: number) => void): () => void;
   commitStats(): CommitStats;
   health(): JournalHealth;
+  /** What a rebuild can replay: record count, the oldest record, live and archived sizes. */
+  contents(): Promise<JournalContents>;
 }

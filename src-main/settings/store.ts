@@ -9,7 +9,7 @@ import { writeFileAtomic } from '../util/fs';
 export const DEFAULT_SETTINGS: Settings = {
   collector: { host: '127.0.0.1', port: 7420, rateLimitPerMinute: 6000 },
   links: { baseUrl: null, clickTokenParam: 'ps_ct' },
-  journal: { retentionHours: 24 * 7 },
+  journal: { retentionHours: 24 * 7, archiveExpiryDays: null },
   stitching: { lookback: 'all', forwardThreshold: 3, createContactsFromForms: true, defaultCountry: 'US' },
 };
 
@@ -35,6 +35,7 @@ const settingsSchema = z.strictObject({
       .number()
       .min(0)
       .max(24 * 365),
+    archiveExpiryDays: z.number().int().min(1).max(36_500).nullable(),
   }),
   stitching: z.strictObject({
     lookback: z.enum(['all', 'session', 'click']),

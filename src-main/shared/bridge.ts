@@ -33,6 +33,8 @@ export interface BridgeHandlers {
   'journal.read': { args: { fromOffset: number; limit: number }; result: JournalReadResult };
   /** The store has durably applied every record up to and including `offset`. */
   'journal.ack': { args: { offset: number }; result: { ackedOffset: number } };
+  /** What the journal holds for a rebuild (Settings → Maintenance). */
+  'journal.contents': { args: undefined; result: JournalContents };
   'links.register': { args: LinkCampaignInput; result: { campaignId: string; linkIds: string[] } };
   'links.mint': { args: MintRequest; result: MintedCode[] };
   /** Stores provider credentials (the auth token is write-only). */
@@ -56,6 +58,25 @@ export interface JournalReadResult {
   /** Offset of the last record in the journal (-1 when empty). */
   lastOffset: number;
   ackedOffset: number;
+}
+
+/** What a rebuild can replay, and what the journal and its archive take on disk. */
+export interface JournalContents {
+  /** Records held, live and archived. */
+  records: number;
+  /** Offset of the oldest record held (-1 when empty); every offset before it is gone. */
+  firstOffset: number;
+  lastOffset: number;
+  /** When the oldest record held was received (null when empty). */
+  oldestReceivedAt: string | null;
+  /** Live segments: the records not yet archived. */
+  segmentBytes: number;
+  segments: number;
+  /** Compressed archive of acknowledged older segments. */
+  archiveBytes: number;
+  archivedSegments: number;
+  /** The `journal.archiveExpiryDays` setting in force: null keeps archived events for good. */
+  archiveExpiryDays: number | null;
 }
 
 /** Events the main process pushes to the renderer. */

@@ -16,8 +16,10 @@ export interface Settings {
     clickTokenParam: string;
   };
   journal: {
-    /** Fully acknowledged segments older than this are deleted. */
+    /** Fully acknowledged segments older than this are compressed into the journal's archive. */
     retentionHours: number;
+    /** Archived events older than this many days are deleted; null keeps them (a rebuild needs them). */
+    archiveExpiryDays: number | null;
   };
   stitching: {
     lookback: LookbackMode;

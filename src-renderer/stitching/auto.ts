@@ -8,7 +8,14 @@
 import { CHANNELS } from '../channels';
 import type { StitchDb } from '../db';
 import { newContact } from '../db/contacts';
-import type { IdentityRow, MessageRow, SessionRow, TentativeLinkRow, VisitorRow } from '../db/types';
+import type {
+  ContactRow,
+  IdentityRow,
+  MessageRow,
+  SessionRow,
+  TentativeLinkRow,
+  VisitorRow,
+} from '../db/types';
 import type { IngestSettings } from '../ingest/batch';
 import type { BatchState } from '../ingest/batch-state';
 import type { Parsed } from '../ingest/parse';
@@ -72,23 +79,26 @@ export function stitchByIdentity(
   settings: IngestSettings,
 ): void {
   if (!p.email && !p.phone && !p.userId) return;
+  // Only a contact that existed when the event was received: live ingest could not link one added
+  // later, and a rebuild (which has every contact from the start) must not either. A contact a form
+  // made is exempt: its createdAt is that form's event time, by the visitor's clock.
+  const received = Date.parse(p.record.receivedAt);
+  const existed = (candidate: ContactRow | undefined): ContactRow | undefined =>
+    candidate && (candidate.id.startsWith(FORM_CONTACT_PREFIX) || !(candidate.createdAt > received))
+      ? candidate
+      : undefined;
   let contact =
-    (p.userId ? state.contactByUserId.get(p.userId) : undefined) ??
-    (p.email ? state.contactByEmail.get(p.email) : undefined) ??
-    (p.phone ? state.contactByPhone.get(p.phone) : undefined) ??
+    existed(p.userId ? state.contactByUserId.get(p.userId) : undefined) ??
+    existed(p.email ? state.contactByEmail.get(p.email) : undefined) ??
+    existed(p.phone ? state.contactByPhone.get(p.phone) : undefined) ??
     state.contacts.get(formContactId(p));
   // Whoever this browser says it is, the click links it made are weighed again.
   state.rescoreTappedBy(visitor.id);
   if (!contact) {
-    const kinds = [p.email && 'email', p.phone && 'phone', p.userId && 'userId'].filter(
-      (kind): kind is 'email' | 'phone' | 'userId' => !!kind,
-    );
-    const known = visitor.unknownIdentifiers ?? [];
-    if (kinds.some((kind) => !known.includes(kind))) {
-      visitor.unknownIdentifiers = [...new Set([...known, ...kinds])];
-      state.dirtyVisitors.add(visitor.id);
+    if (!settings.stitching.createContactsFromForms) {
+      rememberUnknownClaim(state, p, visitor);
+      return;
     }
-    if (!settings.stitching.createContactsFromForms) return;
     const input: Parameters<typeof newContact>[0] = { id: formContactId(p) };
     if (p.email) input.email = p.email;
     if (p.phone) input.phone = p.phone;
@@ -107,8 +117,21 @@ export function stitchByIdentity(
   });
 }
 
+/** The browser named someone no contact is: evidence it is not the recipient of its taps. */
+function rememberUnknownClaim(state: BatchState, p: Parsed, visitor: VisitorRow): void {
+  const kinds = [p.email && 'email', p.phone && 'phone', p.userId && 'userId'].filter(
+    (kind): kind is 'email' | 'phone' | 'userId' => !!kind,
+  );
+  const known = visitor.unknownIdentifiers ?? [];
+  if (kinds.some((kind) => !known.includes(kind))) {
+    visitor.unknownIdentifiers = [...new Set([...known, ...kinds])];
+    state.dirtyVisitors.add(visitor.id);
+  }
+}
+
 /** Deterministic, so replaying the journal never creates the same person twice. */
-export const formContactId = (p: Parsed): string => `contact:${p.event.messageId}`;
+const FORM_CONTACT_PREFIX = 'contact:';
+export const formContactId = (p: Parsed): string => `${FORM_CONTACT_PREFIX}${p.event.messageId}`;
 
 function applyLink(state: BatchState, settings: IngestSettings, request: LinkRequest): boolean {
   const links = state.linksByVisitor.get(request.visitor.id) ?? [];

@@ -62,8 +62,10 @@ export const openLinkOf = (links: readonly IdentityRow[] | undefined): IdentityR
  * Links a visitor to a contact (rules 1–3). `links` are all of the visitor's identity rows and
  * `rootOf` resolves merged contacts. A link the user revoked is never re-created; a visitor already
  * linked to someone else is a shared device: that interval closes at `at` and the new one opens there.
- * A link made late (evidence that arrived after the tap) may land before another contact's link on
- * the same browser: it then ends where that one starts, so intervals never overlap.
+ * Links that begin after `at` are left as they are and the new one ends where the first of them
+ * begins: an event older than a link already made (a hand stitch a rebuild carried over before
+ * replaying, evidence that promotes an earlier tap, an event that arrives late) fills the time
+ * before it, never overrides it.
  */
 export function linkVisitor(
   links: readonly IdentityRow[],
@@ -75,22 +77,28 @@ export function linkVisitor(
   if (links.some((l) => l.revokedAt !== null && rootOf(l.contactId) === target)) {
     return { outcome: 'revokedByUser', changed: [] };
   }
+  const id = autoLinkId(request.visitor.id, request.contactId, request.causeEventId);
+  // The same cause made this link already (a rebuild carried it over as it was): it stays so.
+  if (links.some((l) => l.id === id)) return { outcome: 'alreadyLinked', changed: [] };
   const live = links.filter((l) => l.revokedAt === null);
-  const open = openLinkOf(live);
-  const covering = live.find(
-    (l) =>
-      rootOf(l.contactId) === target &&
-      (l === open || (l.from <= request.at && (l.to === null || request.at < l.to))),
-  );
+  const later = live.filter((l) => l.from > request.at);
+  const begun = live.filter((l) => l.from <= request.at);
+  const open = openLinkOf(begun);
+  const covering = begun.find((l) => rootOf(l.contactId) === target && (l.to === null || request.at < l.to));
   if (covering) return { outcome: 'alreadyLinked', changed: [] };
+  const next = later.reduce<IdentityRow | undefined>(
+    (first, l) => (!first || l.from < first.from ? l : first),
+    undefined,
+  );
+  if (next && rootOf(next.contactId) === target) return { outcome: 'alreadyLinked', changed: [] };
 
   const base: IdentityRow = {
-    id: autoLinkId(request.visitor.id, request.contactId, request.causeEventId),
+    id,
     kind: 'visitor',
     value: request.visitor.id,
     contactId: request.contactId,
     from: request.at,
-    to: null,
+    to: next ? next.from : null,
     source: request.source,
     causeEventId: request.causeEventId,
     createdAt: request.at,
@@ -102,7 +110,7 @@ export function linkVisitor(
   if (request.confidence !== undefined) base.confidence = request.confidence;
   if (request.evidence) base.evidence = request.evidence;
 
-  if (open && open.from <= request.at) {
+  if (open) {
     const closeAt = Math.max(open.from, request.at);
     const closed: IdentityRow = {
       ...open,
@@ -115,20 +123,14 @@ export function linkVisitor(
     };
   }
 
-  // Never reach back into an interval that already belonged to someone else, nor forward into one.
-  const earlierEnd = live.reduce(
+  // Never reach back into an interval that already belonged to someone else.
+  const earlierEnd = begun.reduce(
     (end, l) => (l.to !== null && l.to <= request.at ? Math.max(end, l.to) : end),
     Number.NEGATIVE_INFINITY,
-  );
-  const laterStart = live.reduce(
-    (start, l) => (l.from > request.at ? Math.min(start, l.from) : start),
-    Number.POSITIVE_INFINITY,
   );
   const from = Math.max(
     lookbackStart(lookback, request.visitor, request.sessionStart, request.at),
     earlierEnd,
   );
-  const row: IdentityRow = { ...base, from: Math.min(from, request.at) };
-  if (Number.isFinite(laterStart)) row.to = laterStart;
-  return { outcome: 'linked', changed: [row] };
+  return { outcome: 'linked', changed: [{ ...base, from: Math.min(from, request.at) }] };
 }

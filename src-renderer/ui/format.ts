@@ -30,3 +30,16 @@ export function safeHttpUrl(url: string | undefined): string | null {
     return null;
   }
 }
+
+/** "812 B", "4.2 KB", "16 MB", "1.3 GB" (powers of 1024, as file managers show them). */
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  const units = ['KB', 'MB', 'GB', 'TB'];
+  let value = bytes / 1024;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${value < 10 ? value.toFixed(1) : Math.round(value)} ${units[unit]}`;
+}

@@ -1,14 +1,17 @@
 // Settings → Maintenance: rebuild the stitched store from the journal (after a bug fix in the rules,
-// or a damaged store). The ingest loop is stopped first; the page reloads onto the new store.
+// or a damaged store), and say in words what a rebuild can and cannot restore, with the journal's
+// and its archive's sizes. The ingest loop is stopped first; the page reloads onto the new store.
 import { Alert, Button, Card, Group, Modal, Progress, Stack, Text, Title } from '@mantine/core';
 import Dexie from 'dexie';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
+import type { JournalContents } from '../../../src-main/shared/bridge';
 import { type RebuildProgress, rebuildStore } from '../../ingest/rebuild';
 import { bridge } from '../../platform';
 import { appDb } from '../../state/db';
 import { useAppStore } from '../../state/store';
 import { formatCount } from '../../ui/format';
 import { JournalHealthSection } from './JournalHealthSection';
+import { describeRebuildCoverage } from './journal-contents';
 
 type State =
   | { step: 'idle' }
@@ -25,6 +28,14 @@ const percent = (p: RebuildProgress | null): number =>
 
 export function MaintenancePanel() {
   const [state, setState] = useState<State>({ step: 'idle' });
+  const [contents, setContents] = useState<JournalContents | { error: string } | null>(null);
+
+  useEffect(() => {
+    bridge
+      .invoke('journal.contents', undefined)
+      .then(setContents, (error: Error) => setContents({ error: error.message }));
+  }, []);
+  const coverage = contents && !('error' in contents) ? describeRebuildCoverage(contents) : null;
 
   const rebuild = async () => {
     setState({ step: 'running', progress: null });
@@ -49,8 +60,8 @@ export function MaintenancePanel() {
 
   const running = state.step === 'running' ? state : null;
   return (
-    <Card withBorder>
-      <Title order={4} mb="xs">
+    <Card withBorder component="section" aria-labelledby="maintenance-title">
+      <Title order={4} mb="xs" id="maintenance-title">
         Maintenance
       </Title>
       <Stack gap="xs" maw={640}>
@@ -59,6 +70,25 @@ export function MaintenancePanel() {
           rules. Contacts, campaigns, messages, links made by hand, removed links, the audit log and erasures
           are carried over. The app reloads when it is done.
         </Text>
+        {coverage && (
+          <Stack gap={4}>
+            <Text size="sm" fw={500}>
+              {coverage.replays}
+            </Text>
+            {coverage.cannotRestore && (
+              <Text size="sm" c="red.9">
+                {coverage.cannotRestore}
+              </Text>
+            )}
+            <Text size="sm">{coverage.expiry}</Text>
+            <Text size="sm">{coverage.sizes}</Text>
+          </Stack>
+        )}
+        {contents && 'error' in contents && (
+          <Text size="sm" c="red.8">
+            What the journal holds could not be read: {contents.error}
+          </Text>
+        )}
         {state.step === 'failed' && (
           <Alert color="red" title="The rebuild stopped">
             {state.message}. Nothing was changed; reload the app to resume ingesting into the current store.

@@ -145,10 +145,23 @@ export function SettingsPage() {
               onChange={(event) => update('links', { clickTokenParam: event.currentTarget.value })}
             />
             <NumberInput
-              label="Keep acknowledged journal segments for (hours)"
+              label="Archive acknowledged journal segments after (hours)"
+              description="Older events are compressed into the journal's archive, which a rebuild still reads"
               min={0}
               value={draft.journal.retentionHours}
               onChange={(value) => typeof value === 'number' && update('journal', { retentionHours: value })}
+            />
+            <NumberInput
+              label="Delete archived events after (days)"
+              description="Leave empty to keep every event; a rebuild cannot restore events deleted here"
+              placeholder="Keep forever"
+              min={1}
+              max={36500}
+              allowDecimal={false}
+              value={draft.journal.archiveExpiryDays ?? ''}
+              onChange={(value) =>
+                update('journal', { archiveExpiryDays: typeof value === 'number' ? value : null })
+              }
             />
           </Stack>
         </Card>

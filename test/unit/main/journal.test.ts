@@ -1,5 +1,6 @@
 // The event journal keeps every confirmed event, in order, across restarts, crashes mid-write and
-// retention — what the collector's 2xx answers and the store's ingest loop rely on.
+// retention (which archives rather than deletes) — what the collector's 2xx answers, the store's
+// ingest loop and a rebuild rely on.
 import {
   appendFileSync,
   existsSync,
@@ -17,6 +18,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { describe, expect, it, vi } from 'vitest';
+import { archivedSegments, rewriteArchivedSegment } from '../../../src-main/journal/archive';
 import { JournalUnavailableError } from '../../../src-main/journal/fault';
 import { encodeSegmentHeader } from '../../../src-main/journal/format';
 import { openJournal } from '../../../src-main/journal/journal';
@@ -75,6 +77,12 @@ const segmentFiles = (dir: string) =>
   readdirSync(dir)
     .filter((name) => name.endsWith('.seg'))
     .sort();
+const archiveFiles = (dir: string) =>
+  existsSync(join(dir, 'archive'))
+    ? readdirSync(join(dir, 'archive'))
+        .filter((name) => name.endsWith('.seg.gz'))
+        .sort()
+    : [];
 
 /** Appends one record per flush, so each gets its own write and segments roll over predictably. */
 async function appendOneByOne(journal: OpenedJournal, from: number, count: number): Promise<void> {
@@ -295,7 +303,7 @@ describe('event journal', () => {
     await reopened.journal.close();
   });
 
-  it('retention deletes only segments that are fully acked, old enough and not the active one', async () => {
+  it('retention archives only segments that are fully acked, old enough and not the active one; reads still return them', async () => {
     const dir = freshJournalDir();
     let hours = 24;
     const { journal } = await openAt(dir, { segmentBytes: 1024, retentionHours: () => hours });
@@ -308,36 +316,215 @@ describe('event journal', () => {
     const recent = new Date();
     utimesSync(join(dir, files[2] ?? ''), recent, recent);
 
-    // Segment 0 is fully acked and old: deleted. Segment 1 is old but only partly acked: kept.
+    // Segment 0 is fully acked and old: archived. Segment 1 is old but only partly acked: kept.
     await journal.ack(firstOffsetOf(1) + 1);
     expect(segmentFiles(dir)).toEqual(files.slice(1));
+    expect(archiveFiles(dir)).toEqual([`${files[0]}.gz`]);
+    // The archive keeps the segment's age, so expiry counts from when its events were written.
+    const archivedAt = statSync(join(dir, 'archive', `${files[0]}.gz`)).mtimeMs;
+    expect(Math.abs(archivedAt - twoDaysAgo.getTime())).toBeLessThan(1000);
     // Acking past segment 2: segment 1 goes; segment 2 is recent, so it and all after it stay.
     await journal.ack(firstOffsetOf(3) + 1);
     expect(segmentFiles(dir)).toEqual(files.slice(2));
-    // Reading from a deleted offset starts at the earliest one kept.
-    const page = await journal.read(0, 3);
-    expect(offsets(page.records)).toEqual(range(firstOffsetOf(2), 3));
+    expect(archiveFiles(dir)).toEqual([`${files[0]}.gz`, `${files[1]}.gz`]);
+    // A read from offset 0 (a rebuild) gets the archived records, then the live ones, in order.
+    expect(offsets((await journal.read(0, 3)).records)).toEqual([0, 1, 2]);
+    expect(offsets(await readAll(journal))).toEqual(range(0, 40));
 
-    // With retention 0, anything acked goes at once — except the active segment, even fully acked.
+    // With retention 0, anything acked is archived at once — except the active segment.
     hours = 0;
     const last = journal.stats().lastOffset;
     expect(await journal.ack(last)).toBe(last);
     const active = files.at(-1) ?? '';
     expect(segmentFiles(dir)).toEqual([active]);
+    expect(archiveFiles(dir)).toEqual(files.slice(0, -1).map((name) => `${name}.gz`));
     expect(journal.stats().segments).toBe(1);
-    expect(offsets(await readAll(journal))).toEqual(
-      range(firstOffsetOf(files.length - 1), last + 1 - firstOffsetOf(files.length - 1)),
-    );
+    expect(messageIds(await readAll(journal))).toEqual(range(0, 40).map((n) => `m-${n}`));
+    const contents = await journal.contents();
+    expect(contents).toMatchObject({
+      records: 40,
+      firstOffset: 0,
+      lastOffset: 39,
+      segments: 1,
+      archivedSegments: files.length - 1,
+      archiveExpiryDays: null,
+    });
+    expect(contents.archiveBytes).toBeGreaterThan(0);
+    expect(contents.oldestReceivedAt).toBe((await journal.read(0, 1)).records[0]?.receivedAt);
     await journal.append([pageView(40)]);
     await journal.close();
 
     const reopened = await openAt(dir, { segmentBytes: 1024, retentionHours: () => 0 });
     expect(reopened.warnings).toEqual([]);
     expect(reopened.journal.stats()).toMatchObject({ lastOffset: 40, ackedOffset: last });
+    expect(offsets(await readAll(reopened.journal))).toEqual(range(0, 41));
+    expect((await reopened.journal.contents()).records).toBe(41);
     await reopened.journal.close();
   });
 
-  it('retention at open removes old acked segments but keeps unacked ones however old', async () => {
+  it('reads page through archived segments with fromOffset, limit and nextOffset, into the live ones', async () => {
+    const dir = freshJournalDir();
+    const { journal } = await openAt(dir, { segmentBytes: 4096, retentionHours: () => 0 });
+    await appendOneByOne(journal, 0, 300);
+    await journal.ack(299);
+    expect(archiveFiles(dir).length).toBeGreaterThanOrEqual(5);
+    const firstLive = Number(segmentFiles(dir)[0]?.slice(0, 20));
+    // Pages of 7 cross archive boundaries and the archive/live boundary alike.
+    const seen: number[] = [];
+    for (let from = 0; ; ) {
+      const page = await journal.read(from, 7);
+      if (page.records.length === 0) break;
+      expect(page.records.length).toBeLessThanOrEqual(7);
+      expect(page.nextOffset).toBe((page.records.at(-1)?.offset ?? -2) + 1);
+      seen.push(...offsets(page.records));
+      from = page.nextOffset;
+    }
+    expect(seen).toEqual(range(0, 300));
+    // A read from the middle of an archive starts exactly there.
+    expect(offsets((await journal.read(firstLive - 2, 4)).records)).toEqual(range(firstLive - 2, 4));
+    expect((await journal.read(123, 1)).records[0]?.event.messageId).toBe('m-123');
+    await journal.close();
+  });
+
+  it('archived events are deleted only once the expiry setting is set and they are older than it', async () => {
+    const dir = freshJournalDir();
+    let expiryDays: number | null = null;
+    const journal = await openJournal({
+      dir,
+      log: { info: () => {}, warn: () => {}, error: () => {} },
+      segmentBytes: 1024,
+      retentionHours: () => 1,
+      archiveExpiryDays: () => expiryDays,
+    });
+    await appendOneByOne(journal, 0, 40);
+    const files = segmentFiles(dir);
+    const firstOffsetOf = (index: number) => Number(files[index]?.slice(0, 20));
+    // Segment i was last written 5 (n - i) days ago: …, 15, 10, 5 days of history.
+    const n = files.length;
+    files.forEach((name, i) => {
+      const time = new Date(Date.now() - 5 * (n - i) * 24 * 3_600_000);
+      utimesSync(join(dir, name), time, time);
+    });
+    await journal.ack(39);
+    // No expiry set: everything old is archived and nothing is lost, however old.
+    expect(archiveFiles(dir)).toHaveLength(files.length - 1);
+    expect(offsets(await readAll(journal))).toEqual(range(0, 40));
+
+    // 22 days: the archives last written 25 days ago or earlier go; the rest stays, in order.
+    expiryDays = 22;
+    // Retention runs after each ack that moves, as the ingest loop's do while events come in.
+    await journal.append([pageView(40)]);
+    await journal.ack(40);
+    // (The append may have rolled over, and the segment it left archived too: 5 days is young.)
+    const kept = n - 4;
+    expect(archiveFiles(dir)[0]).toBe(`${files[kept]}.gz`);
+    expect(archiveFiles(dir)).toEqual(
+      expect.arrayContaining(files.slice(kept, -1).map((name) => `${name}.gz`)),
+    );
+    expect(offsets(await readAll(journal))).toEqual(range(firstOffsetOf(kept), 41 - firstOffsetOf(kept)));
+    expect(await journal.contents()).toMatchObject({
+      firstOffset: firstOffsetOf(kept),
+      records: 41 - firstOffsetOf(kept),
+      archiveExpiryDays: 22,
+    });
+    // A read from an expired offset starts at the earliest one kept.
+    expect(offsets((await journal.read(0, 2)).records)).toEqual(range(firstOffsetOf(kept), 2));
+    await journal.close();
+  });
+
+  it('a compaction interrupted after its archive was written finishes at open; a temp file is dropped', async () => {
+    const dir = freshJournalDir();
+    const { journal } = await openAt(dir, { segmentBytes: 1024, retentionHours: () => 0 });
+    await appendOneByOne(journal, 0, 30);
+    const files = segmentFiles(dir);
+    const firstSegment = readFileSync(join(dir, files[0] ?? ''));
+    await journal.ack(Number(files[1]?.slice(0, 20)) - 1); // exactly segment 0: archived
+    await journal.close();
+    // As if the process stopped between the archive's rename and the segment's unlink, and
+    // during the next segment's compression (a temp file never renamed into place).
+    writeFileSync(join(dir, files[0] ?? ''), firstSegment);
+    writeFileSync(join(dir, 'archive', `${files[1]}.gz.tmp`), 'half a gzip');
+
+    const reopened = await openAt(dir, { segmentBytes: 1024 });
+    expect(reopened.warnings).toEqual([]);
+    expect(segmentFiles(dir)).toEqual(files.slice(1));
+    expect(archiveFiles(dir)).toEqual([`${files[0]}.gz`]);
+    expect(offsets(await readAll(reopened.journal))).toEqual(range(0, 30));
+    await reopened.journal.close();
+  });
+
+  it('a journal whose every segment is archived continues after the archive, never reusing its offsets', async () => {
+    const dir = freshJournalDir();
+    const { journal } = await openAt(dir, { segmentBytes: 1024, retentionHours: () => 0 });
+    await appendOneByOne(journal, 0, 30);
+    await journal.ack(29);
+    await journal.close();
+    // The active segment lost, and acked.json with it: only the archive tells where offsets are.
+    for (const name of segmentFiles(dir)) unlinkSync(join(dir, name));
+    unlinkSync(join(dir, 'acked.json'));
+    const reopened = await openAt(dir, { segmentBytes: 1024 });
+    const archivedEnd = reopened.journal.stats().lastOffset + 1;
+    expect(archivedEnd).toBeGreaterThan(0);
+    const [added] = await reopened.journal.append([pageView(99)]);
+    expect(added?.offset).toBe(archivedEnd);
+    expect(offsets(await readAll(reopened.journal))).toEqual(range(0, archivedEnd + 1));
+    await reopened.journal.close();
+  });
+
+  it('archived segments can be listed and rewritten record by record, keeping offsets and age', async () => {
+    const dir = freshJournalDir();
+    const { journal } = await openAt(dir, { segmentBytes: 1024, retentionHours: () => 0 });
+    await appendOneByOne(journal, 0, 30);
+    await journal.ack(29);
+    const listed: number[] = [];
+    for await (const archived of archivedSegments(dir)) listed.push(...offsets(archived.records));
+    const firstLive = Number(segmentFiles(dir)[0]?.slice(0, 20));
+    expect(listed).toEqual(range(0, firstLive));
+    // Caches the first archive in the journal's reader, so the rewrite must be seen through it.
+    expect((await journal.read(1, 1)).records[0]?.event.anonymousId).toBe('visitor-1');
+
+    const file = join(dir, 'archive', archiveFiles(dir)[0] ?? '');
+    const age = statSync(file).mtimeMs;
+    const redact = (record: JournalRecord): JournalRecord =>
+      record.event.anonymousId === 'visitor-1'
+        ? { ...record, event: { ...record.event, anonymousId: 'redacted' } }
+        : record;
+    expect(await rewriteArchivedSegment(file, redact)).toBe(true);
+    expect(await rewriteArchivedSegment(file, redact)).toBe(false);
+    expect(statSync(file).mtimeMs).toBe(age);
+    const after = await readAll(journal);
+    expect(offsets(after)).toEqual(range(0, 30));
+    expect(after[1]?.event.anonymousId).toBe('redacted');
+    expect(after[0]?.event.anonymousId).toBe('visitor-0');
+    await expect(
+      rewriteArchivedSegment(file, (record) => ({ ...record, offset: record.offset + 1 })),
+    ).rejects.toThrow(/keep its offset/);
+    await journal.close();
+  });
+
+  it('a damaged archive never stops the journal from opening; reading it names the file', async () => {
+    const dir = freshJournalDir();
+    const { journal } = await openAt(dir, { segmentBytes: 1024, retentionHours: () => 0 });
+    await appendOneByOne(journal, 0, 30);
+    await journal.ack(29);
+    await journal.close();
+    const [first] = archiveFiles(dir);
+    const file = join(dir, 'archive', first ?? '');
+    const bytes = readFileSync(file);
+    const middle = Math.floor(bytes.length / 2);
+    bytes[middle] = (bytes[middle] ?? 0) ^ 0xff;
+    writeFileSync(file, bytes);
+
+    const reopened = await openAt(dir, { segmentBytes: 1024 });
+    await expect(reopened.journal.read(0, 10)).rejects.toThrow(first ?? 'archive');
+    const firstLive = Number(segmentFiles(dir)[0]?.slice(0, 20));
+    expect(offsets(await readAll(reopened.journal, firstLive))).toEqual(range(firstLive, 30 - firstLive));
+    const [added] = await reopened.journal.append([pageView(30)]);
+    expect(added?.offset).toBe(30);
+    await reopened.journal.close();
+  });
+
+  it('retention at open archives old acked segments but keeps unacked ones however old', async () => {
     const dir = freshJournalDir();
     const { journal } = await openAt(dir, { segmentBytes: 1024 });
     await appendOneByOne(journal, 0, 30);
@@ -349,7 +536,8 @@ describe('event journal', () => {
 
     const reopened = await openAt(dir, { segmentBytes: 1024, retentionHours: () => 1 });
     expect(segmentFiles(dir)).toEqual(files.slice(1));
-    expect(offsets(await readAll(reopened.journal))[0]).toBe(Number(files[1]?.slice(0, 20)));
+    expect(archiveFiles(dir)).toEqual([`${files[0]}.gz`]);
+    expect(offsets(await readAll(reopened.journal))).toEqual(range(0, 30));
     await reopened.journal.close();
   });
 

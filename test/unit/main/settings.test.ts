@@ -32,6 +32,18 @@ describe('settings', () => {
     expect(store.get()).toEqual(DEFAULT_SETTINGS);
   });
 
+  it('archived journal events are kept unless an expiry of whole days is chosen; older settings files get none', () => {
+    const dir = freshDir();
+    writeFileSync(join(dir, 'settings.json'), JSON.stringify({ journal: { retentionHours: 24 } }));
+    const store = new SettingsStore(dir);
+    expect(store.get().journal).toEqual({ retentionHours: 24, archiveExpiryDays: null });
+    expect(store.update({ journal: { archiveExpiryDays: 90 } }).journal.archiveExpiryDays).toBe(90);
+    expect(() => store.update({ journal: { archiveExpiryDays: 0 } })).toThrow(/archiveExpiryDays/);
+    expect(() => store.update({ journal: { archiveExpiryDays: 1.5 } })).toThrow(/archiveExpiryDays/);
+    expect(new SettingsStore(dir).get().journal.archiveExpiryDays).toBe(90);
+    expect(store.update({ journal: { archiveExpiryDays: null } }).journal.archiveExpiryDays).toBeNull();
+  });
+
   it('keys the app does not know are refused rather than stored', () => {
     const store = new SettingsStore(freshDir());
     const hostile = JSON.parse('{"stitching":{"__proto__":{"polluted":true}}}');
