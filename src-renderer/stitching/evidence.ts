@@ -107,6 +107,7 @@ const W = {
   perOtherBrowser: -0.5,
   deviceFits: 0.5,
   deviceMismatch: -1.5,
+  deviceMismatchAlone: -0.5,
   soonAfterSend: 0.5,
   longAfterSend: -1.0,
   afterForeignPreview: -1.5,
@@ -189,9 +190,11 @@ export function assessTap(message: MessageFacts, tap: TapFact, browsers: Browser
     if (spec.readOn.includes(tap.device)) {
       evidence.push({ kind: 'deviceFits', weight: W.deviceFits, text: `a ${tap.device} browser` });
     } else {
+      // Alone on the message it is weak evidence (texts are read on computers too: Messages on a
+      // Mac, Phone Link); beside other browsers it marks the likelier stranger.
       evidence.push({
         kind: 'deviceMismatch',
-        weight: W.deviceMismatch,
+        weight: message.taps.length > 1 ? W.deviceMismatch : W.deviceMismatchAlone,
         text: `a ${tap.device} browser on an ${spec.name} link`,
       });
     }
