@@ -33,6 +33,10 @@ import { useAppStore } from '../../state/store';
 import { formatCount } from '../../ui/format';
 
 const MIN_PASSPHRASE = 8;
+/** Mantine's default description grey is below WCAG AA contrast on white; this one is not. */
+const READABLE = { description: { color: 'var(--mantine-color-gray-7)' } };
+/** Likewise for the light alerts' coloured titles. */
+const READABLE_ALERT = { title: { color: 'var(--mantine-color-gray-9)' } };
 const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 function backupPercent(p: BackupProgress | null): number {
@@ -111,6 +115,7 @@ function BackupNow() {
       <Group align="flex-start" grow maw={560}>
         <PasswordInput
           label="Backup passphrase"
+          styles={READABLE}
           description={`At least ${MIN_PASSPHRASE} characters`}
           value={passphrase}
           onChange={(event) => setPassphrase(event.currentTarget.value)}
@@ -127,7 +132,7 @@ function BackupNow() {
       {busy && (
         <Stack gap={4} maw={560}>
           <Progress value={backupPercent(progress)} animated aria-label="Backup progress" />
-          <Text size="xs" c="dimmed" aria-live="polite">
+          <Text size="xs" c="gray.7" aria-live="polite">
             {progress?.phase === 'files'
               ? 'Adding settings, links and the journal, then encrypting…'
               : `Writing the store: ${formatCount(progress?.rowsDone ?? 0)} of ${formatCount(progress?.rowsTotal ?? 0)} rows`}
@@ -135,7 +140,7 @@ function BackupNow() {
         </Stack>
       )}
       {outcome && (
-        <Alert color={outcome.ok ? 'teal' : 'red'} maw={560} role="status">
+        <Alert styles={READABLE_ALERT} color={outcome.ok ? 'teal' : 'red'} maw={560} role="status">
           {outcome.text}
         </Alert>
       )}
@@ -231,12 +236,12 @@ function RestoreFromFile() {
         autoComplete="off"
       />
       {state.step === 'failed' && (
-        <Alert color="red" title="This backup cannot be restored" maw={560}>
+        <Alert styles={READABLE_ALERT} color="red" title="This backup cannot be restored" maw={560}>
           {state.text}
         </Alert>
       )}
       {verified && (
-        <Alert color="teal" title="The backup checks out" maw={560}>
+        <Alert styles={READABLE_ALERT} color="teal" title="The backup checks out" maw={560}>
           <Text size="sm">
             Made {new Date(verified.summary.createdAt).toLocaleString()} by Stitchdesk{' '}
             {verified.summary.appVersion}: {rows(verified.summary, 'contacts')} contacts,{' '}
@@ -257,7 +262,7 @@ function RestoreFromFile() {
       {busy && (
         <Stack gap={4} maw={560}>
           <Progress value={restorePercent(progress)} animated aria-label="Restore progress" />
-          <Text size="xs" c="dimmed" aria-live="polite">
+          <Text size="xs" c="gray.7" aria-live="polite">
             {progress?.phase === 'uploading'
               ? `Reading the file: ${formatCount(Math.round(progress.done / 1024))} of ${formatCount(Math.round(progress.total / 1024))} KB`
               : progress?.phase === 'importing'
@@ -276,7 +281,7 @@ function RestoreFromFile() {
         ) : (
           <Button
             size="xs"
-            color="red"
+            color="red.9"
             onClick={() => restore(verified.summary, needsConfirm)}
             disabled={needsConfirm && !confirmReplace}
           >
@@ -340,6 +345,7 @@ function AutomaticBackups() {
         />
         <TextInput
           label="Backup folder"
+          styles={READABLE}
           description="A folder on this computer, ideally on another disk or a synced drive"
           placeholder="/home/you/Backups/Stitchdesk"
           value={draft.folder}
@@ -355,6 +361,7 @@ function AutomaticBackups() {
         />
         <PasswordInput
           label="Passphrase for automatic backups"
+          styles={READABLE}
           description={
             schedule?.hasPassphrase
               ? 'A passphrase is set; type a new one to change it'
@@ -364,7 +371,7 @@ function AutomaticBackups() {
           onChange={(event) => setDraft({ ...draft, passphrase: event.currentTarget.value })}
           autoComplete="new-password"
         />
-        <Text size="xs" c="dimmed" data-testid="last-auto-backup">
+        <Text size="xs" c="gray.7" data-testid="last-auto-backup">
           {schedule?.lastError
             ? `The last automatic backup failed: ${schedule.lastError}`
             : schedule?.lastBackupAt
@@ -372,7 +379,7 @@ function AutomaticBackups() {
               : 'No automatic backup yet.'}
         </Text>
         {outcome && (
-          <Alert color={outcome.ok ? 'teal' : 'red'} role="status">
+          <Alert styles={READABLE_ALERT} color={outcome.ok ? 'teal' : 'red'} role="status">
             {outcome.text}
           </Alert>
         )}
@@ -388,8 +395,8 @@ function AutomaticBackups() {
 
 export function BackupPanel() {
   return (
-    <Card withBorder>
-      <Title order={4} mb="xs">
+    <Card withBorder component="section" id="backup-restore" aria-labelledby="backup-restore-title">
+      <Title order={4} mb="xs" id="backup-restore-title">
         Backup &amp; restore
       </Title>
       <Stack gap="md">
