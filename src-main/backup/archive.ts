@@ -18,6 +18,7 @@ import { createDeflate, createInflate } from 'node:zlib';
 import { fsyncDir } from '../util/fs';
 import {
   BackupFileError,
+  ByteReader,
   ChunkEncryptor,
   DEFAULT_KDF,
   decryptContainer,
@@ -56,7 +57,7 @@ export interface BackupTotals {
 
 export type BackupFrame =
   | { kind: 'manifest'; manifest: BackupManifest }
-  | { kind: 'rows'; table: string; json: string; count: number }
+  | { kind: 'rows'; table: string; json: string }
   | { kind: 'file'; path: string; data: Buffer }
   | { kind: 'end'; totals: BackupTotals };
 
@@ -161,8 +162,20 @@ export class BackupWriter {
 }
 
 /** Reads a backup's frames in order, each authenticated before it is yielded. */
-export async function* readBackupFrames(path: string, passphrase: string): AsyncGenerator<BackupFrame> {
-  const plain = Readable.from(decryptContainer(createReadStream(path), passphrase));
+export async function* readBackupFrames(
+  path: string,
+  passphrase: string,
+  /** Updated with the file bytes read so far, for progress. */
+  progress: { bytesRead: number } = { bytesRead: 0 },
+): AsyncGenerator<BackupFrame> {
+  async function* counted(): AsyncGenerator<Buffer> {
+    for await (const chunk of createReadStream(path)) {
+      const bytes = chunk as Buffer;
+      progress.bytesRead += bytes.length;
+      yield bytes;
+    }
+  }
+  const plain = Readable.from(decryptContainer(counted(), passphrase));
   const inflate = createInflate();
   // Errors from either side end the loop below with the first cause, not a zlib error.
   let cause: unknown = null;
@@ -171,14 +184,11 @@ export async function* readBackupFrames(path: string, passphrase: string): Async
     inflate.destroy(error);
   });
   plain.pipe(inflate);
-  const reader = inflate[Symbol.asyncIterator]();
-  let buffered: Buffer = Buffer.alloc(0);
-  let ended = false;
-  const need = async (n: number): Promise<boolean> => {
-    while (buffered.length < n && !ended) {
-      let next: IteratorResult<Buffer>;
+  const inflated = inflate[Symbol.asyncIterator]();
+  const reader = new ByteReader({
+    next: async () => {
       try {
-        next = await reader.next();
+        return await inflated.next();
       } catch (error) {
         throw (
           cause ??
@@ -187,16 +197,10 @@ export async function* readBackupFrames(path: string, passphrase: string): Async
             : new BackupFileError('damaged', 'The backup content is damaged'))
         );
       }
-      if (next.done) ended = true;
-      else buffered = buffered.length ? Buffer.concat([buffered, next.value]) : next.value;
-    }
-    return buffered.length >= n;
-  };
-  const take = (n: number): Buffer => {
-    const out = buffered.subarray(0, n);
-    buffered = buffered.subarray(n);
-    return out;
-  };
+    },
+  });
+  const need = (n: number): Promise<boolean> => reader.fill(n);
+  const take = (n: number): Buffer => reader.take(n);
 
   let first = true;
   for (;;) {
@@ -222,8 +226,7 @@ export async function* readBackupFrames(path: string, passphrase: string): Async
         yield { kind: 'manifest', manifest: parseManifest(data) };
         break;
       case FrameKind.Rows: {
-        const json = data.toString('utf8');
-        yield { kind: 'rows', table: name, json, count: countRows(json) };
+        yield { kind: 'rows', table: name, json: data.toString('utf8') };
         break;
       }
       case FrameKind.FilePart:
@@ -231,7 +234,7 @@ export async function* readBackupFrames(path: string, passphrase: string): Async
         break;
       case FrameKind.End: {
         const totals = parseTotals(data);
-        if (buffered.length > 0 || (await need(1))) {
+        if (await need(1)) {
           throw new BackupFileError('damaged', 'The backup has content after its end record');
         }
         yield { kind: 'end', totals };
@@ -298,7 +301,8 @@ function parseTotals(data: Buffer): BackupTotals {
   return { rows: counts(raw.rows), files: counts(raw.files) };
 }
 
-function countRows(json: string): number {
+/** The number of rows in a rows entry; refuses one that is not a JSON list. */
+export function countRows(json: string): number {
   // Parsed once here so the store import never meets unreadable rows after the check passed.
   let parsed: unknown;
   try {

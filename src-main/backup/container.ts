@@ -162,27 +162,63 @@ export class ChunkEncryptor extends Transform {
   }
 }
 
-/** Reads exact byte counts from an async stream of buffers. */
-class ByteReader {
-  private buffered: Buffer = Buffer.alloc(0);
+/**
+ * Reads exact byte counts from an async stream of buffers. Parts are queued and joined only when
+ * taken, so reading a 1 MiB chunk out of 16 KiB pieces copies it once, not once per piece.
+ */
+export class ByteReader {
+  private parts: Buffer[] = [];
+  private length = 0;
   private done = false;
 
   constructor(private readonly source: AsyncIterator<Buffer>) {}
 
-  /** Exactly `n` bytes, or fewer only at the end of the stream. */
-  async read(n: number): Promise<Buffer> {
-    while (this.buffered.length < n && !this.done) {
+  /** Fills the queue to at least `n` bytes; false when the stream ended first. */
+  async fill(n: number): Promise<boolean> {
+    while (this.length < n && !this.done) {
       const next = await this.source.next();
       if (next.done) this.done = true;
-      else this.buffered = this.buffered.length ? Buffer.concat([this.buffered, next.value]) : next.value;
+      else if (next.value.length > 0) {
+        this.parts.push(next.value);
+        this.length += next.value.length;
+      }
     }
-    const out = this.buffered.subarray(0, n);
-    this.buffered = this.buffered.subarray(out.length);
+    return this.length >= n;
+  }
+
+  /** Exactly `n` bytes, or fewer only at the end of the stream. */
+  async read(n: number): Promise<Buffer> {
+    await this.fill(n);
+    return this.take(Math.min(n, this.length));
+  }
+
+  /** `n` bytes already in the queue (after `fill`). */
+  take(n: number): Buffer {
+    const first = this.parts[0];
+    let out: Buffer;
+    if (first && first.length >= n) {
+      out = first.subarray(0, n);
+      if (first.length === n) this.parts.shift();
+      else this.parts[0] = first.subarray(n);
+    } else {
+      out = Buffer.allocUnsafe(n);
+      let at = 0;
+      while (at < n) {
+        const part = this.parts[0];
+        if (!part) break;
+        const used = Math.min(part.length, n - at);
+        part.copy(out, at, 0, used);
+        at += used;
+        if (used === part.length) this.parts.shift();
+        else this.parts[0] = part.subarray(used);
+      }
+    }
+    this.length -= n;
     return out;
   }
 
   async atEnd(): Promise<boolean> {
-    return (await this.read(1)).length === 0;
+    return !(await this.fill(1));
   }
 }
 

@@ -19,14 +19,15 @@ import { appendFile, mkdir } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, sep } from 'node:path';
 import type {
   BackupBeginRequest,
-  BackupFinishResult,
+  BackupFinishStep,
   BackupSchedule,
   BackupScheduleInput,
+  RestoreOpenStep,
   RestoreRowsBatch,
   RestoreSummary,
 } from '../shared/backup';
 import type { Logger } from '../util/log';
-import { type BackupFrame, BackupWriter, readBackupFrames } from './archive';
+import { type BackupFrame, BackupWriter, countRows, readBackupFrames } from './archive';
 import { BackupFileError, DEFAULT_KDF, type KdfParams } from './container';
 import {
   BackupScheduleError,
@@ -45,6 +46,8 @@ const SESSION_IDLE_MS = 15 * 60 * 1000;
 const DOWNLOAD_TTL_MS = 5 * 60 * 1000;
 /** About this much row JSON per `restore.rows` answer. */
 const ROWS_BATCH_CHARS = 2 * 1024 * 1024;
+/** A long step (checking a file, copying the journal) answers after about this long and goes on at the next call. */
+const STEP_MS = 2_000;
 
 /** A request that cannot be served as asked; the bridge answers it with this status and code. */
 export class BackupRequestError extends Error {
@@ -110,6 +113,9 @@ interface BackupSession {
   writer: BackupWriter;
   tables: ReadonlySet<string>;
   target: { kind: 'download' } | { kind: 'path' } | { kind: 'auto'; folder: string; keepLast: number };
+  /** The data-folder files still to add, listed at the first `finish` call. */
+  files: string[] | null;
+  filesDone: number;
   touched: number;
 }
 
@@ -122,6 +128,12 @@ interface RestoreSession {
   staging: string | null;
   summary: RestoreSummary | null;
   rows: AsyncGenerator<BackupFrame> | null;
+  /** The check in progress, and the passphrase it was started with. */
+  check: {
+    passphrase: string;
+    progress: { bytesRead: number };
+    steps: AsyncGenerator<void, RestoreSummary>;
+  } | null;
   touched: number;
 }
 
@@ -206,7 +218,15 @@ export class BackupService {
       this.hooks.kdf ?? DEFAULT_KDF,
     );
     const id = randomBytes(12).toString('base64url');
-    this.backup = { id, writer, tables: new Set(request.tables), target, touched: Date.now() };
+    this.backup = {
+      id,
+      writer,
+      tables: new Set(request.tables),
+      target,
+      files: null,
+      filesDone: 0,
+      touched: Date.now(),
+    };
     return { backupId: id };
   }
 
@@ -224,15 +244,21 @@ export class BackupService {
     return { bytes: session.writer.bytesWritten };
   }
 
-  async finish(backupId: string): Promise<BackupFinishResult> {
+  async finish(backupId: string): Promise<BackupFinishStep> {
     const session = this.backupSession(backupId);
     const { writer, target } = session;
+    const until = Date.now() + STEP_MS;
     try {
-      const exclude = target.kind === 'auto' ? [target.folder] : [];
-      for (const file of listWorkspaceFiles(this.dataDir, exclude)) {
+      session.files ??= listWorkspaceFiles(this.dataDir, target.kind === 'auto' ? [target.folder] : []);
+      while (session.filesDone < session.files.length) {
+        if (Date.now() > until)
+          return { done: false, filesDone: session.filesDone, filesTotal: session.files.length };
+        const file = session.files[session.filesDone] ?? '';
         await writer.file(file, join(this.dataDir, ...file.split('/')));
+        session.filesDone += 1;
       }
       const bytes = await writer.finish();
+      this.backup = null;
       const fileName = writer.path.split(sep).pop() ?? writer.path;
       if (target.kind === 'auto') {
         rotateBackups(target.folder, target.keepLast);
@@ -240,14 +266,18 @@ export class BackupService {
       }
       this.log.info(`backup written: ${writer.path} (${bytes} bytes)`);
       if (target.kind === 'download')
-        return { fileName, bytes, downloadUrl: `/bridge/download/${this.issueDownload(writer.path)}` };
-      return { fileName, bytes, path: writer.path };
+        return {
+          done: true,
+          fileName,
+          bytes,
+          downloadUrl: `/bridge/download/${this.issueDownload(writer.path)}`,
+        };
+      return { done: true, fileName, bytes, path: writer.path };
     } catch (error) {
+      this.backup = null;
       await writer.abort();
       if (target.kind === 'auto') this.schedule.recordResult({ error: (error as Error).message });
       throw error;
-    } finally {
-      this.backup = null;
     }
   }
 
@@ -312,6 +342,7 @@ export class BackupService {
       staging: null,
       summary: null,
       rows: null,
+      check: null,
       touched: Date.now(),
     };
     return { restoreId: id };
@@ -335,8 +366,11 @@ export class BackupService {
     return { received: session.received };
   }
 
-  /** Decrypts and checks the whole file, staging its data-folder files; changes nothing else. */
-  async restoreOpen(restoreId: string, passphrase: string): Promise<RestoreSummary> {
+  /**
+   * Decrypts and checks the whole file, staging its data-folder files; changes nothing else. Works
+   * for about STEP_MS per call: the caller calls again until `summary` is set.
+   */
+  async restoreOpen(restoreId: string, passphrase: string): Promise<RestoreOpenStep> {
     const session = this.restoreSession(restoreId);
     if (session.received !== session.expectedBytes) {
       throw new BackupRequestError(
@@ -345,16 +379,46 @@ export class BackupService {
         `Only ${session.received} of ${session.expectedBytes} bytes were uploaded`,
       );
     }
-    this.dropStaging(session);
-    const staging = join(this.dataDir, `restore-${session.id}.tmp`);
-    mkdirSync(staging, { mode: 0o700 });
-    session.staging = staging;
+    if (session.summary && session.passphrase === passphrase) {
+      return {
+        checkedBytes: session.expectedBytes,
+        totalBytes: session.expectedBytes,
+        summary: session.summary,
+      };
+    }
+    if (!session.check || session.check.passphrase !== passphrase) {
+      await session.check?.steps.return(undefined as never);
+      this.dropStaging(session);
+      const staging = join(this.dataDir, `restore-${session.id}.tmp`);
+      mkdirSync(staging, { mode: 0o700 });
+      session.staging = staging;
+      const progress = { bytesRead: 0 };
+      session.check = {
+        passphrase,
+        progress,
+        steps: this.verifyAndStage(session.upload, passphrase, staging, session.id, progress),
+      };
+    }
+    const { check } = session;
+    const until = Date.now() + STEP_MS;
     try {
-      const summary = await this.verifyAndStage(session.upload, passphrase, staging, session.id);
-      session.passphrase = passphrase;
-      session.summary = summary;
-      return summary;
+      for (;;) {
+        const step = await check.steps.next();
+        if (step.done) {
+          session.check = null;
+          session.passphrase = passphrase;
+          session.summary = step.value;
+          return {
+            checkedBytes: session.expectedBytes,
+            totalBytes: session.expectedBytes,
+            summary: step.value,
+          };
+        }
+        if (Date.now() > until)
+          return { checkedBytes: check.progress.bytesRead, totalBytes: session.expectedBytes, summary: null };
+      }
     } catch (error) {
+      session.check = null;
       this.dropStaging(session);
       throw error;
     }
@@ -424,6 +488,7 @@ export class BackupService {
     this.restore = null;
     if (!session) return;
     await session.rows?.return(undefined);
+    await session.check?.steps.return(undefined as never).catch(() => undefined);
     this.dropStaging(session);
     rmSync(session.upload, { force: true });
   }
@@ -459,12 +524,14 @@ export class BackupService {
     for (const [ticket, entry] of this.downloads) if (entry.expires < now) this.downloads.delete(ticket);
   }
 
-  private async verifyAndStage(
+  /** Yields after each entry, so `restoreOpen` can answer between slices; returns the summary. */
+  private async *verifyAndStage(
     upload: string,
     passphrase: string,
     staging: string,
     restoreId: string,
-  ): Promise<RestoreSummary> {
+    progress: { bytesRead: number },
+  ): AsyncGenerator<void, RestoreSummary> {
     let manifest: Extract<BackupFrame, { kind: 'manifest' }>['manifest'] | null = null;
     const rows: Record<string, number> = Object.create(null);
     const files = new Map<string, number>();
@@ -484,7 +551,8 @@ export class BackupService {
       if (writing.error) throw writing.error;
     };
     try {
-      for await (const frame of readBackupFrames(upload, passphrase)) {
+      for await (const frame of readBackupFrames(upload, passphrase, progress)) {
+        yield;
         if (frame.kind === 'manifest') {
           manifest = frame.manifest;
         } else if (frame.kind === 'rows') {
@@ -494,7 +562,8 @@ export class BackupService {
               `The backup has rows for an undeclared table ${frame.table.slice(0, 40)}`,
             );
           }
-          rows[frame.table] = (rows[frame.table] ?? 0) + frame.count;
+          // Parsed once here, so the store import never meets unreadable rows after the check passed.
+          rows[frame.table] = (rows[frame.table] ?? 0) + countRows(frame.json);
         } else if (frame.kind === 'file') {
           const target = stagedPath(staging, frame.path);
           let file = writing.file;

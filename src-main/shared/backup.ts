@@ -27,6 +27,11 @@ export interface BackupFinishResult {
   downloadUrl?: string;
 }
 
+/** Long steps answer in slices (a request must not idle past the server's timeouts): call again until done. */
+export type BackupFinishStep =
+  | { done: false; filesDone: number; filesTotal: number }
+  | ({ done: true } & BackupFinishResult);
+
 export interface BackupSchedule {
   enabled: boolean;
   /** Absolute folder on this computer; null until chosen. */
@@ -62,6 +67,13 @@ export interface RestoreSummary {
   files: string[];
   /** False when this app already has sites, links or journal events (a restore replaces them). */
   workspaceEmpty: boolean;
+}
+
+/** `restore.open` checks the file a slice at a time: call again until `summary` is set. */
+export interface RestoreOpenStep {
+  checkedBytes: number;
+  totalBytes: number;
+  summary: RestoreSummary | null;
 }
 
 export interface RestoreRowsBatch {

@@ -4,11 +4,11 @@
 import type {
   BackupBeginRequest,
   BackupBeginResult,
-  BackupFinishResult,
+  BackupFinishStep,
   BackupSchedule,
   BackupScheduleInput,
+  RestoreOpenStep,
   RestoreRowsBatch,
-  RestoreSummary,
 } from './backup';
 import type { CollectorStatus, LiveFeedItem, Site, SiteInput } from './collector';
 import type { JournalRecord } from './events';
@@ -60,8 +60,8 @@ export interface BridgeHandlers {
   'backup.begin': { args: BackupBeginRequest; result: BackupBeginResult };
   /** One chunk of a store table's rows, in order. */
   'backup.rows': { args: { backupId: string; table: string; rows: unknown[] }; result: { bytes: number } };
-  /** Adds the data-folder files, seals and writes the file. */
-  'backup.finish': { args: { backupId: string }; result: BackupFinishResult };
+  /** Adds the data-folder files, seals and writes the file; a slice per call until `done`. */
+  'backup.finish': { args: { backupId: string }; result: BackupFinishStep };
   'backup.cancel': { args: { backupId: string }; result: null };
   'backup.schedule': { args: undefined; result: BackupSchedule };
   'backup.configureSchedule': { args: BackupScheduleInput; result: BackupSchedule };
@@ -72,8 +72,8 @@ export interface BridgeHandlers {
     args: { restoreId: string; offset: number; data: string };
     result: { received: number };
   };
-  /** Decrypts and verifies the whole file; nothing in the workspace changes. */
-  'restore.open': { args: { restoreId: string; passphrase: string }; result: RestoreSummary };
+  /** Decrypts and verifies the whole file, a slice per call until `summary`; nothing changes. */
+  'restore.open': { args: { restoreId: string; passphrase: string }; result: RestoreOpenStep };
   /** The backup's store rows, a batch at a time, after `restore.open`. */
   'restore.rows': { args: { restoreId: string }; result: RestoreRowsBatch };
   /** Replaces the data folder with the backup's files and reloads the services. */

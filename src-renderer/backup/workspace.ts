@@ -17,6 +17,9 @@ export interface BackupProgress {
   phase: 'store' | 'files' | 'done';
   rowsDone: number;
   rowsTotal: number;
+  /** Data-folder files added so far (phase `files`). */
+  filesDone?: number;
+  filesTotal?: number;
 }
 
 export interface RestoreProgress {
@@ -93,9 +96,20 @@ export async function backUpWorkspace(options: {
       }
     }
     onProgress?.({ phase: 'files', rowsDone, rowsTotal });
-    const result = await bridge.invoke('backup.finish', { backupId });
-    onProgress?.({ phase: 'done', rowsDone, rowsTotal });
-    return result;
+    for (;;) {
+      const step = await bridge.invoke('backup.finish', { backupId });
+      if (step.done) {
+        onProgress?.({ phase: 'done', rowsDone, rowsTotal });
+        return step;
+      }
+      onProgress?.({
+        phase: 'files',
+        rowsDone,
+        rowsTotal,
+        filesDone: step.filesDone,
+        filesTotal: step.filesTotal,
+      });
+    }
   } catch (error) {
     await bridge.invoke('backup.cancel', { backupId }).catch(() => undefined);
     throw error;
@@ -125,8 +139,12 @@ export async function openBackup(options: {
       await bridge.invoke('restore.upload', { restoreId, offset, data: toBase64(part) });
       onProgress?.({ phase: 'uploading', done: offset + part.length, total: file.size });
     }
-    onProgress?.({ phase: 'verifying', done: 0, total: 1 });
-    return await bridge.invoke('restore.open', { restoreId, passphrase: options.passphrase });
+    onProgress?.({ phase: 'verifying', done: 0, total: file.size });
+    for (;;) {
+      const step = await bridge.invoke('restore.open', { restoreId, passphrase: options.passphrase });
+      if (step.summary) return step.summary;
+      onProgress?.({ phase: 'verifying', done: step.checkedBytes, total: step.totalBytes });
+    }
   } catch (error) {
     await bridge.invoke('restore.discard', { restoreId }).catch(() => undefined);
     throw error;

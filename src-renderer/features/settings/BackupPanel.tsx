@@ -53,7 +53,7 @@ function restorePercent(p: RestoreProgress | null): number {
     case 'uploading':
       return Math.max(2, share * 40);
     case 'verifying':
-      return 45;
+      return 40 + share * 10;
     case 'importing':
       return 50 + share * 45;
     default:
@@ -134,7 +134,7 @@ function BackupNow() {
           <Progress value={backupPercent(progress)} animated aria-label="Backup progress" />
           <Text size="xs" c="gray.7" aria-live="polite">
             {progress?.phase === 'files'
-              ? 'Adding settings, links and the journal, then encrypting…'
+              ? `Adding settings, links and the journal${progress.filesTotal ? ` (${formatCount(progress.filesDone ?? 0)} of ${formatCount(progress.filesTotal)} files)` : ''}, then encrypting…`
               : `Writing the store: ${formatCount(progress?.rowsDone ?? 0)} of ${formatCount(progress?.rowsTotal ?? 0)} rows`}
           </Text>
         </Stack>

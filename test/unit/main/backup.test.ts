@@ -12,6 +12,7 @@ import { BackupFileError } from '../../../src-main/backup/container';
 import { backupFileName, rotateBackups } from '../../../src-main/backup/schedule';
 import { isWorkspacePath, listWorkspaceFiles } from '../../../src-main/backup/service';
 import { BridgeError, callBridge } from '../../../src-main/ipc/handlers';
+import type { BackupFinishResult, RestoreSummary } from '../../../src-main/shared/backup';
 import type { BridgeArgs, BridgeChannel, BridgeResult } from '../../../src-main/shared/bridge';
 import { BROWSER_UA, startTestServices, type TestServices } from '../../support/services';
 
@@ -88,11 +89,27 @@ async function backUp(t: TestServices, rows: Record<string, unknown[]> = STORE_R
       await call(t, 'backup.rows', { backupId, table, rows: list.slice(i, i + 1000) });
     }
   }
-  const done = await call(t, 'backup.finish', { backupId });
+  const done = await finish(t, backupId);
   expect(done.downloadUrl).toMatch(/^\/bridge\/download\/[A-Za-z0-9_-]{43}$/);
   const file = join(t.dataDir, 'backups', 'downloads', done.fileName);
   expect(statSync(file).size).toBe(done.bytes);
   return file;
+}
+
+/** Calls `backup.finish` until it is done, as the renderer does. */
+async function finish(t: TestServices, backupId: string): Promise<BackupFinishResult> {
+  for (;;) {
+    const step = await call(t, 'backup.finish', { backupId });
+    if (step.done) return step;
+  }
+}
+
+/** Calls `restore.open` until the whole file is checked, as the renderer does. */
+async function open(t: TestServices, restoreId: string, passphrase: string): Promise<RestoreSummary> {
+  for (;;) {
+    const step = await call(t, 'restore.open', { restoreId, passphrase });
+    if (step.summary) return step.summary;
+  }
 }
 
 /** Uploads a file in parts, as the renderer does. */
@@ -130,7 +147,7 @@ describe('workspace backup and restore', () => {
 
     const b = await start();
     const restoreId = await upload(b, readFileSync(file));
-    const summary = await call(b, 'restore.open', { restoreId, passphrase: PASSPHRASE });
+    const summary = await open(b, restoreId, PASSPHRASE);
     expect(summary.rows).toEqual({ contacts: 1, campaigns: 1, events: 2500 });
     expect(summary.workspaceEmpty).toBe(true);
     expect(summary.files.sort()).toEqual(Object.keys(before).sort());
@@ -219,7 +236,7 @@ describe('workspace backup and restore', () => {
     ];
     for (const c of cases) {
       const restoreId = await upload(b, c.bytes);
-      const error = await refusal(call(b, 'restore.open', { restoreId, passphrase: c.passphrase }));
+      const error = await refusal(open(b, restoreId, c.passphrase));
       expect({ name: c.name, status: error.status, error: error.body.error }).toEqual({
         name: c.name,
         status: 400,
@@ -243,7 +260,7 @@ describe('workspace backup and restore', () => {
     const b = await start();
     await call(b, 'sites.create', { name: 'Existing', origins: ['https://other.example'] });
     const restoreId = await upload(b, readFileSync(file));
-    const summary = await call(b, 'restore.open', { restoreId, passphrase: PASSPHRASE });
+    const summary = await open(b, restoreId, PASSPHRASE);
     expect(summary.workspaceEmpty).toBe(false);
     const refused = await refusal(call(b, 'restore.commit', { restoreId, replace: false }));
     expect({ status: refused.status, error: refused.body.error }).toEqual({
@@ -317,7 +334,7 @@ describe('automatic backups', () => {
       });
       if (!backupId) throw new Error('no backup id');
       await call(t, 'backup.rows', { backupId, table: 'contacts', rows: [{ id: `c${i}` }] });
-      const done = await call(t, 'backup.finish', { backupId });
+      const done = await finish(t, backupId);
       expect(done.path?.startsWith(folder)).toBe(true);
     }
     const kept = readdirSync(folder).sort();
