@@ -27,7 +27,7 @@ import type {
   RestoreSummary,
 } from '../shared/backup';
 import type { Logger } from '../util/log';
-import { type BackupFrame, BackupWriter, countRows, readBackupFrames } from './archive';
+import { type BackupFrame, BackupWriter, readBackupFrames } from './archive';
 import { BackupFileError, DEFAULT_KDF, type KdfParams } from './container';
 import {
   BackupScheduleError,
@@ -562,8 +562,8 @@ export class BackupService {
               `The backup has rows for an undeclared table ${frame.table.slice(0, 40)}`,
             );
           }
-          // Parsed once here, so the store import never meets unreadable rows after the check passed.
-          rows[frame.table] = (rows[frame.table] ?? 0) + countRows(frame.json);
+          // Every chunk is authenticated, so the rows are the writer's own JSON: counted, not parsed.
+          rows[frame.table] = (rows[frame.table] ?? 0) + frame.count;
         } else if (frame.kind === 'file') {
           const target = stagedPath(staging, frame.path);
           let file = writing.file;
