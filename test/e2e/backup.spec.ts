@@ -88,6 +88,17 @@ test('S18: a backup restored on a fresh data folder keeps old links working and 
   for (const text of [family, '+12015550181', site.origin])
     expect(bytes.includes(Buffer.from(text))).toBe(false);
 
+  // Restoring over this app, which has data, needs an explicit confirmation first.
+  await panel.getByLabel('Backup file').setInputFiles(backupFile);
+  await panel.getByLabel('Passphrase of the backup').fill(PASSPHRASE);
+  await panel.getByRole('button', { name: 'Check the backup' }).click();
+  await expect(panel.getByText('The backup checks out')).toBeVisible({ timeout: 20_000 });
+  const replace = panel.getByLabel(/This app already has data\. Replace all of it/);
+  await expect(replace).not.toBeChecked();
+  await expect(panel.getByRole('button', { name: 'Restore this workspace' })).toBeDisabled();
+  await replace.check();
+  await expect(panel.getByRole('button', { name: 'Restore this workspace' })).toBeEnabled();
+
   // A second app on a fresh data folder, opened in a fresh browser profile (an empty store).
   second = await startHeadless(['--port', '0']);
   const newContext = await browser.newContext();

@@ -17,6 +17,7 @@ import {
   TextInput,
   Title,
 } from '@mantine/core';
+import Dexie from 'dexie';
 import { useEffect, useId, useState } from 'react';
 import type { BackupSchedule, RestoreSummary } from '../../../src-main/shared/backup';
 import { runBackup } from '../../backup/run';
@@ -200,6 +201,8 @@ function RestoreFromFile() {
       return;
     }
     old.close();
+    // The replaced store goes, as in a rebuild; waiting on other tabs must not hold up the switch.
+    await Promise.race([Dexie.delete(old.name), new Promise((resolve) => setTimeout(resolve, 2_000))]);
     window.location.reload();
   };
 
