@@ -86,8 +86,8 @@ export function backupHandlers(backup: BackupService): { [K in BackupChannel]: H
     },
     'restore.discard': {
       input: z.strictObject({ restoreId: id }),
-      run: async () => {
-        await backup.discardRestore();
+      run: async ({ restoreId }) => {
+        await backup.discardRestore(restoreId);
         return null;
       },
     },

@@ -483,7 +483,9 @@ export class BackupService {
     return { restored: summary.files };
   }
 
-  async discardRestore(): Promise<void> {
+  /** Drops the restore in progress (only that one, when `restoreId` is given) and its files. */
+  async discardRestore(restoreId?: string): Promise<void> {
+    if (restoreId !== undefined && this.restore?.id !== restoreId) return;
     const session = this.restore;
     this.restore = null;
     if (!session) return;
