@@ -121,17 +121,28 @@ export class BackupWriter {
     this.totals.rows[table] = (this.totals.rows[table] ?? 0) + rows.length;
   }
 
-  /** Copies a file in parts; `name` is its posix path relative to the data folder. */
-  async file(name: string, source: string): Promise<void> {
+  /**
+   * Copies a file in parts; `name` is its posix path relative to the data folder. False when the
+   * file was gone before its first byte (journal retention may remove a segment meanwhile).
+   */
+  async file(name: string, source: string): Promise<boolean> {
     let bytes = 0;
-    for await (const part of createReadStream(source, { highWaterMark: FILE_PART_BYTES })) {
-      const data = part as Buffer;
-      await this.write(frame(FrameKind.FilePart, name, data));
-      bytes += data.length;
+    let started = false;
+    try {
+      for await (const part of createReadStream(source, { highWaterMark: FILE_PART_BYTES })) {
+        const data = part as Buffer;
+        started = true;
+        await this.write(frame(FrameKind.FilePart, name, data));
+        bytes += data.length;
+      }
+    } catch (error) {
+      if (!started && (error as NodeJS.ErrnoException).code === 'ENOENT') return false;
+      throw error;
     }
     // An empty file still gets a part, so it is restored too.
     if (bytes === 0) await this.write(frame(FrameKind.FilePart, name, Buffer.alloc(0)));
     this.totals.files[name] = bytes;
+    return true;
   }
 
   /** Ends the stream, makes the file durable under its real name, and returns its size. */

@@ -124,7 +124,7 @@ test('S18: a backup restored on a fresh data folder keeps old links working and 
   await restorePanel.getByLabel('Passphrase of the backup').fill(PASSPHRASE);
   await restorePanel.getByRole('button', { name: 'Check the backup' }).click();
   await expect(restorePanel.getByText('The backup checks out')).toBeVisible({ timeout: 20_000 });
-  await expect(restorePanel.getByText(/1 contacts, 1 campaigns/)).toBeVisible();
+  await expect(restorePanel.getByText(/1 contact, 1 campaign, /)).toBeVisible();
   await expectNoSeriousAxeViolations(newPage);
   await restorePanel.getByRole('button', { name: 'Restore this workspace' }).click();
   // The page reloads onto the restored store.

@@ -210,7 +210,10 @@ function RestoreFromFile() {
   const needsConfirm = verified ? !verified.summary.workspaceEmpty || !verified.storeEmpty : false;
   const busy = state.step === 'opening' || state.step === 'restoring';
   const progress = state.step === 'opening' || state.step === 'restoring' ? state.progress : null;
-  const rows = (summary: RestoreSummary, table: string) => formatCount(summary.rows[table] ?? 0);
+  const rows = (summary: RestoreSummary, table: string, one: string, many: string) => {
+    const n = summary.rows[table] ?? 0;
+    return `${formatCount(n)} ${n === 1 ? one : many}`;
+  };
 
   return (
     <Stack gap="xs">
@@ -247,9 +250,9 @@ function RestoreFromFile() {
         <Alert styles={READABLE_ALERT} color="teal" title="The backup checks out" maw={560}>
           <Text size="sm">
             Made {new Date(verified.summary.createdAt).toLocaleString()} by Stitchdesk{' '}
-            {verified.summary.appVersion}: {rows(verified.summary, 'contacts')} contacts,{' '}
-            {rows(verified.summary, 'campaigns')} campaigns, {rows(verified.summary, 'events')} events,{' '}
-            {verified.summary.files.length} data files.
+            {verified.summary.appVersion}: {rows(verified.summary, 'contacts', 'contact', 'contacts')},{' '}
+            {rows(verified.summary, 'campaigns', 'campaign', 'campaigns')},{' '}
+            {rows(verified.summary, 'events', 'event', 'events')}, {verified.summary.files.length} data files.
           </Text>
         </Alert>
       )}

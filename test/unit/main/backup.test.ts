@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFile
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { readBackupFrames } from '../../../src-main/backup/archive';
+import { BackupWriter, readBackupFrames } from '../../../src-main/backup/archive';
 import { BackupFileError } from '../../../src-main/backup/container';
 import { backupFileName, rotateBackups } from '../../../src-main/backup/schedule';
 import { isWorkspacePath, listWorkspaceFiles } from '../../../src-main/backup/service';
@@ -282,6 +282,35 @@ describe('workspace backup and restore', () => {
     }
     expect(kinds).toEqual(['manifest', 'rows', 'file', 'end']);
     await expect(readBackupFrames(file, 'wrong one!').next()).rejects.toBeInstanceOf(BackupFileError);
+  });
+});
+
+describe('backup writer', () => {
+  it('a file removed before it is copied (a segment retention dropped) is left out, not a failure', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'stitchdesk-writer-'));
+    writeFileSync(join(dir, 'settings.json'), '{}');
+    const path = join(dir, 'out.stbk');
+    const writer = await BackupWriter.create(
+      path,
+      PASSPHRASE,
+      {
+        format: 'stitchdesk-workspace',
+        createdAt: '2026-12-01T00:00:00Z',
+        appVersion: 'test',
+        storeSchemaVersion: 2,
+        tables: [],
+      },
+      { N: 2 ** 10, r: 8, p: 1 },
+    );
+    expect(await writer.file('journal/00000000000000000000.seg', join(dir, 'gone.seg'))).toBe(false);
+    expect(await writer.file('settings.json', join(dir, 'settings.json'))).toBe(true);
+    await writer.finish();
+    const files: string[] = [];
+    for await (const frame of readBackupFrames(path, PASSPHRASE)) {
+      if (frame.kind === 'file') files.push(frame.path);
+      if (frame.kind === 'end') expect(frame.totals.files).toEqual({ 'settings.json': 2 });
+    }
+    expect(files).toEqual(['settings.json']);
   });
 });
 
