@@ -4,6 +4,7 @@
 // refused with nothing changed; automatic backups keep the last N.
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { get } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -14,6 +15,7 @@ import { isWorkspacePath, listWorkspaceFiles } from '../../../src-main/backup/se
 import { BridgeError, callBridge } from '../../../src-main/ipc/handlers';
 import type { BackupFinishResult, RestoreSummary } from '../../../src-main/shared/backup';
 import type { BridgeArgs, BridgeChannel, BridgeResult } from '../../../src-main/shared/bridge';
+import { startHeadless } from '../../support/headless';
 import { BROWSER_UA, startTestServices, type TestServices } from '../../support/services';
 
 const PASSPHRASE = 'correct horse battery staple';
@@ -282,6 +284,54 @@ describe('workspace backup and restore', () => {
     }
     expect(kinds).toEqual(['manifest', 'rows', 'file', 'end']);
     await expect(readBackupFrames(file, 'wrong one!').next()).rejects.toBeInstanceOf(BackupFileError);
+  });
+});
+
+describe('headless download', () => {
+  it('a finished backup downloads once through its one-time link, then the link is dead and no copy stays', async () => {
+    const app = await startHeadless(['--port', '0']);
+    try {
+      const bridge = async (channel: string, args: unknown) => {
+        const response = await fetch(`${app.ready.url}/bridge/call/${channel}`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${app.token}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ args }),
+        });
+        return (await response.json()) as { result: Record<string, unknown> };
+      };
+      const begun = await bridge('backup.begin', {
+        target: 'file',
+        passphrase: PASSPHRASE,
+        storeSchemaVersion: 2,
+        tables: ['contacts'],
+      });
+      const backupId = begun.result.backupId;
+      await bridge('backup.rows', { backupId, table: 'contacts', rows: [{ id: 'c1' }] });
+      let step = (await bridge('backup.finish', { backupId })).result;
+      while (step.done !== true) step = (await bridge('backup.finish', { backupId })).result;
+      const url = `${app.ready.url}${String(step.downloadUrl)}`;
+      // Another Host (DNS rebinding) is refused before the ticket is even looked at.
+      // (fetch cannot set Host, so node:http sends this one.)
+      const rebound = await new Promise<number>((resolve, reject) =>
+        get(url, { headers: { host: 'evil.example' } }, (response) => {
+          response.resume();
+          resolve(response.statusCode ?? 0);
+        }).on('error', reject),
+      );
+      expect(rebound).toBe(403);
+      const first = await fetch(url);
+      expect(first.status).toBe(200);
+      expect(first.headers.get('content-disposition')).toContain(String(step.fileName));
+      const bytes = Buffer.from(await first.arrayBuffer());
+      expect(bytes.length).toBe(step.bytes);
+      expect(bytes.subarray(0, 8).toString()).toBe('STDKBKUP');
+      const again = await fetch(url);
+      expect(again.status).toBe(404);
+      expect(((await again.json()) as { error: string }).error).toBe('not_found');
+      await expect.poll(() => readdirSync(join(app.ready.dataDir, 'backups', 'downloads'))).toEqual([]);
+    } finally {
+      await app.stop();
+    }
   });
 });
 
