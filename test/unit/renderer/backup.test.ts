@@ -123,4 +123,81 @@ describe('workspace backup, store side', () => {
     expect(await storeIsEmpty(restored)).toBe(false);
     restored.close();
   });
+
+  it('a backup made at an older store version is upgraded as it is restored', {
+    timeout: 120_000,
+  }, async () => {
+    const source = await startTestServices();
+    running.push(source);
+    const from = bridgeTo(source);
+    // A store at schema v1: contacts without stats or phone tails, one linked visitor's page views.
+    const { backupId } = await from.invoke('backup.begin', {
+      target: 'file',
+      passphrase: 'a long passphrase',
+      storeSchemaVersion: 1,
+      tables: ['contacts', 'identities', 'events'],
+    });
+    if (!backupId) throw new Error('no backup id');
+    const v1Contact = {
+      id: 'ana',
+      firstName: 'Ana',
+      lastName: 'Lima',
+      phone: '+14155552671',
+      tags: [],
+      lists: [],
+      consent: { sms: true, whatsapp: false, email: false },
+      custom: {},
+      createdAt: 1,
+      updatedAt: 1,
+      nameKey: 'ana lima',
+      lastNameKey: 'lima ana',
+    };
+    await from.invoke('backup.rows', { backupId, table: 'contacts', rows: [v1Contact] });
+    const link = {
+      id: 'l1',
+      kind: 'visitor',
+      value: 'A',
+      contactId: 'ana',
+      from: 100,
+      to: null,
+      source: 'sms_click',
+      createdAt: 100,
+      revokedAt: null,
+      flags: [],
+    };
+    await from.invoke('backup.rows', { backupId, table: 'identities', rows: [link] });
+    const views = [150, 300].map((t) => ({
+      id: `e${t}`,
+      type: 'page',
+      visitorId: 'A',
+      timestamp: t,
+      receivedAt: t,
+      source: 'tracker',
+    }));
+    await from.invoke('backup.rows', { backupId, table: 'events', rows: views });
+    let step = await from.invoke('backup.finish', { backupId });
+    while (!step.done) step = await from.invoke('backup.finish', { backupId });
+    const file = join(source.dataDir, 'backups', 'downloads', step.fileName);
+
+    const target = await startTestServices();
+    running.push(target);
+    const bridge = bridgeTo(target);
+    const summary = await openBackup({
+      bridge,
+      file: new Blob([readFileSync(file)]),
+      passphrase: 'a long passphrase',
+    });
+    expect(summary.storeSchemaVersion).toBe(1);
+    const restored = await restoreWorkspace({
+      bridge,
+      summary,
+      replace: false,
+      storage: { setItem: () => undefined },
+    });
+    expect(restored.verno).toBe(2);
+    const ana = await restored.contacts.get('ana');
+    expect(ana?.stats).toMatchObject({ pageViews: 2, lastSeen: 300, visitors: 1 });
+    expect(ana?.phoneTails).toEqual(['17625555141']);
+    restored.close();
+  });
 });
