@@ -2,6 +2,7 @@
 // collector and the bridge handlers. Electron's shell and headless mode both start them here.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { BackupService } from './backup/service';
 import { registerCollectorRoutes } from './collector/routes';
 import { Collector, type ListenOptions } from './collector/server';
 import { SiteStore } from './collector/sites';
@@ -17,6 +18,7 @@ import { SettingsStore } from './settings/store';
 import { createBatcher } from './util/batcher';
 import { lockDataDir } from './util/data-dir-lock';
 import type { Logger } from './util/log';
+import { swappable } from './util/swappable';
 import { APP_VERSION } from './version';
 
 export interface ServicesOptions {
@@ -41,6 +43,7 @@ export interface CoreServices {
   readonly journal: OpenedJournal;
   readonly links: LinkRegistry;
   readonly messaging: MessagingService;
+  readonly backup: BackupService;
   readonly dialogs?: FileDialogs;
 }
 
@@ -54,24 +57,57 @@ export interface Services extends CoreServices {
 export async function createServices(opts: ServicesOptions): Promise<Services> {
   mkdirSync(opts.dataDir, { recursive: true, mode: 0o700 });
   const unlock = lockDataDir(opts.dataDir);
-  const settings = new SettingsStore(opts.dataDir);
+  // Everything read from the data folder sits behind a swappable reference, so a workspace
+  // restore can reload it in place: routes and handlers keep the references they were given.
+  const settingsRef = swappable(new SettingsStore(opts.dataDir));
+  const settings = settingsRef.ref;
   const bus = new BridgeEventBus();
   const collector = new Collector({ settings, bus, log: opts.log });
-  const sites = new SiteStore(opts.dataDir);
-  const journal = await openJournal({
-    dir: join(opts.dataDir, 'journal'),
-    retentionHours: () => settings.get().journal.retentionHours,
-    archiveExpiryDays: () => settings.get().journal.archiveExpiryDays,
-    log: opts.log,
-  });
+  const sitesRef = swappable(new SiteStore(opts.dataDir));
+  const sites = sitesRef.ref;
+  const openDataJournal = () =>
+    openJournal({
+      dir: join(opts.dataDir, 'journal'),
+      retentionHours: () => settings.get().journal.retentionHours,
+      archiveExpiryDays: () => settings.get().journal.archiveExpiryDays,
+      log: opts.log,
+    });
+  const journalRef = swappable(await openDataJournal());
+  const journal = journalRef.ref;
   // The store's ingest loop needs the latest offset, not every one: at most one push per 50 ms.
   const appended = createBatcher<number>(50, (offsets) =>
     bus.emit('journal.appended', { lastOffset: offsets.at(-1) ?? -1 }),
   );
-  journal.onAppend((lastOffset) => appended.add(lastOffset));
+  const followAppends = () => journalRef.current().onAppend((lastOffset) => appended.add(lastOffset));
+  followAppends();
   collector.journalStats = () => journal.stats();
   collector.journalHealth = () => journal.health();
-  const links = new LinkRegistry(opts.dataDir, loadOrCreateLinkSecret(opts.dataDir));
+  const linksRef = swappable(new LinkRegistry(opts.dataDir, loadOrCreateLinkSecret(opts.dataDir)));
+  const links = linksRef.ref;
+  const messagingRef = swappable(new MessagingService(opts.dataDir));
+
+  const backup = new BackupService(
+    opts.dataDir,
+    {
+      appVersion: APP_VERSION,
+      isEmpty: () => sites.list().length === 0 && links.isEmpty() && journal.stats().lastOffset < 0,
+      suspend: () => journalRef.current().close(),
+      async resume() {
+        // Each store re-reads its file; the journal recovers the restored segments and position.
+        settingsRef.swap(new SettingsStore(opts.dataDir));
+        sitesRef.swap(new SiteStore(opts.dataDir));
+        linksRef.swap(new LinkRegistry(opts.dataDir, loadOrCreateLinkSecret(opts.dataDir)));
+        messagingRef.swap(new MessagingService(opts.dataDir));
+        journalRef.swap(await openDataJournal());
+        followAppends();
+        bus.emit('journal.appended', { lastOffset: journal.stats().lastOffset });
+      },
+      ...(opts.dialogs
+        ? { saveDialog: (name: string) => opts.dialogs?.saveBackup(name) ?? Promise.resolve(null) }
+        : {}),
+    },
+    opts.log,
+  );
 
   await registerCollectorRoutes(collector.app, {
     collector,
@@ -94,7 +130,8 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
     sites,
     journal,
     links,
-    messaging: new MessagingService(opts.dataDir),
+    messaging: messagingRef.ref,
+    backup,
     ...(opts.dialogs ? { dialogs: opts.dialogs } : {}),
   };
   const handlers = createBridgeHandlers(core);
@@ -109,6 +146,7 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
     },
     async close() {
       if (statusTimer) clearInterval(statusTimer);
+      backup.close();
       await collector.close();
       await journal.close();
       appended.close();

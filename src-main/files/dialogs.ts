@@ -49,5 +49,17 @@ export function createElectronFileDialogs(window: () => BrowserWindow | undefine
       await writeFile(chosen.filePath, content, 'utf8');
       return { saved: true, path: chosen.filePath };
     },
+    async saveBackup(suggestedName) {
+      const options: Electron.SaveDialogOptions = {
+        title: 'Back up the workspace',
+        defaultPath: suggestedName,
+        filters: [{ name: 'Stitchdesk backup', extensions: ['stbk'] }],
+      };
+      const owner = parent();
+      const chosen = owner
+        ? await dialog.showSaveDialog(owner, options)
+        : await dialog.showSaveDialog(options);
+      return chosen.canceled || !chosen.filePath ? null : chosen.filePath;
+    },
   };
 }

@@ -9,6 +9,8 @@ export interface FileDialogs {
   openContacts(): Promise<{ name: string; text: string } | null>;
   /** Asks where to save an export and writes it there; `saved: false` when the user cancels. */
   saveExport(suggestedName: string, content: string): Promise<{ saved: boolean; path?: string }>;
+  /** Asks where to save a workspace backup; the path, or null when the user cancels. */
+  saveBackup(suggestedName: string): Promise<string | null>;
 }
 
 /** A chosen file that cannot be used (too large, not UTF-8): the user's input, reported as a 400. */

@@ -1,8 +1,9 @@
 // The HTTP implementation of the bridge for headless mode: the built renderer at /app/ and the
 // bridge at /bridge/*, behind a random per-run token and refused from any other origin.
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
-import { extname, join, normalize, sep } from 'node:path';
+import { createReadStream } from 'node:fs';
+import { readFile, rm, stat } from 'node:fs/promises';
+import { basename, extname, join, normalize, sep } from 'node:path';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { BridgeError, callBridge } from '../ipc/handlers';
 import type { Services } from '../services';
@@ -88,6 +89,28 @@ export function registerAppRoutes(services: Services, opts: { rendererDir: strin
       }
     },
   );
+
+  // A backup download: the browser follows a plain link, so the one-time ticket from
+  // `backup.finish` (256 random bits, minutes long) stands in for the bearer token.
+  app.get<{ Params: { ticket: string } }>('/bridge/download/:ticket', async (request, reply) => {
+    const host = request.headers.host ?? '';
+    if (!ownOrigins().some((o) => o.endsWith(`//${host}`))) {
+      return deny(reply, 403, 'forbidden_host', `Host ${host.slice(0, 80)} is not this app's address`);
+    }
+    const file = services.backup.takeDownload(request.params.ticket);
+    if (!file) return deny(reply, 404, 'not_found', 'This download link has expired or was used already');
+    const { size } = await stat(file);
+    const stream = createReadStream(file);
+    // The browser has its copy once the stream ends; the server keeps none.
+    stream.once('close', () => void rm(file, { force: true }));
+    return reply
+      .header('content-type', 'application/octet-stream')
+      .header('content-length', String(size))
+      .header('content-disposition', `attachment; filename="${basename(file)}"`)
+      .header('cache-control', 'no-store')
+      .header('x-content-type-options', 'nosniff')
+      .send(stream);
+  });
 
   app.get('/bridge/events', (request, reply) => {
     if (!authorize(request, reply)) return;

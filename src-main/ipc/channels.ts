@@ -21,6 +21,18 @@ export const BRIDGE_CHANNELS = [
   'messaging.send',
   'files.openContacts',
   'files.saveExport',
+  'backup.begin',
+  'backup.rows',
+  'backup.finish',
+  'backup.cancel',
+  'backup.schedule',
+  'backup.configureSchedule',
+  'restore.begin',
+  'restore.upload',
+  'restore.open',
+  'restore.rows',
+  'restore.commit',
+  'restore.discard',
 ] as const satisfies readonly BridgeChannel[];
 
 export const BRIDGE_EVENTS = [

@@ -1,6 +1,8 @@
 // The bridge's request handlers: one map, keyed by channel, each with the schema its input must
 // pass. Both transports (Electron IPC and the headless HTTP bridge) dispatch through `callBridge`.
 import { z } from 'zod';
+import { backupHandlers } from '../backup/bridge-handlers';
+import { BackupFileError, BackupRequestError, BackupScheduleError } from '../backup/service';
 import { SiteNotFoundError, siteInputSchema, siteUpdateSchema } from '../collector/sites';
 import { FileDialogError, type FileDialogs, MAX_CONTACTS_FILE_BYTES } from '../files/file-dialogs';
 import { LinkInputError, UnknownLinkError } from '../links/registry';
@@ -11,7 +13,7 @@ import { settingsPatchSchema } from '../settings/store';
 import type { ApiError, BridgeArgs, BridgeChannel, BridgeResult } from '../shared/bridge';
 import { isBridgeChannel } from './channels';
 
-interface HandlerDef<K extends BridgeChannel> {
+export interface HandlerDef<K extends BridgeChannel> {
   input: z.ZodType<BridgeArgs<K>>;
   run: (args: BridgeArgs<K>) => BridgeResult<K> | Promise<BridgeResult<K>>;
 }
@@ -135,6 +137,7 @@ export function createBridgeHandlers(services: CoreServices): BridgeHandlerMap {
       }),
       run: ({ suggestedName, content }) => dialogsOf(services).saveExport(suggestedName, content),
     },
+    ...backupHandlers(services.backup),
   };
 }
 
@@ -184,6 +187,25 @@ function asBridgeError(channel: string, error: unknown): unknown {
     return new BridgeError(400, { error: 'invalid_file', detail: `${channel}: ${error.message}` });
   }
   if (error instanceof LinkInputError || error instanceof MessagingConfigError) {
+    return new BridgeError(400, {
+      error: 'invalid_input',
+      field: error.field,
+      detail: `${channel}: ${error.message}`,
+    });
+  }
+  if (error instanceof BackupFileError) {
+    // The file or its passphrase is the problem; `error` names which, for the UI to explain.
+    const field = error.problem === 'wrong_passphrase' ? 'passphrase' : 'file';
+    return new BridgeError(400, { error: error.problem, field, detail: error.message });
+  }
+  if (error instanceof BackupRequestError) {
+    return new BridgeError(error.status, {
+      error: error.code,
+      ...(error.field ? { field: error.field } : {}),
+      detail: `${channel}: ${error.message}`,
+    });
+  }
+  if (error instanceof BackupScheduleError) {
     return new BridgeError(400, {
       error: 'invalid_input',
       field: error.field,

@@ -145,6 +145,11 @@ export class LinkRegistry {
     });
   }
 
+  /** True before any campaign link is registered (a restore may then replace the workspace). */
+  isEmpty(): boolean {
+    return this.byNum.size === 0;
+  }
+
   /** The link a code stands for, or null when the code is forged, damaged or unknown. */
   resolve(code: string): ResolvedLink | null {
     if (typeof code !== 'string' || code.length > MAX_LINK_CODE_LENGTH) return null;

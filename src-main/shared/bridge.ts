@@ -1,6 +1,15 @@
 // The one contract between the renderer and the main process: request/response handlers and
 // pushed events. Types only — the Electron preload and the HTTP bridge both implement it.
 
+import type {
+  BackupBeginRequest,
+  BackupBeginResult,
+  BackupFinishStep,
+  BackupSchedule,
+  BackupScheduleInput,
+  RestoreOpenStep,
+  RestoreRowsBatch,
+} from './backup';
 import type { CollectorStatus, LiveFeedItem, Site, SiteInput } from './collector';
 import type { JournalRecord } from './events';
 import type { LinkCampaignInput, MintedCode, MintRequest } from './links';
@@ -49,6 +58,29 @@ export interface BridgeHandlers {
     args: { suggestedName: string; content: string };
     result: { saved: boolean; path?: string };
   };
+  /** Starts a workspace backup (desktop: asks where to save it first). */
+  'backup.begin': { args: BackupBeginRequest; result: BackupBeginResult };
+  /** One chunk of a store table's rows, in order. */
+  'backup.rows': { args: { backupId: string; table: string; rows: unknown[] }; result: { bytes: number } };
+  /** Adds the data-folder files, seals and writes the file; a slice per call until `done`. */
+  'backup.finish': { args: { backupId: string }; result: BackupFinishStep };
+  'backup.cancel': { args: { backupId: string }; result: null };
+  'backup.schedule': { args: undefined; result: BackupSchedule };
+  'backup.configureSchedule': { args: BackupScheduleInput; result: BackupSchedule };
+  /** Starts uploading a backup file of `bytes` bytes to restore. */
+  'restore.begin': { args: { bytes: number }; result: { restoreId: string } };
+  /** One base64 part of the file, at byte `offset`. */
+  'restore.upload': {
+    args: { restoreId: string; offset: number; data: string };
+    result: { received: number };
+  };
+  /** Decrypts and verifies the whole file, a slice per call until `summary`; nothing changes. */
+  'restore.open': { args: { restoreId: string; passphrase: string }; result: RestoreOpenStep };
+  /** The backup's store rows, a batch at a time, after `restore.open`. */
+  'restore.rows': { args: { restoreId: string }; result: RestoreRowsBatch };
+  /** Replaces the data folder with the backup's files and reloads the services. */
+  'restore.commit': { args: { restoreId: string; replace: boolean }; result: { restored: string[] } };
+  'restore.discard': { args: { restoreId: string }; result: null };
 }
 
 export interface JournalReadResult {

@@ -10,6 +10,7 @@ import {
 } from '@tabler/icons-react';
 import { type ReactNode, useEffect } from 'react';
 import { HashRouter, Navigate, Route, NavLink as RouterLink, Routes, useNavigate } from 'react-router';
+import { startAutoBackups } from '../backup/run';
 import { CampaignPage } from '../features/campaigns/CampaignPage';
 import { CampaignsPage } from '../features/campaigns/CampaignsPage';
 import { CollectorPage } from '../features/collector/CollectorPage';
@@ -41,6 +42,8 @@ export function App() {
   useEffect(() => followCollector(), [followCollector]);
   // The store follows the journal whenever the app is open (one tab ingests; see IngestLoop).
   useEffect(() => (bridgeMissing ? undefined : followIngest(appDb())), [followIngest]);
+  // Daily backups need this window: the store lives here (see backup/run.ts).
+  useEffect(() => (bridgeMissing ? undefined : startAutoBackups()), []);
 
   return (
     <HashRouter>

@@ -87,6 +87,8 @@ export async function choose(page: Page, label: string, option: string): Promise
 export interface TrackedSite extends TestSite {
   name: string;
   siteId: string;
+  /** From now on the site's pages load the tracker from, and send to, this collector (a restored app). */
+  pointAtCollector(collectorUrl: string): void;
 }
 
 /**
@@ -106,5 +108,8 @@ export async function addTrackedSite(page: Page, name: string): Promise<TrackedS
   if (!siteId) throw new Error('no site id in the snippet');
   // The test site renders each page from these options, so the snippet now carries the real id.
   options.siteId = siteId;
-  return { ...site, name, siteId };
+  const pointAtCollector = (collectorUrl: string) => {
+    options.collectorUrl = collectorUrl;
+  };
+  return { ...site, name, siteId, pointAtCollector };
 }

@@ -16,6 +16,7 @@ import type { Settings } from '../../../src-main/shared/settings';
 import { bridge } from '../../platform';
 import { PageHeader } from '../../ui/PageHeader';
 import { AuditLogPanel } from './AuditLogPanel';
+import { BackupPanel } from './BackupPanel';
 import { MaintenancePanel } from './MaintenancePanel';
 
 export function SettingsPage() {
@@ -167,6 +168,7 @@ export function SettingsPage() {
         </Card>
         <AuditLogPanel />
         <MaintenancePanel />
+        <BackupPanel />
         <Group />
       </Stack>
     </>
