@@ -5,6 +5,11 @@ import { join } from 'node:path';
 import { registerCollectorRoutes } from './collector/routes';
 import { Collector, type ListenOptions } from './collector/server';
 import { SiteStore } from './collector/sites';
+import {
+  createIdentifierHasher,
+  type IdentifierHasher,
+  loadOrCreateSuppressionKey,
+} from './erasure/identifier-hash';
 import type { FileDialogs } from './files/file-dialogs';
 import { BridgeEventBus } from './ipc/event-bus';
 import { type BridgeHandlerMap, createBridgeHandlers } from './ipc/handlers';
@@ -41,6 +46,8 @@ export interface CoreServices {
   readonly journal: EventJournal;
   readonly links: LinkRegistry;
   readonly messaging: MessagingService;
+  /** Keyed hashes of erased identifiers; the key never leaves this process. */
+  readonly hashIdentifiers: IdentifierHasher;
   readonly dialogs?: FileDialogs;
 }
 
@@ -93,6 +100,7 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
     journal,
     links,
     messaging: new MessagingService(opts.dataDir),
+    hashIdentifiers: createIdentifierHasher(loadOrCreateSuppressionKey(opts.dataDir)),
     ...(opts.dialogs ? { dialogs: opts.dialogs } : {}),
   };
   const handlers = createBridgeHandlers(core);

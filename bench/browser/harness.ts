@@ -8,7 +8,13 @@ import { eventTime, type IngestSettings, ingestBatch } from '../../src-renderer/
 import { contactTimeline } from '../../src-renderer/queries/timeline';
 
 const SETTINGS: IngestSettings = {
-  stitching: { lookback: 'all', forwardThreshold: 3, createContactsFromForms: false, defaultCountry: 'US' },
+  stitching: {
+    lookback: 'all',
+    forwardThreshold: 3,
+    createContactsFromForms: false,
+    defaultCountry: 'US',
+    clickTokenTtlHours: 24,
+  },
   defaultCountry: 'US',
 };
 const UA =

@@ -13,6 +13,8 @@ export const BRIDGE_CHANNELS = [
   'sites.update',
   'journal.read',
   'journal.ack',
+  'journal.redact',
+  'suppression.hash',
   'links.register',
   'links.mint',
   'messaging.configure',

@@ -2,6 +2,7 @@
 // pass. Both transports (Electron IPC and the headless HTTP bridge) dispatch through `callBridge`.
 import { z } from 'zod';
 import { SiteNotFoundError, siteInputSchema, siteUpdateSchema } from '../collector/sites';
+import { mentionsOf } from '../erasure/mentions';
 import { FileDialogError, type FileDialogs, MAX_CONTACTS_FILE_BYTES } from '../files/file-dialogs';
 import { LinkInputError, UnknownLinkError } from '../links/registry';
 import { MessagingConfigError, messagingConfigSchema } from '../messaging/config';
@@ -29,6 +30,10 @@ export class BridgeError extends Error {
 }
 
 const noArgs = z.undefined();
+
+const identifierKind = z.enum(['email', 'phone', 'userId', 'visitor', 'message']);
+const identifierValue = z.string().min(1).max(2048);
+const identifierList = z.array(identifierValue).max(10_000);
 
 /** Headless mode has no native dialogs: the UI uses the browser's file picker and downloads. */
 function dialogsOf(services: CoreServices): FileDialogs {
@@ -68,6 +73,22 @@ export function createBridgeHandlers(services: CoreServices): BridgeHandlerMap {
     'journal.ack': {
       input: z.strictObject({ offset: z.number().int().min(-1) }),
       run: async ({ offset }) => ({ ackedOffset: await services.journal.ack(offset) }),
+    },
+    'journal.redact': {
+      input: z.strictObject({
+        emails: identifierList,
+        phones: identifierList,
+        visitorIds: identifierList,
+        userIds: identifierList,
+        messageIds: identifierList,
+      }),
+      run: (request) => services.journal.redact(mentionsOf(request)),
+    },
+    'suppression.hash': {
+      input: z.strictObject({
+        items: z.array(z.strictObject({ kind: identifierKind, value: identifierValue })).max(50_000),
+      }),
+      run: ({ items }) => ({ hashes: services.hashIdentifiers(items) }),
     },
     'links.register': {
       input: z.strictObject({

@@ -1,5 +1,6 @@
 // The journal's public surface, as the collector and the bridge use it.
 import type { JournalReadResult } from '../shared/bridge';
+import type { RedactionReport } from '../shared/erasure';
 import type { EventSource, JournalRecord, TrackedEvent } from '../shared/events';
 
 export interface JournalEntryInput {
@@ -25,6 +26,8 @@ export interface EventJournal {
   append(entries: JournalEntryInput[]): Promise<JournalRecord[]>;
   read(fromOffset: number, limit: number): Promise<JournalReadResult>;
   ack(offset: number): Promise<number>;
+  /** Replaces every record `matches` picks by a redaction record at the same offset (erasure). */
+  redact(matches: (record: JournalRecord) => boolean): Promise<RedactionReport>;
   stats(): JournalStats;
   close(): Promise<void>;
 }

@@ -2,6 +2,7 @@
 // pushed events. Types only — the Electron preload and the HTTP bridge both implement it.
 
 import type { CollectorStatus, LiveFeedItem, Site, SiteInput } from './collector';
+import type { IdentifierToHash, RedactionReport, RedactionRequest } from './erasure';
 import type { JournalRecord } from './events';
 import type { LinkCampaignInput, MintedCode, MintRequest } from './links';
 import type {
@@ -33,6 +34,10 @@ export interface BridgeHandlers {
   'journal.read': { args: { fromOffset: number; limit: number }; result: JournalReadResult };
   /** The store has durably applied every record up to and including `offset`. */
   'journal.ack': { args: { offset: number }; result: { ackedOffset: number } };
+  /** Erasure: every journal record mentioning one of these identifiers becomes a redaction record. */
+  'journal.redact': { args: RedactionRequest; result: RedactionReport };
+  /** Keyed hashes (HMAC-SHA256) of erased-identifier candidates, in order; the key stays in main. */
+  'suppression.hash': { args: { items: IdentifierToHash[] }; result: { hashes: string[] } };
   'links.register': { args: LinkCampaignInput; result: { campaignId: string; linkIds: string[] } };
   'links.mint': { args: MintRequest; result: MintedCode[] };
   /** Stores provider credentials (the auth token is write-only). */

@@ -3,6 +3,7 @@
 // Reads are prefetched per batch (bulkGet/anyOf) and writes are bulk, so cost per event stays small.
 
 import Dexie from 'dexie';
+import type { IdentifierToHash } from '../../src-main/shared/erasure';
 import type { JournalRecord, LinkClickProperties, TrackedEvent } from '../../src-main/shared/events';
 import type { Settings } from '../../src-main/shared/settings';
 import { appliedOffset, appliedOffsetRow, type StitchDb } from '../db';
@@ -16,7 +17,6 @@ import type {
   IdentityRow,
   MessageRow,
   SessionRow,
-  SuppressionKind,
   VisitorRow,
 } from '../db/types';
 import { describeDevice } from '../stitching/device';
@@ -28,7 +28,7 @@ import {
   normalizeUserId,
 } from '../stitching/identifiers';
 import { countTokenVisitor, type LinkRequest, linkAt, linkVisitor, openLinkOf } from '../stitching/rules';
-import { hashIdentifier } from '../stitching/suppression';
+import { hashIdentifiers, hasLegacySuppressions, legacyHash } from '../stitching/suppression';
 import { isBotUserAgent } from './bots';
 
 export interface IngestSettings {
@@ -61,11 +61,6 @@ export function eventTime(record: JournalRecord): number {
   return Number.isFinite(received) ? received : 0;
 }
 
-interface Hashed {
-  kind: SuppressionKind;
-  hash: string;
-}
-
 /** One record, parsed outside the transaction (pure CPU and hashing, which IndexedDB cannot wait for). */
 interface Parsed {
   record: JournalRecord;
@@ -80,9 +75,9 @@ interface Parsed {
   click?: LinkClickProperties;
   bot: boolean;
   /** Identifiers whose suppression drops the whole event (visitor, userId, message). */
-  dropIf: Hashed[];
-  emailHash?: string;
-  phoneHash?: string;
+  dropIf: IdentifierToHash[];
+  /** An erased person's email or phone was taken out of this event. */
+  erasedTraits?: boolean;
 }
 
 const str = (value: unknown): string | undefined => (typeof value === 'string' && value ? value : undefined);
@@ -99,16 +94,13 @@ function parseRecord(record: JournalRecord, settings: IngestSettings): Parsed {
   };
   if (event.anonymousId && !isJunkIdentifier(event.anonymousId)) {
     parsed.visitorId = event.anonymousId;
-    parsed.dropIf.push({ kind: 'visitor', hash: hashIdentifier('visitor', event.anonymousId) });
+    parsed.dropIf.push({ kind: 'visitor', value: event.anonymousId });
   }
   if (event.type === 'link_click' || event.type === 'link_preview') {
     const props = event.properties as LinkClickProperties | undefined;
     if (props?.recipientMessageId) {
       parsed.click = props;
-      parsed.dropIf.push({
-        kind: 'message',
-        hash: hashIdentifier('message', props.recipientMessageId),
-      });
+      parsed.dropIf.push({ kind: 'message', value: props.recipientMessageId });
     }
   }
   if (event.type === 'page' && event.context?.clickToken) parsed.presentedToken = event.context.clickToken;
@@ -116,22 +108,38 @@ function parseRecord(record: JournalRecord, settings: IngestSettings): Parsed {
   const userId = normalizeUserId(event.userId ?? traits.userId);
   if (userId) {
     parsed.userId = userId;
-    parsed.dropIf.push({ kind: 'userId', hash: hashIdentifier('userId', userId) });
+    parsed.dropIf.push({ kind: 'userId', value: userId });
   }
   if (event.type === 'form_submit' || event.type === 'identify') {
     const email = normalizeEmail(traits.email);
     const phone = normalizePhone(traits.phone, settings.defaultCountry);
-    if (email) {
-      parsed.email = email;
-      parsed.emailHash = hashIdentifier('email', email);
-    }
-    if (phone) {
-      parsed.phone = phone;
-      parsed.phoneHash = hashIdentifier('phone', phone);
-    }
+    if (email) parsed.email = email;
+    if (phone) parsed.phone = phone;
   }
   return parsed;
 }
+
+/** Every identifier an erasure may have suppressed in a record: those that drop it, its email, its phone. */
+function identifiersOf(p: Parsed): IdentifierToHash[] {
+  const found = [...p.dropIf];
+  if (p.email) found.push({ kind: 'email', value: p.email });
+  if (p.phone) found.push({ kind: 'phone', value: p.phone });
+  return found;
+}
+
+const identifierKey = ({ kind, value }: IdentifierToHash): string => `${kind}:${value}`;
+
+/** Keyed hashes of a batch's identifiers, fetched in one call; undefined when nothing is erased. */
+type BatchHashes = Map<string, { id: IdentifierToHash; hash: string }> | undefined;
+
+async function hashBatch(parsed: readonly Parsed[]): Promise<NonNullable<BatchHashes>> {
+  const ids = [...new Map(parsed.flatMap(identifiersOf).map((id) => [identifierKey(id), id])).values()];
+  const hashes = await hashIdentifiers(ids);
+  return new Map(ids.map((id, i) => [identifierKey(id), { id, hash: hashes[i] ?? '' }]));
+}
+
+/** Thrown inside the transaction when an erasure landed after the batch was hashed without need. */
+class HashesNeeded extends Error {}
 
 /** Everything one batch reads, loaded up front, plus what it changes. */
 class BatchState {
@@ -199,15 +207,25 @@ export async function ingestBatch(
   settings: IngestSettings,
 ): Promise<IngestResult> {
   if (records.length === 0) return { appliedOffset: await appliedOffset(db), stored: 0, skipped: 0 };
-  const parsed = records.map((record) => parseRecord(record, settings));
-  try {
-    // Optimistic: events are added without first looking each messageId up.
-    return await applyBatch(db, records, parsed, settings, false);
-  } catch (error) {
-    // A messageId already stored (an event re-sent under a new offset) fails the whole transaction,
-    // which leaves nothing behind; the batch is then applied again, skipping known ids.
-    if (!isDuplicateKey(error)) throw error;
-    return applyBatch(db, records, parsed, settings, true);
+  // Redaction records (an erasure in the journal) hold nothing to apply; only their offset counts.
+  const parsed = records.filter((r) => r.event.type !== 'redacted').map((r) => parseRecord(r, settings));
+  // Most workspaces never erase anyone: then nothing is hashed and the main process is not asked.
+  let hashes: BatchHashes = (await db.suppressions.count()) > 0 ? await hashBatch(parsed) : undefined;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      try {
+        // Optimistic: events are added without first looking each messageId up.
+        return await applyBatch(db, records, parsed, settings, hashes, false);
+      } catch (error) {
+        // A messageId already stored (an event re-sent under a new offset) fails the whole transaction,
+        // which leaves nothing behind; the batch is then applied again, skipping known ids.
+        if (!isDuplicateKey(error)) throw error;
+        return await applyBatch(db, records, parsed, settings, hashes, true);
+      }
+    } catch (error) {
+      if (!(error instanceof HashesNeeded) || attempt > 0) throw error;
+      hashes = await hashBatch(parsed);
+    }
   }
 }
 
@@ -221,6 +239,7 @@ async function applyBatch(
   records: readonly JournalRecord[],
   parsed: Parsed[],
   settings: IngestSettings,
+  hashes: BatchHashes,
   checkExisting: boolean,
 ): Promise<IngestResult> {
   const lastOffset = records.reduce((max, r) => Math.max(max, r.offset), -1);
@@ -240,25 +259,33 @@ async function applyBatch(
     async () => {
       const applied = await appliedOffset(db);
       const fresh = parsed.filter((p) => p.record.offset > applied);
-      if (fresh.length === 0) return { appliedOffset: applied, stored: 0, skipped: records.length };
+      if (fresh.length === 0) {
+        // Nothing to apply (all seen, or all redaction records): the offset still moves past them.
+        if (lastOffset <= applied) return { appliedOffset: applied, stored: 0, skipped: records.length };
+        await db.meta.put(appliedOffsetRow(lastOffset));
+        return { appliedOffset: lastOffset, stored: 0, skipped: records.length };
+      }
 
-      const hashes = unique(fresh.flatMap((p) => [...p.dropIf.map((h) => h.hash), p.emailHash, p.phoneHash]));
+      if (!hashes && (await db.suppressions.count()) > 0) throw new HashesNeeded();
+      const isErased = await erasedCheck(db, hashes);
       // Point lookups issued together, not an anyOf cursor: IndexedDB pipelines parallel gets,
       // while a cursor pays one round trip per key.
-      const [existing, suppressionRows] = await Promise.all([
-        checkExisting ? db.events.bulkGet(fresh.map((p) => p.event.messageId)) : [],
-        hashes.length ? db.suppressions.bulkGet(hashes) : [],
-      ]);
-      const suppressed = new Set(suppressionRows.flatMap((row) => (row ? [row.hash] : [])));
+      const existing = checkExisting ? await db.events.bulkGet(fresh.map((p) => p.event.messageId)) : [];
       const seenIds = new Set(existing.flatMap((row) => (row ? [row.id] : [])));
       const keep: Parsed[] = [];
       for (const p of fresh) {
         if (seenIds.has(p.event.messageId)) continue;
         seenIds.add(p.event.messageId);
-        if (p.dropIf.some((h) => suppressed.has(h.hash))) continue;
+        if (p.dropIf.some(isErased)) continue;
         // An erased person's email or phone is neither stored nor used to link or create anyone.
-        if (p.emailHash && suppressed.has(p.emailHash)) delete p.email;
-        if (p.phoneHash && suppressed.has(p.phoneHash)) delete p.phone;
+        if (p.email && isErased({ kind: 'email', value: p.email })) {
+          delete p.email;
+          p.erasedTraits = true;
+        }
+        if (p.phone && isErased({ kind: 'phone', value: p.phone })) {
+          delete p.phone;
+          p.erasedTraits = true;
+        }
         keep.push(p);
       }
 
@@ -274,6 +301,23 @@ async function applyBatch(
       };
     },
   );
+}
+
+/**
+ * Reads, inside the batch's transaction, which of the batch's identifiers are erased: by keyed hash,
+ * and by the plain SHA-256 of rows written before hashes were keyed while any of those remain.
+ */
+async function erasedCheck(db: StitchDb, hashes: BatchHashes): Promise<(id: IdentifierToHash) => boolean> {
+  if (!hashes || hashes.size === 0) return () => false;
+  const legacy = await hasLegacySuppressions(db);
+  const candidates = (id: IdentifierToHash): string[] => {
+    const keyed = hashes.get(identifierKey(id))?.hash ?? '';
+    return legacy ? [keyed, legacyHash(id.kind, id.value)] : [keyed];
+  };
+  const all = unique([...hashes.values()].flatMap(({ id }) => candidates(id)));
+  const rows = await db.suppressions.bulkGet(all);
+  const suppressed = new Set(rows.flatMap((row) => (row ? [row.hash] : [])));
+  return (id) => candidates(id).some((hash) => suppressed.has(hash));
 }
 
 async function prefetch(db: StitchDb, state: BatchState, batch: Parsed[]): Promise<void> {
@@ -414,8 +458,8 @@ function applyEvent(state: BatchState, p: Parsed, settings: IngestSettings): voi
 /** Traits as stored: an erased (suppressed) email or phone is not kept. */
 function storedTraits(traits: Record<string, unknown>, p: Parsed): Record<string, unknown> {
   const kept = { ...traits };
-  if (kept.email !== undefined && !p.email && p.emailHash) delete kept.email;
-  if (kept.phone !== undefined && !p.phone && p.phoneHash) delete kept.phone;
+  if (p.erasedTraits && !p.email) delete kept.email;
+  if (p.erasedTraits && !p.phone) delete kept.phone;
   return kept;
 }
 

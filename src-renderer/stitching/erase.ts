@@ -1,23 +1,80 @@
 // Rule 7: erasing a contact removes the person, their links, their events and what was derived from
-// them, and remembers hashed identifiers so neither a replay nor a new event brings them back.
+// them, remembers keyed hashes of their identifiers so neither a replay nor a new event brings them
+// back, and has the main process replace their records in the journal by redaction records.
+import type { Bridge } from '../../src-main/shared/bridge';
+import type { RedactionRequest } from '../../src-main/shared/erasure';
 import type { StitchDb } from '../db';
 import { mergedFamily } from '../db/stats';
 import type { IdentityRow, SuppressionKind, SuppressionRow } from '../db/types';
-import { hashIdentifier } from './suppression';
+import { hashIdentifiers, KEYED_SCHEME } from './suppression';
 
 export interface ErasureReport {
   contacts: number;
   events: number;
   visitors: number;
   auditId: number;
+  /** Journal records replaced by redaction records. */
+  journalRecords: number;
+}
+
+/** The store is erased but the journal still holds the person's records (the cause says why). */
+export class JournalNotRedactedError extends Error {
+  override name = 'JournalNotRedactedError';
 }
 
 const INF = Number.POSITIVE_INFINITY;
 const NEG_INF = Number.NEGATIVE_INFINITY;
 
-/** Erases a contact and every contact merged into it. */
-export async function eraseContact(db: StitchDb, contactId: string, at = Date.now()): Promise<ErasureReport> {
-  // Hashing is async outside IndexedDB, so identifiers are gathered and hashed before the transaction.
+/** Erases a contact and every contact merged into it, from the store and from the journal. */
+export async function eraseContact(
+  db: StitchDb,
+  bridge: Pick<Bridge, 'invoke'>,
+  contactId: string,
+  at = Date.now(),
+): Promise<ErasureReport> {
+  const { report, redaction } = await eraseFromStore(db, contactId, at);
+  return { ...report, journalRecords: await redactJournal(bridge, redaction) };
+}
+
+/**
+ * Replaces the erased people's records in the journal (one pass over it for any number of people);
+ * returns how many records were replaced.
+ */
+export async function redactJournal(
+  bridge: Pick<Bridge, 'invoke'>,
+  redaction: RedactionRequest,
+): Promise<number> {
+  try {
+    return (await bridge.invoke('journal.redact', redaction)).records;
+  } catch (error) {
+    throw new JournalNotRedactedError(
+      `The contact was erased from the store, but their records are still in the journal: ${
+        error instanceof Error ? error.message : String(error)
+      }`,
+      { cause: error },
+    );
+  }
+}
+
+/** The union of several erasures' identifiers, for one journal pass. */
+export function mergeRedactions(requests: readonly RedactionRequest[]): RedactionRequest {
+  const all = (pick: (r: RedactionRequest) => string[]) => [...new Set(requests.flatMap(pick))];
+  return {
+    emails: all((r) => r.emails),
+    phones: all((r) => r.phones),
+    visitorIds: all((r) => r.visitorIds),
+    userIds: all((r) => r.userIds),
+    messageIds: all((r) => r.messageIds),
+  };
+}
+
+/** The store half of an erasure; returns what the journal half must remove. */
+export async function eraseFromStore(
+  db: StitchDb,
+  contactId: string,
+  at = Date.now(),
+): Promise<{ report: Omit<ErasureReport, 'journalRecords'>; redaction: RedactionRequest }> {
+  // Hashing is a bridge call, so identifiers are gathered and hashed before the transaction.
   const family = await mergedFamily(db.contacts, contactId);
   const contacts = (await db.contacts.bulkGet(family)).filter((c) => c !== undefined);
   if (contacts.length === 0) throw new Error(`No contact ${contactId}`);
@@ -47,11 +104,27 @@ export async function eraseContact(db: StitchDb, contactId: string, at = Date.no
     ...exclusive.map((v): [SuppressionKind, string] => ['visitor', v]),
     ...messages.map((m): [SuppressionKind, string] => ['message', m.id]),
   ];
-  const suppressions: SuppressionRow[] = identifiers
-    .filter((entry): entry is [SuppressionKind, string] => !!entry[1])
-    .map(([kind, value]) => ({ kind, hash: hashIdentifier(kind, value), createdAt: at }));
+  const present = identifiers.filter((entry): entry is [SuppressionKind, string] => !!entry[1]);
+  const hashes = await hashIdentifiers(present.map(([kind, value]) => ({ kind, value })));
+  const suppressions: SuppressionRow[] = present.map(([kind], i) => ({
+    kind,
+    hash: hashes[i] ?? '',
+    createdAt: at,
+    scheme: KEYED_SCHEME,
+  }));
+  const valuesOf = (kind: SuppressionKind) => [
+    ...new Set(present.filter(([k]) => k === kind).map(([, value]) => value)),
+  ];
+  const redaction: RedactionRequest = {
+    emails: valuesOf('email'),
+    phones: valuesOf('phone'),
+    visitorIds: valuesOf('visitor'),
+    userIds: valuesOf('userId'),
+    messageIds: valuesOf('message'),
+  };
 
-  return db.transaction(
+  // The store first: from its commit on, suppression keeps any later copy of her events out.
+  const erased = await db.transaction(
     'rw',
     [db.contacts, db.identities, db.events, db.visitors, db.sessions, db.messages, db.audit, db.suppressions],
     async () => {
@@ -101,6 +174,7 @@ export async function eraseContact(db: StitchDb, contactId: string, at = Date.no
       return { contacts: family.length, events, visitors: exclusive.length, auditId };
     },
   );
+  return { report: erased, redaction };
 }
 
 /** Recomputes a visitor's summary and drops its sessions left without events (or the visitor itself). */

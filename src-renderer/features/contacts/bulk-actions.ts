@@ -1,8 +1,10 @@
 // What the contact list does to many selected contacts at once: tag them, put them on a list, or
 // delete them with their history (through `eraseContact`, so nothing of them dangles).
+import type { Bridge } from '../../../src-main/shared/bridge';
+import type { RedactionRequest } from '../../../src-main/shared/erasure';
 import type { StitchDb } from '../../db';
 import { withSearchKeys } from '../../db/contacts';
-import { eraseContact } from '../../stitching/erase';
+import { eraseFromStore, mergeRedactions, redactJournal } from '../../stitching/erase';
 
 /** Adds `name` to each contact's tags or lists; returns how many changed. */
 export async function addToContacts(
@@ -24,18 +26,31 @@ export async function addToContacts(
   });
 }
 
-/** Deletes contacts one by one (each erasure is its own transaction), reporting progress. */
+/** People per journal pass: a pass reads the whole journal, so erasures share one. */
+const REDACT_EVERY = 100;
+
+/**
+ * Deletes contacts one by one (each erasure is its own transaction), reporting progress; their
+ * records leave the journal in one pass per 100 people.
+ */
 export async function deleteContacts(
   db: StitchDb,
+  bridge: Pick<Bridge, 'invoke'>,
   contactIds: string[],
   onProgress?: (done: number) => void,
 ): Promise<number> {
   let done = 0;
+  let pending: RedactionRequest[] = [];
   for (const id of contactIds) {
     // A contact merged into another selected one was erased with it.
-    if (await db.contacts.get(id)) await eraseContact(db, id);
+    if (await db.contacts.get(id)) pending.push((await eraseFromStore(db, id)).redaction);
+    if (pending.length >= REDACT_EVERY) {
+      await redactJournal(bridge, mergeRedactions(pending));
+      pending = [];
+    }
     done += 1;
     onProgress?.(done);
   }
+  if (pending.length > 0) await redactJournal(bridge, mergeRedactions(pending));
   return done;
 }
