@@ -27,7 +27,14 @@ import {
   normalizePhone,
   normalizeUserId,
 } from '../stitching/identifiers';
-import { countTokenVisitor, type LinkRequest, linkAt, linkVisitor, openLinkOf } from '../stitching/rules';
+import {
+  countTokenVisitor,
+  judgeTokenPresentation,
+  type LinkRequest,
+  linkAt,
+  linkVisitor,
+  openLinkOf,
+} from '../stitching/rules';
 import { hashIdentifiers, hasLegacySuppressions, legacyHash } from '../stitching/suppression';
 import { isBotUserAgent } from './bots';
 
@@ -147,6 +154,8 @@ class BatchState {
   readonly sessions = new Map<string, SessionRow>();
   readonly linksByVisitor = new Map<string, IdentityRow[]>();
   readonly clicksByToken = new Map<string, EventRow>();
+  /** Click token → the visitor that claimed it (the first to present it in time). */
+  readonly tokenClaims = new Map<string, string>();
   readonly messages = new Map<string, MessageRow>();
   readonly campaigns = new Map<string, CampaignRow>();
   readonly contacts = new Map<string, ContactRow>();
@@ -350,8 +359,11 @@ async function prefetch(db: StitchDb, state: BatchState, batch: Parsed[]): Promi
     list.push(link);
     state.linksByVisitor.set(link.value, list);
   }
-  for (const click of clicks) {
-    if (click.type === 'link_click' && click.clickToken) state.clicksByToken.set(click.clickToken, click);
+  for (const row of clicks) {
+    if (!row.clickToken) continue;
+    if (row.type === 'link_click') state.clicksByToken.set(row.clickToken, row);
+    else if (row.tokenUse === 'claimed' && row.visitorId)
+      state.tokenClaims.set(row.clickToken, row.visitorId);
   }
   for (const contact of [...byUserId, ...byEmail, ...byPhone, ...byWhatsapp]) state.rememberContact(contact);
   for (const contact of formContacts) if (contact) state.contacts.set(contact.id, contact);
@@ -449,7 +461,7 @@ function applyEvent(state: BatchState, p: Parsed, settings: IngestSettings): voi
   state.newEvents.push(row);
 
   if (p.bot || !visitor || !session) return;
-  if (p.presentedToken) stitchByClickToken(state, p, visitor, session, settings);
+  if (p.presentedToken) stitchByClickToken(state, p, row, visitor, session, settings);
   if (event.type === 'form_submit' || event.type === 'identify') {
     stitchByIdentity(state, p, visitor, session, settings);
   }
@@ -532,17 +544,23 @@ function placeInSession(
   return { session, isNew: true };
 }
 
-/** Rule 1 (+3, 4): a page view presenting a click token links its visitor to the message's contact. */
+/**
+ * Rule 1 (+3, 4): a page view presenting a click token links its visitor to the message's contact,
+ * if the token is still this visitor's to use (one-time, unexpired).
+ */
 function stitchByClickToken(
   state: BatchState,
   p: Parsed,
+  row: EventRow,
   visitor: VisitorRow,
   session: SessionRow,
   settings: IngestSettings,
 ): void {
-  const click = state.clicksByToken.get(p.presentedToken as string);
+  const token = p.presentedToken as string;
+  const click = state.clicksByToken.get(token);
   const message = click?.recipientMessageId ? state.messages.get(click.recipientMessageId) : undefined;
   if (!click || !message || !state.contacts.has(message.contactId)) return;
+  if (!tokenStillUsable(state, token, row, visitor, click, message, settings)) return;
   const verdict = countTokenVisitor(message, visitor.id, settings.stitching.forwardThreshold, p.time);
   state.dirtyMessages.add(message.id);
   if (verdict !== 'link') return;
@@ -557,6 +575,35 @@ function stitchByClickToken(
     campaignId: message.campaignId,
     messageId: message.id,
   });
+}
+
+/** Records how a presentation of `token` was judged; false when it may not link (reused, expired). */
+function tokenStillUsable(
+  state: BatchState,
+  token: string,
+  row: EventRow,
+  visitor: VisitorRow,
+  click: EventRow,
+  message: MessageRow,
+  settings: IngestSettings,
+): boolean {
+  const use = judgeTokenPresentation(
+    state.tokenClaims.get(token),
+    visitor.id,
+    click.timestamp,
+    row.timestamp,
+    settings.stitching.clickTokenTtlHours,
+  );
+  if (use === 'again') return true;
+  if (use === 'claim') {
+    state.tokenClaims.set(token, visitor.id);
+    row.tokenUse = 'claimed';
+    return true;
+  }
+  row.tokenUse = use;
+  visitor.tokenRefused = { reason: use, at: row.timestamp, campaignId: message.campaignId };
+  state.dirtyVisitors.add(visitor.id);
+  return false;
 }
 
 /** Rule 2: a form or identify call naming a known email/phone/userId links the visitor. */
