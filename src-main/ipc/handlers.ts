@@ -81,8 +81,21 @@ export function createBridgeHandlers(services: CoreServices): BridgeHandlerMap {
         visitorIds: identifierList,
         userIds: identifierList,
         messageIds: identifierList,
+        offsets: z.array(z.number().int().min(0)).max(5000).optional(),
       }),
-      run: (request) => services.journal.redact(mentionsOf(request)),
+      run: (request) => {
+        const mentions = mentionsOf(request);
+        const offsets = new Set(request.offsets);
+        const onlyOffsets =
+          offsets.size > 0 &&
+          [request.emails, request.phones, request.visitorIds, request.userIds, request.messageIds].every(
+            (list) => list.length === 0,
+          );
+        return services.journal.redact(
+          (record) => offsets.has(record.offset) || mentions(record),
+          onlyOffsets ? [...offsets] : undefined,
+        );
+      },
     },
     'suppression.hash': {
       input: z.strictObject({

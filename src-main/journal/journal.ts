@@ -359,7 +359,7 @@ class SegmentedJournal implements OpenedJournal {
    * rename, fsync of the folder); commits, reads, acks and retention wait until it is done, and the
    * offset index is rebuilt for each rewritten file.
    */
-  redact(matches: (record: JournalRecord) => boolean): Promise<RedactionReport> {
+  redact(matches: (record: JournalRecord) => boolean, within?: readonly number[]): Promise<RedactionReport> {
     if (this.closing) return Promise.reject(new Error('The journal is closed'));
     return this.whenHousekeeping(async () => {
       let release = (): void => undefined;
@@ -372,7 +372,10 @@ class SegmentedJournal implements OpenedJournal {
         await this.reserving?.done;
         await this.removeRewriteLeftovers();
         const report: RedactionReport = { records: 0, segments: 0 };
-        for (const segment of this.segments) {
+        const holds = (segment: Segment) =>
+          within === undefined ||
+          within.some((offset) => offset >= segment.firstOffset && offset < segmentEnd(segment));
+        for (const segment of this.segments.filter(holds)) {
           const isActive = segment === this.segments.at(-1) && this.active !== undefined;
           const bytes = await readAt(segment.file, 0, segment.size);
           let rewritten: ReturnType<typeof redactSegmentBytes>;

@@ -26,8 +26,11 @@ export interface EventJournal {
   append(entries: JournalEntryInput[]): Promise<JournalRecord[]>;
   read(fromOffset: number, limit: number): Promise<JournalReadResult>;
   ack(offset: number): Promise<number>;
-  /** Replaces every record `matches` picks by a redaction record at the same offset (erasure). */
-  redact(matches: (record: JournalRecord) => boolean): Promise<RedactionReport>;
+  /**
+   * Replaces every record `matches` picks by a redaction record at the same offset (erasure); with
+   * `within`, only the segments holding those offsets are read.
+   */
+  redact(matches: (record: JournalRecord) => boolean, within?: readonly number[]): Promise<RedactionReport>;
   stats(): JournalStats;
   close(): Promise<void>;
 }

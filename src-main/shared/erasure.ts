@@ -20,6 +20,11 @@ export interface RedactionRequest {
   userIds: string[];
   /** Ids of her campaign messages, as link clicks and previews carry them (`recipientMessageId`). */
   messageIds: string[];
+  /**
+   * Records the store found naming an erased person after her erasure (new copies of her events):
+   * redacted whatever they hold. Only the segments holding them are rewritten.
+   */
+  offsets?: number[];
 }
 
 export interface RedactionReport {

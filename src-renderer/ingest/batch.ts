@@ -51,6 +51,11 @@ export interface IngestResult {
   stored: number;
   /** Records skipped: already applied, duplicate messageId, or suppressed by an erasure. */
   skipped: number;
+  /**
+   * Offsets of records that named an erased person (dropped, or stored without her email/phone):
+   * new copies of her events, which the journal should redact as well.
+   */
+  erasedOffsets: number[];
 }
 
 /** Inactivity that ends a session (by event time). */
@@ -215,7 +220,9 @@ export async function ingestBatch(
   records: readonly JournalRecord[],
   settings: IngestSettings,
 ): Promise<IngestResult> {
-  if (records.length === 0) return { appliedOffset: await appliedOffset(db), stored: 0, skipped: 0 };
+  if (records.length === 0) {
+    return { appliedOffset: await appliedOffset(db), stored: 0, skipped: 0, erasedOffsets: [] };
+  }
   // Redaction records (an erasure in the journal) hold nothing to apply; only their offset counts.
   const parsed = records.filter((r) => r.event.type !== 'redacted').map((r) => parseRecord(r, settings));
   // Most workspaces never erase anyone: then nothing is hashed and the main process is not asked.
@@ -270,9 +277,11 @@ async function applyBatch(
       const fresh = parsed.filter((p) => p.record.offset > applied);
       if (fresh.length === 0) {
         // Nothing to apply (all seen, or all redaction records): the offset still moves past them.
-        if (lastOffset <= applied) return { appliedOffset: applied, stored: 0, skipped: records.length };
+        if (lastOffset <= applied) {
+          return { appliedOffset: applied, stored: 0, skipped: records.length, erasedOffsets: [] };
+        }
         await db.meta.put(appliedOffsetRow(lastOffset));
-        return { appliedOffset: lastOffset, stored: 0, skipped: records.length };
+        return { appliedOffset: lastOffset, stored: 0, skipped: records.length, erasedOffsets: [] };
       }
 
       if (!hashes && (await db.suppressions.count()) > 0) throw new HashesNeeded();
@@ -282,10 +291,14 @@ async function applyBatch(
       const existing = checkExisting ? await db.events.bulkGet(fresh.map((p) => p.event.messageId)) : [];
       const seenIds = new Set(existing.flatMap((row) => (row ? [row.id] : [])));
       const keep: Parsed[] = [];
+      const erasedOffsets: number[] = [];
       for (const p of fresh) {
         if (seenIds.has(p.event.messageId)) continue;
         seenIds.add(p.event.messageId);
-        if (p.dropIf.some(isErased)) continue;
+        if (p.dropIf.some(isErased)) {
+          erasedOffsets.push(p.record.offset);
+          continue;
+        }
         // An erased person's email or phone is neither stored nor used to link or create anyone.
         if (p.email && isErased({ kind: 'email', value: p.email })) {
           delete p.email;
@@ -295,6 +308,7 @@ async function applyBatch(
           delete p.phone;
           p.erasedTraits = true;
         }
+        if (p.erasedTraits) erasedOffsets.push(p.record.offset);
         keep.push(p);
       }
 
@@ -307,6 +321,7 @@ async function applyBatch(
         appliedOffset: lastOffset,
         stored: state.newEvents.length,
         skipped: records.length - keep.length,
+        erasedOffsets,
       };
     },
   );

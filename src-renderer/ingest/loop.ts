@@ -3,6 +3,7 @@
 // keeps it to one tab; yielding between batches keeps the UI responsive while catching up.
 import type { CountryCode } from 'libphonenumber-js';
 import type { Bridge } from '../../src-main/shared/bridge';
+import type { RedactionRequest } from '../../src-main/shared/erasure';
 import { appliedOffset, type StitchDb } from '../db';
 import { type IngestSettings, ingestBatch } from './batch';
 
@@ -32,6 +33,15 @@ export interface IngestLoopOptions {
 }
 
 export const INGEST_LOCK = 'stitchdesk-ingest';
+
+const redactOffsets = (offsets: number[]): RedactionRequest => ({
+  emails: [],
+  phones: [],
+  visitorIds: [],
+  userIds: [],
+  messageIds: [],
+  offsets,
+});
 
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
 
@@ -105,6 +115,9 @@ export class IngestLoop {
       this.report({ appliedOffset: applied, lastOffset: read.lastOffset, catchingUp: true });
       const result = await ingestBatch(db, read.records, settings);
       applied = result.appliedOffset;
+      // An erased person's events that came in again (a replay, her old cookie) leave the journal too.
+      if (result.erasedOffsets.length > 0)
+        await bridge.invoke('journal.redact', redactOffsets(result.erasedOffsets));
       await bridge.invoke('journal.ack', { offset: applied });
       this.report({
         appliedOffset: applied,

@@ -9,7 +9,7 @@ import { ingestBatch } from '../../../src-renderer/ingest/batch';
 import { IngestLoop } from '../../../src-renderer/ingest/loop';
 import { contactsPage } from '../../../src-renderer/queries/contacts';
 import { eraseContact } from '../../../src-renderer/stitching/erase';
-import { isSuppressed } from '../../../src-renderer/stitching/suppression';
+import { isSuppressed, legacyHash } from '../../../src-renderer/stitching/suppression';
 import {
   addCampaign,
   addContact,
@@ -185,12 +185,14 @@ describe('erasure reaches the journal', () => {
     await eraseContact(db, app.bridge, 'ana');
 
     const traces = ['ana@example.org', '4155552671', '555-2671', phone, laptop];
-    const files = filesUnder(app.dataDir);
-    expect(files.some((f) => f.path.endsWith('.seg'))).toBe(true);
-    const found = files.flatMap((f) =>
-      traces.filter((t) => f.text.toLowerCase().includes(t)).map((t) => `${f.path} holds ${t}`),
-    );
-    expect(found).toEqual([]);
+    const tracesIn = (dir: string) => {
+      const files = filesUnder(dir);
+      expect(files.some((f) => f.path.endsWith('.seg'))).toBe(true);
+      return files.flatMap((f) =>
+        traces.filter((t) => f.text.toLowerCase().includes(t)).map((t) => `${f.path} holds ${t}`),
+      );
+    };
+    expect(tracesIn(app.dataDir)).toEqual([]);
     // The journal kept its offsets and Ben's records; hers are redaction records.
     const read = await app.bridge.invoke('journal.read', { fromOffset: 0, limit: 100 });
     expect(read.records.map((r) => r.offset)).toEqual([0, 1, 2, 3, 4, 5, 6]);
@@ -230,6 +232,8 @@ describe('erasure reaches the journal', () => {
       expect(await timelineOf(db, 'ben')).toEqual(benBefore);
     };
     await noTrace();
+    // The store's ingest found those copies and had the journal redact them as well.
+    expect(tracesIn(app.dataDir)).toEqual([]);
 
     // A restart reads the rewritten journal back, and a full replay into the store changes nothing.
     await app.close();
@@ -238,5 +242,36 @@ describe('erasure reaches the journal', () => {
     await db.meta.clear();
     await catchUp(db, again);
     await noTrace();
+  });
+});
+
+describe('suppression hashes', () => {
+  it('are keyed: the stored hash of an erased phone is not its plain SHA-256, and the store holds no key', async () => {
+    const app = await main();
+    const db = freshDb();
+    await addContact(db, { id: 'ana', firstName: 'Ana', phone: '+14155552671' });
+    await eraseContact(db, app.bridge, 'ana');
+    const rows = await db.suppressions.toArray();
+    expect(rows.map((r) => [r.kind, r.scheme])).toEqual([['phone', 'hmac-sha256']]);
+    expect(rows[0]?.hash).not.toBe(legacyHash('phone', '+14155552671'));
+    expect(rows[0]?.hash).toMatch(/^[0-9a-f]{64}$/);
+    // The key lives in the data folder, readable by its owner only.
+    expect(statSync(join(app.dataDir, 'suppression.key')).mode & 0o077).toBe(0);
+  });
+
+  it('an erasure recorded before hashes were keyed (plain SHA-256) still keeps the person out', async () => {
+    const db = freshDb();
+    await db.suppressions.bulkAdd([
+      { kind: 'email', hash: legacyHash('email', 'old@example.org'), createdAt: 0 },
+      { kind: 'visitor', hash: legacyHash('visitor', 'OLD'), createdAt: 0 },
+    ]);
+    const journal = new FakeJournal();
+    journal.form('NEW', 0, { email: 'Old@Example.org' });
+    journal.page('OLD', 1, '/back');
+    await ingestNew(db, journal, settingsWith({ createContactsFromForms: true }));
+
+    expect(await db.contacts.count()).toBe(0);
+    expect(await db.visitors.get('OLD')).toBeUndefined();
+    expect(await isSuppressed(db, 'email', 'old@example.org')).toBe(true);
   });
 });
