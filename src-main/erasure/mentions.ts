@@ -1,60 +1,62 @@
 // Decides whether a journal record mentions an erased person. Deliberately wider than the ingest's
 // stitching (which reads a few known fields): any string anywhere in the event counts, so her email
-// in a page URL or a custom property goes too. A false match needs her exact email, phone digits or
-// one of her opaque ids, so another person's event is practically never caught.
+// in a page URL or a custom property goes too. Matching is on whole tokens (an email not inside a
+// longer address, a phone number not inside a longer number, ids equal), so another person's event
+// is not caught by accident.
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import type { RedactionRequest } from '../shared/erasure';
 import type { JournalRecord } from '../shared/events';
 
-/** Opaque ids at least this long are found in any field, inside longer strings too (URLs, composed ids). */
-const MIN_SUBSTRING_ID = 8;
-/** A phone written in the national format must still have this many digits to count. */
-const MIN_NATIONAL_DIGITS = 6;
-const PHONE_LIKE = /^[\d\s+().\-/]{7,32}$/;
 /** Where a short id (a userId such as "42") counts: only in the fields that name a person or a message. */
 const ID_FIELDS: ReadonlySet<string> = new Set(['userId', 'anonymousId', 'recipientMessageId', 'previousId']);
+/** Ids at least this long count in any field: random visitor ids, composed message ids. */
+const MIN_ANYWHERE_ID = 8;
+/** A run of digits written the way phone numbers are: +, spaces, dots, dashes, brackets. */
+const PHONE_RUN = /\+?\d[\d\s().\-/]{5,30}\d/g;
+/** Country code and trunk prefix: at most this many digits before the national number. */
+const MAX_PREFIX_DIGITS = 4;
 
 export type RecordMatcher = (record: JournalRecord) => boolean;
 
 export function mentionsOf(request: RedactionRequest): RecordMatcher {
   const emails = unique(request.emails.map((e) => e.trim().toLowerCase()));
-  const ids = unique([...request.visitorIds, ...request.userIds, ...request.messageIds].map((v) => v.trim()));
-  const exactIds = new Set(ids);
-  const longIds = ids.filter((id) => id.length >= MIN_SUBSTRING_ID);
+  const ids = new Set(
+    unique([...request.visitorIds, ...request.userIds, ...request.messageIds].map((v) => v.trim())),
+  );
   const phones = unique(request.phones.map((p) => p.trim())).flatMap((e164) => {
-    const parsed = parsePhoneNumberFromString(e164);
     const digits = e164.replace(/\D/g, '');
-    if (digits.length < MIN_NATIONAL_DIGITS) return [];
-    const national = parsed?.nationalNumber ?? digits;
-    return [{ digits, national: national.length >= MIN_NATIONAL_DIGITS ? national : digits }];
+    if (digits.length < 6) return [];
+    return [{ digits, national: parsePhoneNumberFromString(e164)?.nationalNumber ?? digits }];
   });
-  if (emails.length === 0 && ids.length === 0 && phones.length === 0) return () => false;
+  // The email as a whole token: not the tail of a longer local part, not the head of a longer domain.
+  const emailPatterns = emails.map(
+    (email) => new RegExp(`(?<![a-z0-9._%+-])${escapeRegExp(email)}(?![a-z0-9-]|\\.[a-z0-9])`),
+  );
+  if (emails.length === 0 && ids.size === 0 && phones.length === 0) return () => false;
 
+  const isPhone = (run: string): boolean => {
+    const digits = run.replace(/\D/g, '');
+    return phones.some(
+      (phone) =>
+        digits === phone.digits ||
+        (digits.endsWith(phone.national) && digits.length - phone.national.length <= MAX_PREFIX_DIGITS),
+    );
+  };
   const mentions = (text: string, key: string | undefined): boolean => {
     const trimmed = text.trim();
-    if (key !== undefined && ID_FIELDS.has(key) && exactIds.has(trimmed)) return true;
-    if (longIds.some((id) => text.includes(id))) return true;
-    if (emails.length > 0) {
-      // Emails are compared as the ingest normalises them (trimmed, lower-case), URL-encoded too.
-      const lower = text.toLowerCase();
-      const decoded = lower.includes('%40') ? lower.replaceAll('%40', '@') : lower;
-      if (emails.some((email) => decoded.includes(email))) return true;
+    if (
+      ids.has(trimmed) &&
+      (trimmed.length >= MIN_ANYWHERE_ID || (key !== undefined && ID_FIELDS.has(key)))
+    ) {
+      return true;
+    }
+    if (emailPatterns.length > 0 && (text.includes('@') || text.includes('%40'))) {
+      // Compared as the ingest normalises emails (trimmed, lower-case), URL-encoded too.
+      const lower = text.toLowerCase().replaceAll('%40', '@');
+      if (emailPatterns.some((pattern) => pattern.test(lower))) return true;
     }
     if (phones.length > 0) {
-      const digits = text.replace(/\D/g, '');
-      if (digits.length >= MIN_NATIONAL_DIGITS) {
-        // A phone field in any national or international format; elsewhere the full number.
-        const phoneLike = PHONE_LIKE.test(trimmed);
-        if (
-          phones.some(
-            (phone) =>
-              digits.includes(phone.digits) ||
-              (phoneLike && (digits === phone.national || digits.endsWith(phone.national))),
-          )
-        ) {
-          return true;
-        }
-      }
+      for (const run of text.match(PHONE_RUN) ?? []) if (isPhone(run)) return true;
     }
     return false;
   };
@@ -79,3 +81,4 @@ function someString(
 }
 
 const unique = (values: string[]): string[] => [...new Set(values.filter((v) => v.length > 0))];
+const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

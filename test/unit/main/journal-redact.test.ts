@@ -134,7 +134,7 @@ describe('journal redaction', () => {
     return (async () => {
       const journal = await open(dir);
       await journal.append([
-        { source: 'segment', event: { messageId: 'signup-ana@example.org', type: 'identify', userId: '42' } },
+        { source: 'segment', event: { messageId: 'signup:ana@example.org', type: 'identify', userId: '42' } },
         { source: 'segment', event: { messageId: 'b2c7e1d4-opaque', type: 'identify', userId: '42' } },
         { source: 'segment', event: { messageId: 'short', type: 'identify', userId: '7' } },
       ]);
@@ -144,6 +144,37 @@ describe('journal redaction', () => {
       expect(ids).toEqual(['redacted redacted:0', 'redacted b2c7e1d4-opaque', 'identify short']);
       await journal.close();
     })();
+  });
+
+  it("catches Ana's identifiers however written, and nobody else's that merely look alike", () => {
+    const mentions = mentionsOf({ ...ANA, messageIds: ['spring:1'] });
+    const record = (event: Omit<TrackedEvent, 'messageId'>): JournalRecord => ({
+      offset: 0,
+      receivedAt: '2025-03-01T10:00:00.000Z',
+      source: 'tracker',
+      event: { messageId: 'b2c7e1d4-opaque', ...event },
+    });
+    const hers = [
+      record({ type: 'form_submit', traits: { email: 'ANA@example.org' } }),
+      record({ type: 'form_submit', traits: { phone: '+1 415-555-2671' } }),
+      record({ type: 'form_submit', traits: { phone: '415.555.2671' } }),
+      record({ type: 'track', properties: { note: 'call (415) 555 2671 after 5' } }),
+      record({ type: 'page', context: { page: { url: 'https://shop.test/?tel=%2B14155552671' } } }),
+      record({ type: 'page', context: { page: { url: 'https://shop.test/?e=ana%40example.org&x=1' } } }),
+      record({ type: 'link_click', properties: { recipientMessageId: 'spring:1' } }),
+      record({ type: 'identify', userId: '42' }),
+      record({ type: 'page', anonymousId: 'v-ana-5d1c8e' }),
+    ];
+    const others = [
+      record({ type: 'form_submit', traits: { email: 'diana@example.org' } }),
+      record({ type: 'form_submit', traits: { email: 'ana@example.org.uk' } }),
+      record({ type: 'link_click', properties: { recipientMessageId: 'spring:10' } }),
+      record({ type: 'track', properties: { order: '984155552671003', quantity: 42 } }),
+      record({ type: 'identify', userId: '420' }),
+      record({ type: 'page', anonymousId: 'v-ana-5d1c8e-not', timestamp: '2025-03-01T10:00:00.000Z' }),
+    ];
+    expect(hers.map(mentions)).toEqual(hers.map(() => true));
+    expect(others.map(mentions)).toEqual(others.map(() => false));
   });
 
   it('rewrites a segment file given as bytes, reserved zeros included, and refuses a damaged one', async () => {
