@@ -99,7 +99,7 @@ export function createBridgeHandlers(services: CoreServices): BridgeHandlerMap {
     },
     'suppression.hash': {
       input: z.strictObject({
-        items: z.array(z.strictObject({ kind: identifierKind, value: identifierValue })).max(50_000),
+        items: z.array(z.strictObject({ kind: identifierKind, value: identifierValue })).max(20_000),
       }),
       run: ({ items }) => ({ hashes: services.hashIdentifiers(items) }),
     },

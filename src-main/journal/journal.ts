@@ -55,6 +55,8 @@ export async function openJournal(opts: JournalOptions): Promise<OpenedJournal> 
   const created = await mkdir(opts.dir, { recursive: true, mode: 0o700 });
   // A new folder's own entry must be durable too, or a crash could take the first segment with it.
   if (created !== undefined) await syncDirectory(dirname(created));
+  // An erasure interrupted by a crash leaves its temp file, which still holds the erased records.
+  await removeRewriteLeftovers(opts.dir);
   const ackedOffset = await loadAckedOffset(opts.dir, opts.log);
   const segments = await recoverSegments(opts.dir, ackedOffset, opts.log);
   const journal = new SegmentedJournal(opts, segments, ackedOffset);
@@ -370,7 +372,7 @@ class SegmentedJournal implements OpenedJournal {
         await this.committing;
         await Promise.all([...this.reading]);
         await this.reserving?.done;
-        await this.removeRewriteLeftovers();
+        await removeRewriteLeftovers(this.dir);
         const report: RedactionReport = { records: 0, segments: 0 };
         const holds = (segment: Segment) =>
           within === undefined ||
@@ -410,13 +412,6 @@ class SegmentedJournal implements OpenedJournal {
         this.reserveAhead();
       }
     });
-  }
-
-  /** A rewrite interrupted by a crash leaves its temp file, which still holds the erased records. */
-  private async removeRewriteLeftovers(): Promise<void> {
-    const leftovers = (await readdir(this.dir)).filter((name) => /\.seg\.\d+\.tmp$/.test(name));
-    for (const name of leftovers) await unlink(join(this.dir, name));
-    if (leftovers.length > 0) await syncDirectory(this.dir);
   }
 
   private async readPage(fromOffset: number, limit: number): Promise<JournalReadResult> {
@@ -526,6 +521,13 @@ class SegmentedJournal implements OpenedJournal {
     })();
     return this.closing;
   }
+}
+
+/** Deletes the temp files of segment rewrites (`<segment>.<pid>.tmp`): never the journal's truth. */
+async function removeRewriteLeftovers(dir: string): Promise<void> {
+  const leftovers = (await readdir(dir)).filter((name) => /\.seg\.\d+\.tmp$/.test(name));
+  for (const name of leftovers) await unlink(join(dir, name));
+  if (leftovers.length > 0) await syncDirectory(dir);
 }
 
 /** Index of the first segment holding an offset >= `offset` (segments.length if none). */

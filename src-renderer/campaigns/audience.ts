@@ -111,12 +111,12 @@ export async function buildAudience(
   return { recipients, matched: contacts.length, excluded };
 }
 
-/** Ids of contacts holding an erased person's phone or email; hashed in main, 5,000 contacts a call. */
+/** Ids of contacts holding an erased person's phone or email; hashed in main, 2,000 contacts a call. */
 async function suppressedContacts(db: StitchDb, contacts: readonly ContactRow[]): Promise<Set<string>> {
   const found = new Set<string>();
   if ((await db.suppressions.count()) === 0) return found;
-  for (let start = 0; start < contacts.length; start += 5000) {
-    const checks = contacts.slice(start, start + 5000).flatMap((contact) =>
+  for (let start = 0; start < contacts.length; start += 2000) {
+    const checks = contacts.slice(start, start + 2000).flatMap((contact) =>
       (
         [
           ['phone', contact.phone],

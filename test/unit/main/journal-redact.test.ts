@@ -1,6 +1,6 @@
 // Erasure in the journal: an erased person's records become redaction records at the same offsets,
 // in old and active segments alike, while appends and reads go on, and the result survives a restart.
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -175,6 +175,19 @@ describe('journal redaction', () => {
     ];
     expect(hers.map(mentions)).toEqual(hers.map(() => true));
     expect(others.map(mentions)).toEqual(others.map(() => false));
+  });
+
+  it('a rewrite cut short by a crash leaves no copy of her records behind after the next start', async () => {
+    const dir = freshJournalDir();
+    const journal = await open(dir);
+    await journal.append([benPage()]);
+    await journal.close();
+    // What a crash between writing the temp file and renaming it leaves.
+    writeFileSync(join(dir, '00000000000000000000.seg.4242.tmp'), 'ana@example.org');
+    const reopened = await open(dir);
+    expect(readdirSync(dir).filter((name) => name.endsWith('.tmp'))).toEqual([]);
+    expect((await readAll(reopened)).length).toBe(1);
+    await reopened.close();
   });
 
   it('rewrites a segment file given as bytes, reserved zeros included, and refuses a damaged one', async () => {
