@@ -1,6 +1,7 @@
 // The stitching rules as a marketer sees them (S3–S7): contacts and SMS campaigns made in the app,
 // the test website on another origin, one browser context per device, and the outcome read off the
 // profiles (Identities, Timeline), the Visitors page and the contact list.
+import AxeBuilder from '@axe-core/playwright';
 import { expect, type Page, test } from '@playwright/test';
 import { bridgeCall } from '../support/bridge';
 import { BROWSER_USER_AGENT } from '../support/browser';
@@ -349,6 +350,9 @@ test("a click token is one-time: Ana's landing URL opened in a second browser is
   );
   await expect(row).toContainText(`Token reused`);
   await expect(row).toContainText(`Winter ${family}`);
+  // The note is readable: no critical or serious accessibility violation in the visitors table.
+  const axe = await new AxeBuilder({ page }).include('table[aria-label="Anonymous visitors"]').analyze();
+  expect(axe.violations.filter((v) => v.impact === 'critical' || v.impact === 'serious')).toEqual([]);
 
   await openProfile(page, ana);
   await expect(region(page, 'Identities').getByRole('listitem')).toHaveCount(1);

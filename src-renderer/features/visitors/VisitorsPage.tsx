@@ -176,7 +176,7 @@ function VisitorRows(props: {
             {label}
           </Text>
           {props.entry.tokenNote && (
-            <Text size="xs" c="orange.9" maw={360}>
+            <Text size="xs" c="red.9" maw={360}>
               {props.entry.tokenNote}
             </Text>
           )}
