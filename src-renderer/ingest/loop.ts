@@ -5,6 +5,7 @@ import type { CountryCode } from 'libphonenumber-js';
 import type { Bridge } from '../../src-main/shared/bridge';
 import type { RedactionRequest } from '../../src-main/shared/erasure';
 import { appliedOffset, type StitchDb } from '../db';
+import { finishPendingRedaction } from '../stitching/erase';
 import { type IngestSettings, ingestBatch } from './batch';
 
 export interface IngestProgress {
@@ -101,6 +102,10 @@ export class IngestLoop {
     const { db, bridge, batchSize } = this.options;
     this.appended = false;
     const settings = await this.options.loadSettings();
+    // An erasure whose journal half failed (a journal fault, the app closed meanwhile) is retried here.
+    await finishPendingRedaction(db, bridge).catch((error: unknown) =>
+      this.report({ error: error instanceof Error ? error.message : String(error) }),
+    );
     let applied = await appliedOffset(db);
     let firstRead = true;
     while (!this.stopped) {

@@ -32,28 +32,56 @@ export async function eraseContact(
   contactId: string,
   at = Date.now(),
 ): Promise<ErasureReport> {
-  const { report, redaction } = await eraseFromStore(db, contactId, at);
-  return { ...report, journalRecords: await redactJournal(bridge, redaction) };
+  const { report } = await eraseFromStore(db, contactId, at);
+  return { ...report, journalRecords: await finishPendingRedaction(db, bridge) };
 }
 
 /**
- * Replaces the erased people's records in the journal (one pass over it for any number of people);
- * returns how many records were replaced.
+ * What the journal still has to remove, kept in the store (`meta`) from the erasure's own
+ * transaction until the journal confirms, so a failed or interrupted redaction is retried (by the
+ * next erasure, or the ingest loop) rather than forgotten. It holds the identifiers in clear: they
+ * are what the journal must find; the row goes as soon as it has.
  */
-export async function redactJournal(
-  bridge: Pick<Bridge, 'invoke'>,
-  redaction: RedactionRequest,
-): Promise<number> {
+const PENDING_REDACTION = 'pendingRedaction';
+
+/**
+ * Has the journal redact everything erased so far (one pass over it for any number of people);
+ * returns how many records were replaced, 0 when nothing was pending.
+ */
+export async function finishPendingRedaction(db: StitchDb, bridge: Pick<Bridge, 'invoke'>): Promise<number> {
+  const pending = pendingRedactionOf(await db.meta.get(PENDING_REDACTION));
+  if (!pending) return 0;
+  let records: number;
   try {
-    return (await bridge.invoke('journal.redact', redaction)).records;
+    records = (await bridge.invoke('journal.redact', pending)).records;
   } catch (error) {
     throw new JournalNotRedactedError(
-      `The contact was erased from the store, but their records are still in the journal: ${
+      `The contact was erased from the store, but their records are still in the journal (retried later): ${
         error instanceof Error ? error.message : String(error)
       }`,
       { cause: error },
     );
   }
+  // An erasure that landed meanwhile added to the row: then it stays for the next pass.
+  await db.transaction('rw', db.meta, async () => {
+    const now = pendingRedactionOf(await db.meta.get(PENDING_REDACTION));
+    if (now && JSON.stringify(now) === JSON.stringify(pending)) await db.meta.delete(PENDING_REDACTION);
+  });
+  return records;
+}
+
+function pendingRedactionOf(row: { value: unknown } | undefined): RedactionRequest | undefined {
+  const value = row?.value as Partial<Record<keyof RedactionRequest, unknown>> | undefined;
+  const lists = ['emails', 'phones', 'visitorIds', 'userIds', 'messageIds'] as const;
+  if (!value || !lists.every((k) => Array.isArray(value[k]))) return undefined;
+  const strings = (k: (typeof lists)[number]) => (value[k] as unknown[]).filter((v) => typeof v === 'string');
+  return {
+    emails: strings('emails'),
+    phones: strings('phones'),
+    visitorIds: strings('visitorIds'),
+    userIds: strings('userIds'),
+    messageIds: strings('messageIds'),
+  };
 }
 
 /** The union of several erasures' identifiers, for one journal pass. */
@@ -68,7 +96,7 @@ export function mergeRedactions(requests: readonly RedactionRequest[]): Redactio
   };
 }
 
-/** The store half of an erasure; returns what the journal half must remove. */
+/** The store half of an erasure; what the journal half must remove is added to the pending redaction. */
 export async function eraseFromStore(
   db: StitchDb,
   contactId: string,
@@ -126,7 +154,17 @@ export async function eraseFromStore(
   // The store first: from its commit on, suppression keeps any later copy of her events out.
   const erased = await db.transaction(
     'rw',
-    [db.contacts, db.identities, db.events, db.visitors, db.sessions, db.messages, db.audit, db.suppressions],
+    [
+      db.contacts,
+      db.identities,
+      db.events,
+      db.visitors,
+      db.sessions,
+      db.messages,
+      db.audit,
+      db.suppressions,
+      db.meta,
+    ],
     async () => {
       let events = 0;
       for (const visitorId of exclusive) {
@@ -163,6 +201,11 @@ export async function eraseFromStore(
       await db.audit.where('contactId').anyOf(family).delete();
       await db.contacts.bulkDelete(family);
       await db.suppressions.bulkPut(suppressions);
+      const pending = pendingRedactionOf(await db.meta.get(PENDING_REDACTION));
+      await db.meta.put({
+        key: PENDING_REDACTION,
+        value: pending ? mergeRedactions([pending, redaction]) : redaction,
+      });
       // The erasure itself is logged without anything that identifies the person.
       const auditId = await db.audit.add({
         at,

@@ -1,10 +1,9 @@
 // What the contact list does to many selected contacts at once: tag them, put them on a list, or
 // delete them with their history (through `eraseContact`, so nothing of them dangles).
 import type { Bridge } from '../../../src-main/shared/bridge';
-import type { RedactionRequest } from '../../../src-main/shared/erasure';
 import type { StitchDb } from '../../db';
 import { withSearchKeys } from '../../db/contacts';
-import { eraseFromStore, mergeRedactions, redactJournal } from '../../stitching/erase';
+import { eraseFromStore, finishPendingRedaction } from '../../stitching/erase';
 
 /** Adds `name` to each contact's tags or lists; returns how many changed. */
 export async function addToContacts(
@@ -40,17 +39,20 @@ export async function deleteContacts(
   onProgress?: (done: number) => void,
 ): Promise<number> {
   let done = 0;
-  let pending: RedactionRequest[] = [];
+  let pending = 0;
   for (const id of contactIds) {
     // A contact merged into another selected one was erased with it.
-    if (await db.contacts.get(id)) pending.push((await eraseFromStore(db, id)).redaction);
-    if (pending.length >= REDACT_EVERY) {
-      await redactJournal(bridge, mergeRedactions(pending));
-      pending = [];
+    if (await db.contacts.get(id)) {
+      await eraseFromStore(db, id);
+      pending += 1;
+    }
+    if (pending >= REDACT_EVERY) {
+      await finishPendingRedaction(db, bridge);
+      pending = 0;
     }
     done += 1;
     onProgress?.(done);
   }
-  if (pending.length > 0) await redactJournal(bridge, mergeRedactions(pending));
+  if (pending > 0) await finishPendingRedaction(db, bridge);
   return done;
 }

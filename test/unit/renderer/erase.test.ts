@@ -245,6 +245,40 @@ describe('erasure reaches the journal', () => {
   });
 });
 
+describe('an erasure whose journal half fails', () => {
+  it('says so, keeps the store erased, and the ingest loop finishes it once the journal answers', async () => {
+    const app = await main();
+    const db = freshDb();
+    await addContact(db, { id: 'ana', firstName: 'Ana', email: 'ana@example.org' });
+    const journal = new FakeJournal();
+    const hers = [journal.form('v-ana-9f2c61', 0, { email: 'ana@example.org' })].map((r) => r.event);
+    await app.append(hers);
+    await catchUp(db, app);
+    expect(await db.contacts.count()).toBe(1);
+
+    // The journal refuses once (a full disk, say).
+    let refusals = 1;
+    const flaky: InProcessMain['bridge'] = {
+      ...app.bridge,
+      invoke: (channel, args) =>
+        channel === 'journal.redact' && refusals-- > 0
+          ? Promise.reject(new Error('The journal could not store 1 append(s): ENOSPC'))
+          : app.bridge.invoke(channel, args),
+    };
+    await expect(eraseContact(db, flaky, 'ana')).rejects.toThrow(
+      /erased from the store, but their records are still in the journal \(retried later\): .*ENOSPC/,
+    );
+    expect(await db.contacts.count()).toBe(0);
+    const inJournal = () =>
+      filesUnder(app.dataDir).some((f) => f.path.endsWith('.seg') && f.text.includes('ana@example.org'));
+    expect(inJournal()).toBe(true);
+
+    await catchUp(db, app);
+    expect(inJournal()).toBe(false);
+    expect(await db.meta.get('pendingRedaction')).toBeUndefined();
+  });
+});
+
 describe('suppression hashes', () => {
   it('are keyed: the stored hash of an erased phone is not its plain SHA-256, and the store holds no key', async () => {
     const app = await main();
