@@ -5,6 +5,7 @@ import type { DexieOptions } from 'dexie';
 import type { Bridge } from '../../src-main/shared/bridge';
 import { ACTIVE_DB_KEY, openStitchDb, type StitchDb } from '../db';
 import { computeContactStats, emptyStats } from '../db/stats';
+import { carryPendingRedaction } from '../stitching/erase';
 import { type IngestSettings, ingestBatch } from './batch';
 
 export interface RebuildProgress {
@@ -74,6 +75,7 @@ export async function rebuildStore(options: RebuildOptions): Promise<StitchDb> {
       await target.events.bulkAdd(sends);
     },
   );
+  await carryPendingRedaction(source, target);
 
   let fromOffset = 0;
   let applied = -1;

@@ -70,6 +70,12 @@ export async function finishPendingRedaction(db: StitchDb, bridge: Pick<Bridge, 
   return records;
 }
 
+/** A rebuilt store takes over the journal redaction still owed, with everything else the journal lacks. */
+export async function carryPendingRedaction(source: StitchDb, target: StitchDb): Promise<void> {
+  const row = await source.meta.get(PENDING_REDACTION);
+  if (row) await target.meta.put(row);
+}
+
 function pendingRedactionOf(row: { value: unknown } | undefined): RedactionRequest | undefined {
   const value = row?.value as Partial<Record<keyof RedactionRequest, unknown>> | undefined;
   const lists = ['emails', 'phones', 'visitorIds', 'userIds', 'messageIds'] as const;
