@@ -6,6 +6,11 @@ import { BackupService } from './backup/service';
 import { registerCollectorRoutes } from './collector/routes';
 import { Collector, type ListenOptions } from './collector/server';
 import { SiteStore } from './collector/sites';
+import {
+  createIdentifierHasher,
+  type IdentifierHasher,
+  loadOrCreateSuppressionKey,
+} from './erasure/identifier-hash';
 import type { FileDialogs } from './files/file-dialogs';
 import { BridgeEventBus } from './ipc/event-bus';
 import { type BridgeHandlerMap, createBridgeHandlers } from './ipc/handlers';
@@ -44,6 +49,8 @@ export interface CoreServices {
   readonly links: LinkRegistry;
   readonly messaging: MessagingService;
   readonly backup: BackupService;
+  /** Keyed hashes of erased identifiers; the key never leaves this process. */
+  readonly hashIdentifiers: IdentifierHasher;
   readonly dialogs?: FileDialogs;
 }
 
@@ -132,6 +139,7 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
     links,
     messaging: messagingRef.ref,
     backup,
+    hashIdentifiers: createIdentifierHasher(loadOrCreateSuppressionKey(opts.dataDir)),
     ...(opts.dialogs ? { dialogs: opts.dialogs } : {}),
   };
   const handlers = createBridgeHandlers(core);

@@ -1,5 +1,9 @@
 // Store benchmarks that run in Chromium on real IndexedDB, through the app's own engine code:
 // the ingest path against a raw Dexie bulkAdd of the same rows, stitch latency, timeline paging.
+import { hmac } from '@noble/hashes/hmac.js';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
+import type { Bridge, BridgeArgs, BridgeResult } from '../../src-main/shared/bridge';
 import type { JournalRecord } from '../../src-main/shared/events';
 import { openStitchDb, type StitchDb } from '../../src-renderer/db';
 import { newContact } from '../../src-renderer/db/contacts';
@@ -7,6 +11,7 @@ import type { EventRow } from '../../src-renderer/db/types';
 import { type IngestSettings, ingestBatch } from '../../src-renderer/ingest/batch';
 import { eventTime } from '../../src-renderer/ingest/parse';
 import { contactTimeline } from '../../src-renderer/queries/timeline';
+import { bridgeHasher, KEYED_SCHEME, setIdentifierHasher } from '../../src-renderer/stitching/suppression';
 import {
   ADVERSARIAL,
   generatePlan,
@@ -18,7 +23,13 @@ import {
 } from './identity-sim';
 
 const SETTINGS: IngestSettings = {
-  stitching: { lookback: 'all', forwardThreshold: 3, createContactsFromForms: false, defaultCountry: 'US' },
+  stitching: {
+    lookback: 'all',
+    forwardThreshold: 3,
+    createContactsFromForms: false,
+    defaultCountry: 'US',
+    clickTokenTtlHours: 24,
+  },
   defaultCountry: 'US',
 };
 const UA =
@@ -150,12 +161,37 @@ async function ingestAll(db: StitchDb, records: JournalRecord[]): Promise<number
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
 
+/**
+ * Stands in for the main process's keyed hashing behind the app's own `bridgeHasher` (its cache of
+ * answers included): per batch, one round trip through the event loop (as a bridge call is) and a
+ * synchronous HMAC-SHA256 per identifier (the main process uses node:crypto's, which is faster).
+ */
+function hashLikeTheMainProcess(): void {
+  const key = crypto.getRandomValues(new Uint8Array(32));
+  const mainProcess: Pick<Bridge, 'invoke'> = {
+    invoke: async (channel, args) => {
+      if (channel !== 'suppression.hash')
+        throw new Error(`the bench answers suppression.hash only, not ${channel}`);
+      const { items } = args as BridgeArgs<'suppression.hash'>;
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      const hashes = items.map(({ kind, value }) =>
+        bytesToHex(hmac(sha256, key, utf8ToBytes(`${kind}:${value}`))),
+      );
+      const answer: unknown = { hashes };
+      return answer as BridgeResult<typeof channel>;
+    },
+  };
+  setIdentifierHasher(bridgeHasher(mainProcess));
+}
+
 export async function runIngest(opts: {
   events: number;
   visitors: number;
   contacts: number;
   stitched: number;
   arrivalMs: number;
+  /** Someone was erased before: every batch's identifiers are hashed and checked. */
+  withErasure?: boolean;
 }) {
   const records = workload(opts.events, opts.visitors, opts.contacts, opts.stitched, opts.arrivalMs);
   let longest = 0;
@@ -173,6 +209,10 @@ export async function runIngest(opts: {
 
   longest = 0;
   const db = await freshDb('bench-ingest', opts.contacts);
+  if (opts.withErasure) {
+    hashLikeTheMainProcess();
+    await db.suppressions.add({ kind: 'email', hash: '0'.repeat(64), createdAt: 0, scheme: KEYED_SCHEME });
+  }
   const ingestMs = await ingestAll(db, records);
   observer.disconnect();
   const stored = await db.events.count();

@@ -19,6 +19,16 @@ export async function run() {
         arrivalMs: 60_000,
       }),
     );
+    const ingestWithErasure = await page.evaluate(() =>
+      window.stitchBench.runIngest({
+        events: 100_000,
+        visitors: 10_000,
+        contacts: 1_000,
+        stitched: 0.3,
+        arrivalMs: 60_000,
+        withErasure: true,
+      }),
+    );
     const stitch = await page.evaluate(() =>
       window.stitchBench.runStitch({ earlierEvents: 10_000, runs: 5 }),
     );
@@ -34,6 +44,9 @@ export async function run() {
         'ingest.events_per_s': round(ingest.ingestEventsPerS, 0),
         'ingest.ratio_vs_raw_bulkadd': round(ingest.ingestEventsPerS / ingest.rawEventsPerS),
         'ingest.longest_task_ms': round(ingest.longestTaskMs, 1),
+        'ingest.ratio_vs_raw_bulkadd_with_erasure': round(
+          ingestWithErasure.ingestEventsPerS / ingestWithErasure.rawEventsPerS,
+        ),
         'stitch.latency_ms': round(stitch.latencyMs),
         'timeline.page_ms': round(timeline.pageMs),
         'identity.precision': round(identity.adversarial.engine.precision, 3),
@@ -48,6 +61,7 @@ export async function run() {
           '100,000 events, 10,000 visitors (10 page views 20 s apart, a new visitor every minute, so ~4 overlap), ' +
           '30% identify as one of 1,000 contacts; batches of 500 through ingestBatch vs bulkAdd of the same event rows',
         ingest,
+        ingestWithErasure,
         stitch,
         identity: {
           workload:

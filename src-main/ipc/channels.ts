@@ -14,6 +14,8 @@ export const BRIDGE_CHANNELS = [
   'journal.read',
   'journal.ack',
   'journal.contents',
+  'journal.redact',
+  'suppression.hash',
   'links.register',
   'links.mint',
   'messaging.configure',

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { backupHandlers } from '../backup/bridge-handlers';
 import { BackupFileError, BackupRequestError, BackupScheduleError } from '../backup/service';
 import { SiteNotFoundError, siteInputSchema, siteUpdateSchema } from '../collector/sites';
+import { redactJournal } from '../erasure/redaction';
 import { FileDialogError, type FileDialogs, MAX_CONTACTS_FILE_BYTES } from '../files/file-dialogs';
 import { LinkInputError, UnknownLinkError } from '../links/registry';
 import { MessagingConfigError, messagingConfigSchema } from '../messaging/config';
@@ -31,6 +32,10 @@ export class BridgeError extends Error {
 }
 
 const noArgs = z.undefined();
+
+const identifierKind = z.enum(['email', 'phone', 'userId', 'visitor', 'message']);
+const identifierValue = z.string().min(1).max(2048);
+const identifierList = z.array(identifierValue).max(10_000);
 
 /** Headless mode has no native dialogs: the UI uses the browser's file picker and downloads. */
 function dialogsOf(services: CoreServices): FileDialogs {
@@ -72,6 +77,23 @@ export function createBridgeHandlers(services: CoreServices): BridgeHandlerMap {
       run: async ({ offset }) => ({ ackedOffset: await services.journal.ack(offset) }),
     },
     'journal.contents': { input: noArgs, run: () => services.journal.contents() },
+    'journal.redact': {
+      input: z.strictObject({
+        emails: identifierList,
+        phones: identifierList,
+        visitorIds: identifierList,
+        userIds: identifierList,
+        messageIds: identifierList,
+        offsets: z.array(z.number().int().min(0)).max(5000).optional(),
+      }),
+      run: (request) => redactJournal(services.journal, request),
+    },
+    'suppression.hash': {
+      input: z.strictObject({
+        items: z.array(z.strictObject({ kind: identifierKind, value: identifierValue })).max(20_000),
+      }),
+      run: ({ items }) => ({ hashes: services.hashIdentifiers(items) }),
+    },
     'links.register': {
       input: z.strictObject({
         campaignId: z.string().min(1).max(64),

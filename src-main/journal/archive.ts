@@ -271,7 +271,7 @@ export class ArchiveReader {
     return { records, nextOffset, bytes };
   }
 
-  /** Drops the decompressed copy (after expiry, so deleted data does not linger in memory). */
+  /** Drops the decompressed copy (after expiry or an erasure, so deleted data does not linger in memory). */
   forget(): void {
     this.cached = undefined;
   }

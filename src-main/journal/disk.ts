@@ -42,7 +42,7 @@ export async function readAt(file: string, position: number, length: number): Pr
 }
 
 /** Readers see the old or the new content, never a mix; the async twin of util/fs writeFileAtomic. */
-export async function replaceFileDurably(file: string, content: string | Buffer): Promise<void> {
+export async function replaceFileDurably(file: string, content: string | Uint8Array): Promise<void> {
   const tmp = `${file}.${process.pid}.tmp`;
   const handle = await open(tmp, 'w', 0o600);
   try {

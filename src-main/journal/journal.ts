@@ -9,10 +9,11 @@
 // the journal zero-filled and synced ahead of them, so that fdatasync flushes data alone instead of
 // also committing file-system metadata (block allocation, file size) each time.
 import { writeSync } from 'node:fs';
-import { type FileHandle, mkdir, open, stat, unlink } from 'node:fs/promises';
+import { type FileHandle, mkdir, open, readdir, stat, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { JournalContents, JournalReadResult } from '../shared/bridge';
 import type { JournalDamageReport, JournalFault } from '../shared/collector';
+import type { RedactionReport } from '../shared/erasure';
 import type { JournalRecord } from '../shared/events';
 import type { Logger } from '../util/log';
 import { loadAckedOffset, saveAckedOffset } from './acked-offset';
@@ -23,9 +24,10 @@ import {
   compactSegment,
   expireArchives,
   openArchive,
+  rewriteArchivedSegment,
   settleNewestArchive,
 } from './archive';
-import { readAt, syncDirectory, writeAt } from './disk';
+import { readAt, replaceFileDurably, syncDirectory, writeAt } from './disk';
 import { describeWriteFailure, JournalUnavailableError } from './fault';
 import {
   decodeFrame,
@@ -36,7 +38,15 @@ import {
   SEGMENT_HEADER_BYTES,
   segmentFileName,
 } from './format';
-import { JournalDamagedError, type Recovered, recoverSegments, type Segment, segmentEnd } from './recovery';
+import {
+  eraseFromQuarantine,
+  JournalDamagedError,
+  type Recovered,
+  recoverSegments,
+  type Segment,
+  segmentEnd,
+} from './recovery';
+import { redactionOf, redactSegmentBytes } from './redact';
 import type { CommitStats, JournalEntryInput, JournalHealth, JournalStats, OpenedJournal } from './types';
 
 export const DEFAULT_SEGMENT_BYTES = 16 * 1024 * 1024;
@@ -68,6 +78,8 @@ export async function openJournal(opts: JournalOptions): Promise<OpenedJournal> 
   const created = await mkdir(opts.dir, { recursive: true, mode: 0o700 });
   // A new folder's own entry must be durable too, or a crash could take the first segment with it.
   if (created !== undefined) await syncDirectory(dirname(created));
+  // An erasure interrupted by a crash leaves its temp file, which still holds the erased records.
+  await removeRewriteLeftovers(opts.dir);
   const ackedOffset = await loadAckedOffset(opts.dir, opts.log);
   // Before recovery: a segment whose archive was completed just before a stop is removed here.
   const archives = await openArchive(opts.dir, opts.log);
@@ -102,6 +114,12 @@ class SegmentedJournal implements OpenedJournal {
 
   private queue: PendingAppend[] = [];
   private flushRun: Promise<void> | undefined;
+  /** The group commit on its way to the disk, if any: a rewrite waits for it. */
+  private committing: Promise<unknown> | undefined;
+  /** Reads in progress: a rewrite waits for them, since they index the file it replaces. */
+  private readonly reading = new Set<Promise<unknown>>();
+  /** A segment rewrite (erasure) in progress: commits and reads wait for it. */
+  private rewriting: Promise<void> | undefined;
   /** Set when a failed write may have left bytes past the committed end of the active segment. */
   private tailNeedsCut = false;
   /** The active segment's file is zero-filled and synced up to here (≥ its committed size). */
@@ -185,10 +203,14 @@ class SegmentedJournal implements OpenedJournal {
    */
   private async flushQueue(): Promise<void> {
     while (this.queue.length > 0) {
+      // No commit interleaves with a rewrite: it would write into a file about to be replaced.
+      while (this.rewriting) await this.rewriting;
       const group = this.queue;
       this.queue = [];
       try {
-        const written = await this.commit(group.flatMap((pending) => pending.records));
+        const committing = this.commit(group.flatMap((pending) => pending.records));
+        this.committing = committing.catch(() => undefined);
+        const written = await committing;
         let start = 0;
         for (const pending of group) {
           pending.resolve(written.slice(start, start + pending.records.length));
@@ -218,6 +240,8 @@ class SegmentedJournal implements OpenedJournal {
           { cause },
         );
         for (const pending of group) pending.reject(error);
+      } finally {
+        this.committing = undefined;
       }
     }
     this.flushRun = undefined;
@@ -307,7 +331,7 @@ class SegmentedJournal implements OpenedJournal {
   private reserveAhead(): void {
     const last = this.segments.at(-1);
     const active = this.active;
-    if (this.reserving || this.closing || !active || !last) return;
+    if (this.reserving || this.rewriting || this.closing || !active || !last) return;
     if (this.reservedEnd - last.size >= RESERVE_LOW_WATER_BYTES || Date.now() < this.reserveRetryAt) return;
     const from = Math.max(this.reservedEnd, last.size);
     const to = Math.min(from + RESERVE_CHUNK_BYTES, this.segmentBytes);
@@ -371,6 +395,18 @@ class SegmentedJournal implements OpenedJournal {
     }
     const from = Math.max(0, Math.floor(fromOffset));
     const pageSize = Math.max(0, Math.min(Math.floor(limit), MAX_READ_RECORDS));
+    while (this.rewriting) await this.rewriting;
+    const reading = this.readWithRetry(from, pageSize);
+    const settled = reading.catch(() => undefined);
+    this.reading.add(settled);
+    try {
+      return await reading;
+    } finally {
+      this.reading.delete(settled);
+    }
+  }
+
+  private async readWithRetry(from: number, pageSize: number): Promise<JournalReadResult> {
     // Retention may delete a segment between planning a read and opening its file; plan again.
     for (let attempt = 1; ; attempt++) {
       try {
@@ -379,6 +415,87 @@ class SegmentedJournal implements OpenedJournal {
         if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || attempt >= 3) throw error;
       }
     }
+  }
+
+  /**
+   * Erasure: every record `matches` picks becomes a redaction record at the same offset, in every
+   * segment, the active one included. Each changed file is replaced atomically (temp file, fsync,
+   * rename, fsync of the folder); commits, reads, acks and retention wait until it is done, and the
+   * offset index is rebuilt for each rewritten file.
+   */
+  redact(
+    matches: (record: JournalRecord) => boolean,
+    within?: readonly number[],
+    /** The identifiers as text, to find them in quarantined bytes that no longer parse as records. */
+    needles: readonly string[] = [],
+  ): Promise<RedactionReport> {
+    if (this.closing) return Promise.reject(new Error('The journal is closed'));
+    return this.whenHousekeeping(async () => {
+      let release = (): void => undefined;
+      this.rewriting = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      try {
+        await this.committing;
+        await Promise.all([...this.reading]);
+        await this.reserving?.done;
+        await removeRewriteLeftovers(this.dir);
+        const report: RedactionReport = { records: 0, segments: 0 };
+        const holds = (segment: Segment) =>
+          within === undefined ||
+          within.some((offset) => offset >= segment.firstOffset && offset < segmentEnd(segment));
+        for (const segment of this.segments.filter(holds)) {
+          const isActive = segment === this.segments.at(-1) && this.active !== undefined;
+          const bytes = await readAt(segment.file, 0, segment.size);
+          let rewritten: ReturnType<typeof redactSegmentBytes>;
+          try {
+            rewritten = redactSegmentBytes(bytes, matches);
+          } catch (error) {
+            throw new JournalDamagedError(
+              `Journal segment ${segment.file} cannot be redacted: ${errorMessage(error)}`,
+            );
+          }
+          if (!rewritten) continue;
+          // The active file is replaced under its open handle: close it, and reopen the new file.
+          if (isActive) {
+            await this.active?.close();
+            this.active = undefined;
+          }
+          await replaceFileDurably(segment.file, rewritten.bytes);
+          segment.positions = rewritten.positions;
+          segment.size = rewritten.bytes.length;
+          if (isActive) {
+            this.active = await open(segment.file, 'r+');
+            this.reservedEnd = segment.size;
+            this.tailNeedsCut = false;
+          }
+          report.records += rewritten.redacted;
+          report.segments += 1;
+        }
+        // The archive holds older copies of the same records: rewritten the same way.
+        const inArchive = (archive: ArchivedSegment) =>
+          within === undefined ||
+          within.some((offset) => offset >= archive.firstOffset && offset < archiveEnd(archive));
+        for (const archive of this.archives.filter(inArchive)) {
+          let redacted = 0;
+          const changed = await rewriteArchivedSegment(archive.file, (record) => {
+            if (!matches(record)) return record;
+            redacted++;
+            return redactionOf(record, matches);
+          });
+          if (!changed) continue;
+          this.archiveReader.forget();
+          report.records += redacted;
+          report.segments += 1;
+        }
+        await eraseFromQuarantine(this.dir, needles, this.log);
+        return report;
+      } finally {
+        this.rewriting = undefined;
+        release();
+        this.reserveAhead();
+      }
+    });
   }
 
   private async readPage(fromOffset: number, limit: number): Promise<JournalReadResult> {
@@ -550,6 +667,13 @@ class SegmentedJournal implements OpenedJournal {
     })();
     return this.closing;
   }
+}
+
+/** Deletes the temp files of segment rewrites (`<segment>.<pid>.tmp`): never the journal's truth. */
+async function removeRewriteLeftovers(dir: string): Promise<void> {
+  const leftovers = (await readdir(dir)).filter((name) => /\.seg\.\d+\.tmp$/.test(name));
+  for (const name of leftovers) await unlink(join(dir, name));
+  if (leftovers.length > 0) await syncDirectory(dir);
 }
 
 /** Index of the first segment holding an offset >= `offset` (segments.length if none). */

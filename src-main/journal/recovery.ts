@@ -451,3 +451,57 @@ async function cutTornTail(file: string, keepBytes: number): Promise<void> {
     await handle.close();
   }
 }
+
+/**
+ * Erasure reaches quarantine too: damaged bytes that mention one of `needles` (an erased person's
+ * email, phone, browser or message ids, as text) are deleted. Their report stays, without the file,
+ * so the Maintenance page still says what was lost. Returns how many files went.
+ */
+export async function eraseFromQuarantine(
+  journalDir: string,
+  needles: readonly string[],
+  log: Logger,
+): Promise<number> {
+  const wanted = needles.flatMap((needle) => {
+    const text = needle.trim();
+    const digits = text.replace(/\D/g, '');
+    // A phone may sit in damaged bytes as typed: its digits are searched for too.
+    return [text, text.toLowerCase(), ...(digits.length >= 6 && digits !== text ? [digits] : [])].filter(
+      (n) => n.length >= 4,
+    );
+  });
+  if (wanted.length === 0) return 0;
+  const quarantineDir = join(journalDir, QUARANTINE_DIR);
+  let names: string[];
+  try {
+    names = (await readdir(quarantineDir)).filter((name) => name.endsWith('.bin'));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 0;
+    throw error;
+  }
+  let erased = 0;
+  for (const name of names) {
+    const file = join(quarantineDir, name);
+    const bytes = await readFile(file);
+    const text = bytes.toString('latin1');
+    const lower = text.toLowerCase();
+    if (!wanted.some((needle) => text.includes(needle) || lower.includes(needle))) continue;
+    const reportFile = join(quarantineDir, `${name.slice(0, -'.bin'.length)}.json`);
+    try {
+      const value: unknown = JSON.parse(await readFile(reportFile, 'utf8'));
+      if (isDamageReport(value)) {
+        const { quarantineFile: _file, ...rest } = value;
+        await replaceFileDurably(
+          reportFile,
+          `${JSON.stringify({ ...rest, erasedAt: new Date().toISOString() }, null, 2)}\n`,
+        );
+      }
+    } catch (error) {
+      log.warn(`journal: the report beside ${name} could not be updated: ${(error as Error).message}`);
+    }
+    await unlink(file);
+    erased++;
+  }
+  if (erased > 0) await syncDirectory(quarantineDir);
+  return erased;
+}

@@ -1,6 +1,7 @@
 // The journal's public surface, as the collector and the bridge use it.
 import type { JournalContents, JournalReadResult } from '../shared/bridge';
 import type { JournalDamageReport, JournalFault } from '../shared/collector';
+import type { RedactionReport } from '../shared/erasure';
 import type { EventSource, JournalRecord, TrackedEvent } from '../shared/events';
 
 export interface JournalEntryInput {
@@ -26,6 +27,20 @@ export interface EventJournal {
   append(entries: JournalEntryInput[]): Promise<JournalRecord[]>;
   read(fromOffset: number, limit: number): Promise<JournalReadResult>;
   ack(offset: number): Promise<number>;
+  /**
+   * Replaces every record `matches` picks by a redaction record at the same offset (erasure); with
+   * `within`, only the segments holding those offsets are read.
+   */
+  /**
+   * Erasure: every record `matches` picks, in segments and archives, becomes a redaction record at
+   * the same offset (`within` limits it to the segments holding those offsets); quarantined bytes
+   * that contain one of `needles` are deleted.
+   */
+  redact(
+    matches: (record: JournalRecord) => boolean,
+    within?: readonly number[],
+    needles?: readonly string[],
+  ): Promise<RedactionReport>;
   stats(): JournalStats;
   close(): Promise<void>;
 }

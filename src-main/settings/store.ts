@@ -10,7 +10,13 @@ export const DEFAULT_SETTINGS: Settings = {
   collector: { host: '127.0.0.1', port: 7420, rateLimitPerMinute: 6000 },
   links: { baseUrl: null, clickTokenParam: 'ps_ct' },
   journal: { retentionHours: 24 * 7, archiveExpiryDays: null },
-  stitching: { lookback: 'all', forwardThreshold: 3, createContactsFromForms: true, defaultCountry: 'US' },
+  stitching: {
+    lookback: 'all',
+    forwardThreshold: 3,
+    createContactsFromForms: true,
+    defaultCountry: 'US',
+    clickTokenTtlHours: 24,
+  },
 };
 
 const httpUrl = z
@@ -42,6 +48,11 @@ const settingsSchema = z.strictObject({
     forwardThreshold: z.number().int().min(1).max(1000),
     createContactsFromForms: z.boolean(),
     defaultCountry: z.string().regex(/^[A-Z]{2}$/, 'a two-letter country code such as US or GB'),
+    // Up to a month: a token is a one-time link from one tap, not a standing login.
+    clickTokenTtlHours: z
+      .number()
+      .min(1)
+      .max(24 * 31),
   }),
 });
 

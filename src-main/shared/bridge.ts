@@ -11,6 +11,7 @@ import type {
   RestoreRowsBatch,
 } from './backup';
 import type { CollectorStatus, LiveFeedItem, Site, SiteInput } from './collector';
+import type { IdentifierToHash, RedactionReport, RedactionRequest } from './erasure';
 import type { JournalRecord } from './events';
 import type { LinkCampaignInput, MintedCode, MintRequest } from './links';
 import type {
@@ -44,6 +45,10 @@ export interface BridgeHandlers {
   'journal.ack': { args: { offset: number }; result: { ackedOffset: number } };
   /** What the journal holds for a rebuild (Settings → Maintenance). */
   'journal.contents': { args: undefined; result: JournalContents };
+  /** Erasure: every journal record mentioning one of these identifiers becomes a redaction record. */
+  'journal.redact': { args: RedactionRequest; result: RedactionReport };
+  /** Keyed hashes (HMAC-SHA256) of erased-identifier candidates, in order; the key stays in main. */
+  'suppression.hash': { args: { items: IdentifierToHash[] }; result: { hashes: string[] } };
   'links.register': { args: LinkCampaignInput; result: { campaignId: string; linkIds: string[] } };
   'links.mint': { args: MintRequest; result: MintedCode[] };
   /** Stores provider credentials (the auth token is write-only). */

@@ -2,7 +2,8 @@
 // journal record that wraps each accepted event. Types only.
 
 export type SegmentEventType = 'track' | 'identify' | 'page' | 'screen' | 'group' | 'alias';
-export type OwnEventType = 'link_click' | 'link_preview' | 'message_sent' | 'form_submit';
+/** `redacted` replaces an erased person's record in the journal, at the same offset (journal/README.md). */
+export type OwnEventType = 'link_click' | 'link_preview' | 'message_sent' | 'form_submit' | 'redacted';
 export type EventType = SegmentEventType | OwnEventType;
 
 export interface PageContext {

@@ -28,6 +28,8 @@ export interface Settings {
     createContactsFromForms: boolean;
     /** ISO 3166 country for phone numbers written without a + prefix (imports and forms). */
     defaultCountry: string;
+    /** A click token links a browser only when presented within this many hours of its click. */
+    clickTokenTtlHours: number;
   };
 }
 

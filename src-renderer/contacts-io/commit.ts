@@ -3,8 +3,8 @@
 // Dexie transaction, chunk after chunk, so a cancelled or failed import leaves nothing half-written.
 import type { StitchDb } from '../db';
 import { newContact, withSearchKeys } from '../db/contacts';
-import type { ContactRow, SuppressionKind } from '../db/types';
-import { hashIdentifier } from '../stitching/suppression';
+import type { ContactRow } from '../db/types';
+import { suppressedAmong } from '../stitching/suppression';
 import type { ImportedFields, PreparedContact, RejectedRow } from './normalize';
 
 /** skip: keep the existing contact as it is; update: the file's values win; merge: only fill gaps. */
@@ -146,28 +146,37 @@ async function withoutErased(
   checkCancelled: () => void,
   onProgress: CommitOptions['onProgress'],
 ): Promise<PreparedContact[]> {
-  const erased = new Set(await db.suppressions.toCollection().primaryKeys());
-  if (erased.size === 0) return [...rows];
+  if ((await db.suppressions.count()) === 0) return [...rows];
   const accepted: PreparedContact[] = [];
-  for (const [index, row] of rows.entries()) {
-    if (index % 1000 === 0) {
-      checkCancelled();
-      onProgress?.({ phase: 'checking', done: index, total: rows.length });
-    }
-    const identifiers: [SuppressionKind, string | undefined, string][] = [
-      ['email', row.fields.email, 'email'],
-      ['phone', row.fields.phone, 'phone'],
-      ['phone', row.fields.whatsapp, 'WhatsApp number'],
-    ];
-    let refused: string | null = null;
-    for (const [kind, value, label] of identifiers) {
-      if (value && erased.has(await hashIdentifier(kind, value))) {
-        refused = `${label} ${value} belongs to an erased contact and cannot be imported again`;
-        break;
+  // Hashed by the main process a chunk at a time: one bridge call per 1,000 rows.
+  for (let start = 0; start < rows.length; start += 1000) {
+    checkCancelled();
+    onProgress?.({ phase: 'checking', done: start, total: rows.length });
+    const chunk = rows.slice(start, start + 1000);
+    const checks = chunk.flatMap((row) =>
+      (
+        [
+          ['email', row.fields.email, 'email'],
+          ['phone', row.fields.phone, 'phone'],
+          ['phone', row.fields.whatsapp, 'WhatsApp number'],
+        ] as const
+      ).flatMap(([kind, value, label]) => (value ? [{ row, kind, value, label }] : [])),
+    );
+    const erased = await suppressedAmong(
+      db,
+      checks.map(({ kind, value }) => ({ kind, value })),
+    );
+    const refused = new Map<PreparedContact, string>();
+    checks.forEach(({ row, value, label }, i) => {
+      if (erased[i] && !refused.has(row)) {
+        refused.set(row, `${label} ${value} belongs to an erased contact and cannot be imported again`);
       }
+    });
+    for (const row of chunk) {
+      const reason = refused.get(row);
+      if (reason) rejected.push({ line: row.line, where: row.where, reason, cells: row.cells });
+      else accepted.push(row);
     }
-    if (refused) rejected.push({ line: row.line, where: row.where, reason: refused, cells: row.cells });
-    else accepted.push(row);
   }
   return accepted;
 }

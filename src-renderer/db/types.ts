@@ -1,6 +1,7 @@
 // Row types of the stitched store (Dexie tables). Times are epoch milliseconds throughout.
 // Stitching is modelled as identity rows with validity intervals; event rows are never rewritten.
 import type { Channel, ClickSource } from '../../src-main/shared/channels';
+import type { IdentifierKind } from '../../src-main/shared/erasure';
 import type { EventSource, EventType } from '../../src-main/shared/events';
 import type { Evidence, TapFact } from '../stitching/evidence';
 
@@ -127,7 +128,11 @@ export interface VisitorRow {
   /** 1 while an open, unrevoked link points to a contact (IndexedDB cannot index booleans). */
   stitched: 0 | 1;
   bot: boolean;
+  /** The latest click token this browser presented that did not link it, and why. */
+  tokenRefused?: { reason: 'reused' | 'expired'; at: number; campaignId?: string };
 }
+
+export type TokenUse = 'claimed' | 'reused' | 'expired';
 
 export type DeviceType = 'mobile' | 'tablet' | 'desktop' | 'unknown';
 
@@ -167,6 +172,11 @@ export interface EventRow {
   recipientMessageId?: string;
   channel?: Channel;
   clickToken?: string;
+  /**
+   * On a page view presenting a click token (rule 1): `claimed` by the first browser to present it in
+   * time (only that one may link by it), `reused` by another browser, `expired` after the setting.
+   */
+  tokenUse?: TokenUse;
   userId?: string;
   url?: string;
   path?: string;
@@ -291,13 +301,15 @@ export interface AuditRow {
   undoneAt?: number;
 }
 
-export type SuppressionKind = 'email' | 'phone' | 'userId' | 'visitor' | 'message';
+export type SuppressionKind = IdentifierKind;
 
-/** An erased identifier, kept only as SHA-256 of `kind:value`, so replays cannot bring it back. */
+/** An erased identifier, kept only as a keyed hash of `kind:value`, so replays cannot bring it back. */
 export interface SuppressionRow {
   hash: string;
   kind: SuppressionKind;
   createdAt: number;
+  /** `hmac-sha256` (keyed by the main process); absent on older rows: plain SHA-256, still honoured. */
+  scheme?: 'hmac-sha256';
 }
 
 export interface MetaRow {

@@ -19,6 +19,8 @@ export class BatchState {
   readonly sessions = new Map<string, SessionRow>();
   readonly linksByVisitor = new Map<string, IdentityRow[]>();
   readonly clicksByToken = new Map<string, EventRow>();
+  /** Click token → the visitor that claimed it (the first to present it in time). */
+  readonly tokenClaims = new Map<string, string>();
   readonly messages = new Map<string, MessageRow>();
   readonly campaigns = new Map<string, CampaignRow>();
   readonly contacts = new Map<string, ContactRow>();

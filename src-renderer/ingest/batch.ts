@@ -3,6 +3,7 @@
 // Reads are prefetched per batch (bulkGet/anyOf) and writes are bulk, so cost per event stays small.
 
 import Dexie from 'dexie';
+import type { IdentifierToHash } from '../../src-main/shared/erasure';
 import type { JournalRecord } from '../../src-main/shared/events';
 import type { Settings } from '../../src-main/shared/settings';
 import { appliedOffset, appliedOffsetRow, type StitchDb } from '../db';
@@ -17,8 +18,9 @@ import {
 } from '../stitching/auto';
 import type { CountryCode } from '../stitching/identifiers';
 import { linkAt } from '../stitching/rules';
+import { hashIdentifiers, hasLegacySuppressions, legacyHash } from '../stitching/suppression';
 import { BatchState } from './batch-state';
-import { type Parsed, parseRecord, str } from './parse';
+import { identifiersOf, type Parsed, parseRecord, str } from './parse';
 import { placeInSession, touchVisitor } from './sessions';
 
 export interface IngestSettings {
@@ -34,6 +36,11 @@ export interface IngestResult {
   stored: number;
   /** Records skipped: already applied, duplicate messageId, or suppressed by an erasure. */
   skipped: number;
+  /**
+   * Offsets of records that named an erased person (dropped, or stored without her email/phone):
+   * new copies of her events, which the journal should redact as well.
+   */
+  erasedOffsets: number[];
 }
 
 const unique = <T>(values: Iterable<T | undefined>): T[] => [
@@ -46,18 +53,44 @@ export async function ingestBatch(
   records: readonly JournalRecord[],
   settings: IngestSettings,
 ): Promise<IngestResult> {
-  if (records.length === 0) return { appliedOffset: await appliedOffset(db), stored: 0, skipped: 0 };
-  const parsed = records.map((record) => parseRecord(record, settings));
-  try {
-    // Optimistic: events are added without first looking each messageId up.
-    return await applyBatch(db, records, parsed, settings, false);
-  } catch (error) {
-    // A messageId already stored (an event re-sent under a new offset) fails the whole transaction,
-    // which leaves nothing behind; the batch is then applied again, skipping known ids.
-    if (!isDuplicateKey(error)) throw error;
-    return applyBatch(db, records, parsed, settings, true);
+  if (records.length === 0) {
+    return { appliedOffset: await appliedOffset(db), stored: 0, skipped: 0, erasedOffsets: [] };
+  }
+  // Redaction records (an erasure in the journal) hold nothing to apply; only their offset counts.
+  const parsed = records.filter((r) => r.event.type !== 'redacted').map((r) => parseRecord(r, settings));
+  // Most workspaces never erase anyone: then nothing is hashed and the main process is not asked.
+  let hashes: BatchHashes = (await db.suppressions.count()) > 0 ? await hashBatch(parsed) : undefined;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      try {
+        // Optimistic: events are added without first looking each messageId up.
+        return await applyBatch(db, records, parsed, settings, hashes, false);
+      } catch (error) {
+        // A messageId already stored (an event re-sent under a new offset) fails the whole transaction,
+        // which leaves nothing behind; the batch is then applied again, skipping known ids.
+        if (!isDuplicateKey(error)) throw error;
+        return await applyBatch(db, records, parsed, settings, hashes, true);
+      }
+    } catch (error) {
+      if (!(error instanceof HashesNeeded) || attempt > 0) throw error;
+      hashes = await hashBatch(parsed);
+    }
   }
 }
+
+const identifierKey = ({ kind, value }: IdentifierToHash): string => `${kind}:${value}`;
+
+/** Keyed hashes of a batch's identifiers, fetched in one call; undefined when nothing is erased. */
+type BatchHashes = Map<string, { id: IdentifierToHash; hash: string }> | undefined;
+
+async function hashBatch(parsed: readonly Parsed[]): Promise<NonNullable<BatchHashes>> {
+  const ids = [...new Map(parsed.flatMap(identifiersOf).map((id) => [identifierKey(id), id])).values()];
+  const hashes = await hashIdentifiers(ids);
+  return new Map(ids.map((id, i) => [identifierKey(id), { id, hash: hashes[i] ?? '' }]));
+}
+
+/** Thrown inside the transaction when an erasure landed after the batch was hashed without need. */
+class HashesNeeded extends Error {}
 
 function isDuplicateKey(error: unknown): boolean {
   if (error instanceof Dexie.BulkError) return error.failures.some((f) => f.name === 'ConstraintError');
@@ -69,6 +102,7 @@ async function applyBatch(
   records: readonly JournalRecord[],
   parsed: Parsed[],
   settings: IngestSettings,
+  hashes: BatchHashes,
   checkExisting: boolean,
 ): Promise<IngestResult> {
   const lastOffset = records.reduce((max, r) => Math.max(max, r.offset), -1);
@@ -89,25 +123,38 @@ async function applyBatch(
     async () => {
       const applied = await appliedOffset(db);
       const fresh = parsed.filter((p) => p.record.offset > applied);
-      if (fresh.length === 0) return { appliedOffset: applied, stored: 0, skipped: records.length };
+      if (fresh.length === 0) {
+        // Nothing to apply (all seen, or all redaction records): the offset still moves past them.
+        if (lastOffset <= applied) {
+          return { appliedOffset: applied, stored: 0, skipped: records.length, erasedOffsets: [] };
+        }
+        await db.meta.put(appliedOffsetRow(lastOffset));
+        return { appliedOffset: lastOffset, stored: 0, skipped: records.length, erasedOffsets: [] };
+      }
 
-      const hashes = unique(fresh.flatMap((p) => [...p.dropIf.map((h) => h.hash), p.emailHash, p.phoneHash]));
-      // Point lookups issued together, not an anyOf cursor: IndexedDB pipelines parallel gets,
-      // while a cursor pays one round trip per key.
-      const [existing, suppressionRows] = await Promise.all([
-        checkExisting ? db.events.bulkGet(fresh.map((p) => p.event.messageId)) : [],
-        hashes.length ? db.suppressions.bulkGet(hashes) : [],
-      ]);
-      const suppressed = new Set(suppressionRows.flatMap((row) => (row ? [row.hash] : [])));
+      if (!hashes && (await db.suppressions.count()) > 0) throw new HashesNeeded();
+      const isErased = await erasedCheck(db, hashes);
+      const existing = checkExisting ? await db.events.bulkGet(fresh.map((p) => p.event.messageId)) : [];
       const seenIds = new Set(existing.flatMap((row) => (row ? [row.id] : [])));
       const keep: Parsed[] = [];
+      const erasedOffsets: number[] = [];
       for (const p of fresh) {
         if (seenIds.has(p.event.messageId)) continue;
         seenIds.add(p.event.messageId);
-        if (p.dropIf.some((h) => suppressed.has(h.hash))) continue;
+        if (p.dropIf.some(isErased)) {
+          erasedOffsets.push(p.record.offset);
+          continue;
+        }
         // An erased person's email or phone is neither stored nor used to link or create anyone.
-        if (p.emailHash && suppressed.has(p.emailHash)) delete p.email;
-        if (p.phoneHash && suppressed.has(p.phoneHash)) delete p.phone;
+        if (p.email && isErased({ kind: 'email', value: p.email })) {
+          delete p.email;
+          p.erasedTraits = true;
+        }
+        if (p.phone && isErased({ kind: 'phone', value: p.phone })) {
+          delete p.phone;
+          p.erasedTraits = true;
+        }
+        if (p.erasedTraits) erasedOffsets.push(p.record.offset);
         keep.push(p);
       }
 
@@ -121,9 +168,27 @@ async function applyBatch(
         appliedOffset: lastOffset,
         stored: state.newEvents.length,
         skipped: records.length - keep.length,
+        erasedOffsets,
       };
     },
   );
+}
+
+/**
+ * Reads, inside the batch's transaction, which of the batch's identifiers are erased: by keyed hash,
+ * and by the plain SHA-256 of rows written before hashes were keyed while any of those remain.
+ */
+async function erasedCheck(db: StitchDb, hashes: BatchHashes): Promise<(id: IdentifierToHash) => boolean> {
+  if (!hashes || hashes.size === 0) return () => false;
+  const legacy = await hasLegacySuppressions(db);
+  const candidates = (id: IdentifierToHash): string[] => {
+    const keyed = hashes.get(identifierKey(id))?.hash ?? '';
+    return legacy ? [keyed, legacyHash(id.kind, id.value)] : [keyed];
+  };
+  const all = unique([...hashes.values()].flatMap(({ id }) => candidates(id)));
+  const rows = await db.suppressions.bulkGet(all);
+  const suppressed = new Set(rows.flatMap((row) => (row ? [row.hash] : [])));
+  return (id) => candidates(id).some((hash) => suppressed.has(hash));
 }
 
 async function prefetch(db: StitchDb, state: BatchState, batch: Parsed[]): Promise<void> {
@@ -156,8 +221,11 @@ async function prefetch(db: StitchDb, state: BatchState, batch: Parsed[]): Promi
     list.push(link);
     state.linksByVisitor.set(link.value, list);
   }
-  for (const click of clicks) {
-    if (click.type === 'link_click' && click.clickToken) state.clicksByToken.set(click.clickToken, click);
+  for (const row of clicks) {
+    if (!row.clickToken) continue;
+    if (row.type === 'link_click') state.clicksByToken.set(row.clickToken, row);
+    else if (row.tokenUse === 'claimed' && row.visitorId)
+      state.tokenClaims.set(row.clickToken, row.visitorId);
   }
   for (const contact of [...byUserId, ...byEmail, ...byPhone, ...byWhatsapp]) state.rememberContact(contact);
   for (const contact of formContacts) if (contact) state.contacts.set(contact.id, contact);
@@ -256,7 +324,7 @@ function applyEvent(state: BatchState, p: Parsed, settings: IngestSettings): voi
 
   if (event.type === 'link_preview') recordPreview(state, p);
   if (p.bot || !visitor || !session) return;
-  if (p.presentedToken) recordTap(state, p, visitor, session);
+  if (p.presentedToken) recordTap(state, p, row, visitor, session, settings);
   if (event.type === 'form_submit' || event.type === 'identify') {
     stitchByIdentity(state, p, visitor, session, settings);
   }
@@ -265,8 +333,8 @@ function applyEvent(state: BatchState, p: Parsed, settings: IngestSettings): voi
 /** Traits as stored: an erased (suppressed) email or phone is not kept. */
 function storedTraits(traits: Record<string, unknown>, p: Parsed): Record<string, unknown> {
   const kept = { ...traits };
-  if (kept.email !== undefined && !p.email && p.emailHash) delete kept.email;
-  if (kept.phone !== undefined && !p.phone && p.phoneHash) delete kept.phone;
+  if (p.erasedTraits && !p.email) delete kept.email;
+  if (p.erasedTraits && !p.phone) delete kept.phone;
   return kept;
 }
 

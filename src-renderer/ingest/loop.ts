@@ -3,7 +3,9 @@
 // keeps it to one tab; yielding between batches keeps the UI responsive while catching up.
 import type { CountryCode } from 'libphonenumber-js';
 import type { Bridge } from '../../src-main/shared/bridge';
+import type { RedactionRequest } from '../../src-main/shared/erasure';
 import { appliedOffset, type StitchDb } from '../db';
+import { finishPendingRedaction } from '../stitching/erase';
 import { type IngestSettings, ingestBatch } from './batch';
 
 export interface IngestProgress {
@@ -32,6 +34,15 @@ export interface IngestLoopOptions {
 }
 
 export const INGEST_LOCK = 'stitchdesk-ingest';
+
+const redactOffsets = (offsets: number[]): RedactionRequest => ({
+  emails: [],
+  phones: [],
+  visitorIds: [],
+  userIds: [],
+  messageIds: [],
+  offsets,
+});
 
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
 
@@ -91,6 +102,10 @@ export class IngestLoop {
     const { db, bridge, batchSize } = this.options;
     this.appended = false;
     const settings = await this.options.loadSettings();
+    // An erasure whose journal half failed (a journal fault, the app closed meanwhile) is retried here.
+    await finishPendingRedaction(db, bridge).catch((error: unknown) =>
+      this.report({ error: error instanceof Error ? error.message : String(error) }),
+    );
     let applied = await appliedOffset(db);
     let firstRead = true;
     while (!this.stopped) {
@@ -105,6 +120,9 @@ export class IngestLoop {
       this.report({ appliedOffset: applied, lastOffset: read.lastOffset, catchingUp: true });
       const result = await ingestBatch(db, read.records, settings);
       applied = result.appliedOffset;
+      // An erased person's events that came in again (a replay, her old cookie) leave the journal too.
+      if (result.erasedOffsets.length > 0)
+        await bridge.invoke('journal.redact', redactOffsets(result.erasedOffsets));
       await bridge.invoke('journal.ack', { offset: applied });
       this.report({
         appliedOffset: applied,

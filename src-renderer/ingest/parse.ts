@@ -1,9 +1,8 @@
 // Parses one journal record for ingest, outside the transaction: event time, identifiers
-// normalised, suppression hashes computed (pure CPU and hashing, which IndexedDB cannot wait for).
+// normalised, and the identifiers an erasure may have suppressed listed (hashed per batch, in main).
+import type { IdentifierToHash } from '../../src-main/shared/erasure';
 import type { JournalRecord, LinkClickProperties, TrackedEvent } from '../../src-main/shared/events';
-import type { SuppressionKind } from '../db/types';
 import { isJunkIdentifier, normalizeEmail, normalizePhone, normalizeUserId } from '../stitching/identifiers';
-import { hashIdentifier } from '../stitching/suppression';
 import type { IngestSettings } from './batch';
 import { isBotUserAgent } from './bots';
 
@@ -17,11 +16,6 @@ export function eventTime(record: JournalRecord): number {
   }
   if (Number.isFinite(stamped)) return stamped;
   return Number.isFinite(received) ? received : 0;
-}
-
-export interface Hashed {
-  kind: SuppressionKind;
-  hash: string;
 }
 
 /** One record, parsed outside the transaction (pure CPU and hashing, which IndexedDB cannot wait for). */
@@ -40,9 +34,9 @@ export interface Parsed {
   ip?: string;
   bot: boolean;
   /** Identifiers whose suppression drops the whole event (visitor, userId, message). */
-  dropIf: Hashed[];
-  emailHash?: string;
-  phoneHash?: string;
+  dropIf: IdentifierToHash[];
+  /** An erased person's email or phone was taken out of this event. */
+  erasedTraits?: boolean;
 }
 
 export const str = (value: unknown): string | undefined =>
@@ -62,16 +56,13 @@ export function parseRecord(record: JournalRecord, settings: IngestSettings): Pa
   if (typeof ip === 'string' && ip) parsed.ip = ip;
   if (event.anonymousId && !isJunkIdentifier(event.anonymousId)) {
     parsed.visitorId = event.anonymousId;
-    parsed.dropIf.push({ kind: 'visitor', hash: hashIdentifier('visitor', event.anonymousId) });
+    parsed.dropIf.push({ kind: 'visitor', value: event.anonymousId });
   }
   if (event.type === 'link_click' || event.type === 'link_preview') {
     const props = event.properties as LinkClickProperties | undefined;
     if (props?.recipientMessageId) {
       parsed.click = props;
-      parsed.dropIf.push({
-        kind: 'message',
-        hash: hashIdentifier('message', props.recipientMessageId),
-      });
+      parsed.dropIf.push({ kind: 'message', value: props.recipientMessageId });
     }
   }
   if (event.type === 'page' && event.context?.clickToken) parsed.presentedToken = event.context.clickToken;
@@ -79,19 +70,21 @@ export function parseRecord(record: JournalRecord, settings: IngestSettings): Pa
   const userId = normalizeUserId(event.userId ?? traits.userId);
   if (userId) {
     parsed.userId = userId;
-    parsed.dropIf.push({ kind: 'userId', hash: hashIdentifier('userId', userId) });
+    parsed.dropIf.push({ kind: 'userId', value: userId });
   }
   if (event.type === 'form_submit' || event.type === 'identify') {
     const email = normalizeEmail(traits.email);
     const phone = normalizePhone(traits.phone, settings.defaultCountry);
-    if (email) {
-      parsed.email = email;
-      parsed.emailHash = hashIdentifier('email', email);
-    }
-    if (phone) {
-      parsed.phone = phone;
-      parsed.phoneHash = hashIdentifier('phone', phone);
-    }
+    if (email) parsed.email = email;
+    if (phone) parsed.phone = phone;
   }
   return parsed;
+}
+
+/** Every identifier an erasure may have suppressed in a record: those that drop it, its email, its phone. */
+export function identifiersOf(p: Parsed): IdentifierToHash[] {
+  const found = [...p.dropIf];
+  if (p.email) found.push({ kind: 'email', value: p.email });
+  if (p.phone) found.push({ kind: 'phone', value: p.phone });
+  return found;
 }

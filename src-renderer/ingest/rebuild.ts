@@ -95,7 +95,19 @@ export async function rebuildStore(options: RebuildOptions): Promise<StitchDb> {
   for (;;) {
     const read = await bridge.invoke('journal.read', { fromOffset, limit: batchSize });
     if (read.records.length === 0) break;
-    applied = (await ingestBatch(target, read.records, settings)).appliedOffset;
+    const result = await ingestBatch(target, read.records, settings);
+    applied = result.appliedOffset;
+    // Copies of erased people's events still in the journal go now (see the ingest loop).
+    if (result.erasedOffsets.length > 0) {
+      await bridge.invoke('journal.redact', {
+        emails: [],
+        phones: [],
+        visitorIds: [],
+        userIds: [],
+        messageIds: [],
+        offsets: result.erasedOffsets,
+      });
+    }
     fromOffset = Math.max(read.nextOffset, applied + 1);
     onProgress?.({ phase: 'replaying', appliedOffset: applied, lastOffset: read.lastOffset });
     await new Promise((resolve) => setTimeout(resolve, 0));

@@ -1,11 +1,14 @@
 // Visitors not linked to anyone (the "Visitors" page), newest first, each with its recent sessions.
 import type { StitchDb } from '../db';
 import type { SessionRow, VisitorRow } from '../db/types';
+import { explainTokenRefusal } from '../stitching/explain';
 
 export interface AnonymousVisitor {
   visitor: VisitorRow;
   /** Newest first. */
   sessions: SessionRow[];
+  /** Why a tracked link this browser opened did not link it (token reused or expired), in words. */
+  tokenNote?: string;
 }
 
 export interface AnonymousVisitorsQuery {
@@ -36,14 +39,22 @@ export async function anonymousVisitors(
     .limit(limit)
     .toArray();
   return Promise.all(
-    visitors.map(async (visitor) => ({
-      visitor,
-      sessions: await db.sessions
-        .where('[visitorId+start]')
-        .between([visitor.id, Number.NEGATIVE_INFINITY], [visitor.id, Number.POSITIVE_INFINITY])
-        .reverse()
-        .limit(sessionsPerVisitor)
-        .toArray(),
-    })),
+    visitors.map(async (visitor) => {
+      const entry: AnonymousVisitor = {
+        visitor,
+        sessions: await db.sessions
+          .where('[visitorId+start]')
+          .between([visitor.id, Number.NEGATIVE_INFINITY], [visitor.id, Number.POSITIVE_INFINITY])
+          .reverse()
+          .limit(sessionsPerVisitor)
+          .toArray(),
+      };
+      const refused = visitor.tokenRefused;
+      if (refused) {
+        const campaign = refused.campaignId ? await db.campaigns.get(refused.campaignId) : undefined;
+        entry.tokenNote = explainTokenRefusal(refused, campaign?.name);
+      }
+      return entry;
+    }),
   );
 }

@@ -10,6 +10,7 @@ import type { StitchDb } from '../db';
 import { newContact } from '../db/contacts';
 import type {
   ContactRow,
+  EventRow,
   IdentityRow,
   MessageRow,
   SessionRow,
@@ -20,7 +21,7 @@ import type { IngestSettings } from '../ingest/batch';
 import type { BatchState } from '../ingest/batch-state';
 import type { Parsed } from '../ingest/parse';
 import { type Assessment, assessTap, type BrowserFacts, type MessageFacts } from './evidence';
-import { autoLinkId, type LinkRequest, linkVisitor, openLinkOf } from './rules';
+import { autoLinkId, judgeTokenPresentation, type LinkRequest, linkVisitor, openLinkOf } from './rules';
 
 /** Browsers remembered per message, and messages per browser: far above any real forward. */
 const TAPS_KEPT = 100;
@@ -29,10 +30,19 @@ const TAPPED_KEPT = 50;
 const RESCORE_ROUNDS = 4;
 
 /** Rule 1: a page view presenting a click token is a tap of that message by this browser. */
-export function recordTap(state: BatchState, p: Parsed, visitor: VisitorRow, session: SessionRow): void {
-  const click = state.clicksByToken.get(p.presentedToken as string);
+export function recordTap(
+  state: BatchState,
+  p: Parsed,
+  row: EventRow,
+  visitor: VisitorRow,
+  session: SessionRow,
+  settings: IngestSettings,
+): void {
+  const token = p.presentedToken as string;
+  const click = state.clicksByToken.get(token);
   const message = click?.recipientMessageId ? state.messages.get(click.recipientMessageId) : undefined;
   if (!click || !message || !state.contacts.has(message.contactId)) return;
+  if (!tokenStillUsable(state, token, row, visitor, click, message, settings)) return;
   const taps = message.taps ?? [];
   if (!taps.some((t) => t.visitorId === visitor.id) && taps.length < TAPS_KEPT) {
     const at = Math.min(click.timestamp, p.time);
@@ -55,6 +65,38 @@ export function recordTap(state: BatchState, p: Parsed, visitor: VisitorRow, ses
     state.rescoreTappedBy(visitor.id, message.id);
   }
   state.rescore.add(message.id);
+}
+
+/**
+ * Rule 1's one-time tokens: records how a presentation of `token` was judged; false when it may
+ * not count as a tap (reused by another browser, or expired).
+ */
+function tokenStillUsable(
+  state: BatchState,
+  token: string,
+  row: EventRow,
+  visitor: VisitorRow,
+  click: EventRow,
+  message: MessageRow,
+  settings: IngestSettings,
+): boolean {
+  const use = judgeTokenPresentation(
+    state.tokenClaims.get(token),
+    visitor.id,
+    click.timestamp,
+    row.timestamp,
+    settings.stitching.clickTokenTtlHours,
+  );
+  if (use === 'again') return true;
+  if (use === 'claim') {
+    state.tokenClaims.set(token, visitor.id);
+    row.tokenUse = 'claimed';
+    return true;
+  }
+  row.tokenUse = use;
+  visitor.tokenRefused = { reason: use, at: row.timestamp, campaignId: message.campaignId };
+  state.dirtyVisitors.add(visitor.id);
+  return false;
 }
 
 /** A chat app previewing an SMS link means it was pasted into a chat: evidence for its taps. */

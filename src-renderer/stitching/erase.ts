@@ -1,23 +1,114 @@
 // Rule 7: erasing a contact removes the person, their links, their events and what was derived from
-// them, and remembers hashed identifiers so neither a replay nor a new event brings them back.
+// them, remembers keyed hashes of their identifiers so neither a replay nor a new event brings them
+// back, and has the main process replace their records in the journal by redaction records.
+import type { Bridge } from '../../src-main/shared/bridge';
+import type { RedactionRequest } from '../../src-main/shared/erasure';
 import type { StitchDb } from '../db';
 import { mergedFamily } from '../db/stats';
 import type { IdentityRow, SuppressionKind, SuppressionRow } from '../db/types';
-import { hashIdentifier } from './suppression';
+import { hashIdentifiers, KEYED_SCHEME } from './suppression';
 
 export interface ErasureReport {
   contacts: number;
   events: number;
   visitors: number;
   auditId: number;
+  /** Journal records replaced by redaction records. */
+  journalRecords: number;
+}
+
+/** The store is erased but the journal still holds the person's records (the cause says why). */
+export class JournalNotRedactedError extends Error {
+  override name = 'JournalNotRedactedError';
 }
 
 const INF = Number.POSITIVE_INFINITY;
 const NEG_INF = Number.NEGATIVE_INFINITY;
 
-/** Erases a contact and every contact merged into it. */
-export async function eraseContact(db: StitchDb, contactId: string, at = Date.now()): Promise<ErasureReport> {
-  // Hashing is async outside IndexedDB, so identifiers are gathered and hashed before the transaction.
+/** Erases a contact and every contact merged into it, from the store and from the journal. */
+export async function eraseContact(
+  db: StitchDb,
+  bridge: Pick<Bridge, 'invoke'>,
+  contactId: string,
+  at = Date.now(),
+): Promise<ErasureReport> {
+  const { report } = await eraseFromStore(db, contactId, at);
+  return { ...report, journalRecords: await finishPendingRedaction(db, bridge) };
+}
+
+/**
+ * What the journal still has to remove, kept in the store (`meta`) from the erasure's own
+ * transaction until the journal confirms, so a failed or interrupted redaction is retried (by the
+ * next erasure, or the ingest loop) rather than forgotten. It holds the identifiers in clear: they
+ * are what the journal must find; the row goes as soon as it has.
+ */
+const PENDING_REDACTION = 'pendingRedaction';
+
+/**
+ * Has the journal redact everything erased so far (one pass over it for any number of people);
+ * returns how many records were replaced, 0 when nothing was pending.
+ */
+export async function finishPendingRedaction(db: StitchDb, bridge: Pick<Bridge, 'invoke'>): Promise<number> {
+  const pending = pendingRedactionOf(await db.meta.get(PENDING_REDACTION));
+  if (!pending) return 0;
+  let records: number;
+  try {
+    records = (await bridge.invoke('journal.redact', pending)).records;
+  } catch (error) {
+    throw new JournalNotRedactedError(
+      `The contact was erased from the store, but their records are still in the journal (retried later): ${
+        error instanceof Error ? error.message : String(error)
+      }`,
+      { cause: error },
+    );
+  }
+  // An erasure that landed meanwhile added to the row: then it stays for the next pass.
+  await db.transaction('rw', db.meta, async () => {
+    const now = pendingRedactionOf(await db.meta.get(PENDING_REDACTION));
+    if (now && JSON.stringify(now) === JSON.stringify(pending)) await db.meta.delete(PENDING_REDACTION);
+  });
+  return records;
+}
+
+/** A rebuilt store takes over the journal redaction still owed, with everything else the journal lacks. */
+export async function carryPendingRedaction(source: StitchDb, target: StitchDb): Promise<void> {
+  const row = await source.meta.get(PENDING_REDACTION);
+  if (row) await target.meta.put(row);
+}
+
+function pendingRedactionOf(row: { value: unknown } | undefined): RedactionRequest | undefined {
+  const value = row?.value as Partial<Record<keyof RedactionRequest, unknown>> | undefined;
+  const lists = ['emails', 'phones', 'visitorIds', 'userIds', 'messageIds'] as const;
+  if (!value || !lists.every((k) => Array.isArray(value[k]))) return undefined;
+  const strings = (k: (typeof lists)[number]) => (value[k] as unknown[]).filter((v) => typeof v === 'string');
+  return {
+    emails: strings('emails'),
+    phones: strings('phones'),
+    visitorIds: strings('visitorIds'),
+    userIds: strings('userIds'),
+    messageIds: strings('messageIds'),
+  };
+}
+
+/** The union of several erasures' identifiers, for one journal pass. */
+export function mergeRedactions(requests: readonly RedactionRequest[]): RedactionRequest {
+  const all = (pick: (r: RedactionRequest) => string[]) => [...new Set(requests.flatMap(pick))];
+  return {
+    emails: all((r) => r.emails),
+    phones: all((r) => r.phones),
+    visitorIds: all((r) => r.visitorIds),
+    userIds: all((r) => r.userIds),
+    messageIds: all((r) => r.messageIds),
+  };
+}
+
+/** The store half of an erasure; what the journal half must remove is added to the pending redaction. */
+export async function eraseFromStore(
+  db: StitchDb,
+  contactId: string,
+  at = Date.now(),
+): Promise<{ report: Omit<ErasureReport, 'journalRecords'>; redaction: RedactionRequest }> {
+  // Hashing is a bridge call, so identifiers are gathered and hashed before the transaction.
   const family = await mergedFamily(db.contacts, contactId);
   const contacts = (await db.contacts.bulkGet(family)).filter((c) => c !== undefined);
   if (contacts.length === 0) throw new Error(`No contact ${contactId}`);
@@ -47,13 +138,39 @@ export async function eraseContact(db: StitchDb, contactId: string, at = Date.no
     ...exclusive.map((v): [SuppressionKind, string] => ['visitor', v]),
     ...messages.map((m): [SuppressionKind, string] => ['message', m.id]),
   ];
-  const suppressions: SuppressionRow[] = identifiers
-    .filter((entry): entry is [SuppressionKind, string] => !!entry[1])
-    .map(([kind, value]) => ({ kind, hash: hashIdentifier(kind, value), createdAt: at }));
+  const present = identifiers.filter((entry): entry is [SuppressionKind, string] => !!entry[1]);
+  const hashes = await hashIdentifiers(present.map(([kind, value]) => ({ kind, value })));
+  const suppressions: SuppressionRow[] = present.map(([kind], i) => ({
+    kind,
+    hash: hashes[i] ?? '',
+    createdAt: at,
+    scheme: KEYED_SCHEME,
+  }));
+  const valuesOf = (kind: SuppressionKind) => [
+    ...new Set(present.filter(([k]) => k === kind).map(([, value]) => value)),
+  ];
+  const redaction: RedactionRequest = {
+    emails: valuesOf('email'),
+    phones: valuesOf('phone'),
+    visitorIds: valuesOf('visitor'),
+    userIds: valuesOf('userId'),
+    messageIds: valuesOf('message'),
+  };
 
-  return db.transaction(
+  // The store first: from its commit on, suppression keeps any later copy of her events out.
+  const erased = await db.transaction(
     'rw',
-    [db.contacts, db.identities, db.events, db.visitors, db.sessions, db.messages, db.audit, db.suppressions],
+    [
+      db.contacts,
+      db.identities,
+      db.events,
+      db.visitors,
+      db.sessions,
+      db.messages,
+      db.audit,
+      db.suppressions,
+      db.meta,
+    ],
     async () => {
       let events = 0;
       for (const visitorId of exclusive) {
@@ -90,6 +207,11 @@ export async function eraseContact(db: StitchDb, contactId: string, at = Date.no
       await db.audit.where('contactId').anyOf(family).delete();
       await db.contacts.bulkDelete(family);
       await db.suppressions.bulkPut(suppressions);
+      const pending = pendingRedactionOf(await db.meta.get(PENDING_REDACTION));
+      await db.meta.put({
+        key: PENDING_REDACTION,
+        value: pending ? mergeRedactions([pending, redaction]) : redaction,
+      });
       // The erasure itself is logged without anything that identifies the person.
       const auditId = await db.audit.add({
         at,
@@ -101,6 +223,7 @@ export async function eraseContact(db: StitchDb, contactId: string, at = Date.no
       return { contacts: family.length, events, visitors: exclusive.length, auditId };
     },
   );
+  return { report: erased, redaction };
 }
 
 /** Recomputes a visitor's summary and drops its sessions left without events (or the visitor itself). */

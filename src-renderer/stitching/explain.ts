@@ -2,7 +2,7 @@
 // at 2025-03-01 14:05 UTC on Chrome on Android"), from the link row and the event that caused it.
 import { CHANNELS, channelOfSource } from '../channels';
 import type { StitchDb } from '../db';
-import type { Channel, IdentityRow, LinkFlag, LinkSource } from '../db/types';
+import type { Channel, IdentityRow, LinkFlag, LinkSource, VisitorRow } from '../db/types';
 import { describeDevice } from './device';
 import { normalizeEmail, normalizePhone } from './identifiers';
 
@@ -27,6 +27,17 @@ export interface LinkExplanation {
 /** Minutes precision, UTC, so the sentence reads the same everywhere. */
 export const formatTime = (t: number): string =>
   `${new Date(t).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+
+/** Why a browser that opened a tracked link was not linked by it, in one sentence. */
+export function explainTokenRefusal(
+  refused: NonNullable<VisitorRow['tokenRefused']>,
+  campaignName: string | undefined,
+): string {
+  const link = campaignName ? `a tracked link of ${campaignName}` : 'a tracked link';
+  return refused.reason === 'reused'
+    ? `Token reused: at ${formatTime(refused.at)} this browser opened ${link} with a click token another browser had already used, so it was not linked.`
+    : `Token expired: at ${formatTime(refused.at)} this browser opened ${link} with a click token older than the click-token lifetime set in Settings, so it was not linked.`;
+}
 
 export async function explainLink(db: StitchDb, identityId: string): Promise<LinkExplanation> {
   const link = await db.identities.get(identityId);

@@ -134,3 +134,27 @@ export function linkVisitor(
   );
   return { outcome: 'linked', changed: [{ ...base, from: Math.min(from, request.at) }] };
 }
+
+/** What presenting a click token amounts to (rule 1): tokens are one-time and expire. */
+export type TokenPresentation = 'claim' | 'again' | 'reused' | 'expired';
+
+const HOUR_MS = 3_600_000;
+
+/**
+ * Rule 1's one-time tokens. The first browser to present a token within `ttlHours` of its click
+ * claims it: only that browser may link by it, and presenting it again there is fine. Any other
+ * browser is a reuse (a copied or shared URL), and a token presented too late links nobody. Times
+ * are event times, so a replay of the journal judges every presentation the same way.
+ */
+export function judgeTokenPresentation(
+  claimedBy: string | undefined,
+  visitorId: string,
+  clickedAt: number,
+  presentedAt: number,
+  ttlHours: number,
+): TokenPresentation {
+  if (claimedBy === visitorId) return 'again';
+  if (claimedBy !== undefined) return 'reused';
+  if (presentedAt - clickedAt > ttlHours * HOUR_MS) return 'expired';
+  return 'claim';
+}

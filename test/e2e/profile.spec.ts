@@ -1,7 +1,11 @@
 // A contact's profile, driven through the UI: a browser that visited the test website (another
 // origin) is linked by hand from Visitors; its pages join the timeline; unlink and undo move them
-// off and back (S10, both in the audit log); merge and undo; erase leaves nothing to find.
+// off and back (S10, both in the audit log); merge and undo; erase leaves nothing to find, in the
+// app or in the journal's files.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { type Browser, expect, type Page, test } from '@playwright/test';
+import { bridgeCall } from '../support/bridge';
 import { BROWSER_USER_AGENT } from '../support/browser';
 import {
   addContact,
@@ -153,9 +157,10 @@ test('merging a duplicate into a contact, then undoing it', async ({ page }) => 
     .toEqual([`Ana ${family}`, `Ana ${family} Work`]);
 });
 
-test('erasing a contact names what goes, then nothing of them is found in search or visitors', async ({
+test('erasing a contact names what goes, then nothing of them is found in search, visitors or the journal', async ({
   page,
   browser,
+  request,
 }) => {
   const family = `Moreau${runSuffix()}`;
   const name = `Ana ${family}`;
@@ -175,8 +180,24 @@ test('erasing a contact names what goes, then nothing of them is found in search
   await expect(dialog).toContainText('1 linked browser');
   await expect(dialog).toContainText('0 messages');
   await expect(dialog).toContainText('suppressed');
+  const journalBefore = await bridgeCall(request, 'journal.read', { fromOffset: 0, limit: 5000 });
+  const herRecords = journalBefore.records.filter((r) => r.siteId === site?.siteId);
+  const herBrowsers = [...new Set(herRecords.map((r) => r.event.anonymousId ?? ''))].filter(Boolean);
+  expect(herBrowsers).toHaveLength(1);
   await dialog.getByRole('button', { name: 'Erase contact' }).click();
   await expect(page.getByRole('heading', { level: 2, name: 'Contacts' })).toBeVisible();
+
+  // Her browser's page views are redaction records now, at the same offsets, in every segment file.
+  const journalAfter = await bridgeCall(request, 'journal.read', { fromOffset: 0, limit: 5000 });
+  const byOffset = new Map(journalAfter.records.map((r) => [r.offset, r]));
+  for (const record of herRecords) expect(byOffset.get(record.offset)?.event.type).toBe('redacted');
+  const { dataDir } = await bridgeCall(request, 'app.info', undefined);
+  const journalDir = join(dataDir, 'journal');
+  for (const name of readdirSync(journalDir)) {
+    const bytes = readFileSync(join(journalDir, name)).toString('latin1');
+    for (const browserId of herBrowsers)
+      expect(bytes.includes(browserId), `${name} holds ${browserId}`).toBe(false);
+  }
 
   await expectNoContactNamed(page, family);
   await expectNoContactNamed(page, `ana.${family}@`);

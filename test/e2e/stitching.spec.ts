@@ -1,8 +1,10 @@
 // The stitching rules as a marketer sees them (S3–S7): contacts and SMS campaigns made in the app,
 // the test website on another origin, one browser context per device, and the outcome read off the
 // profiles (Identities, Timeline), the Visitors page and the contact list.
+import AxeBuilder from '@axe-core/playwright';
 import { expect, type Page, test } from '@playwright/test';
 import { bridgeCall } from '../support/bridge';
+import { BROWSER_USER_AGENT } from '../support/browser';
 import {
   addContact,
   addTrackedSite,
@@ -307,4 +309,51 @@ test("S7: one device opening two contacts' links is flagged as shared; each keep
   await goToSection(page, 'Contacts');
   await search(page, family);
   await expect.poll(async () => (await listedNames(page)).sort()).toEqual([ana, ben]);
+});
+
+test("a click token is one-time: Ana's landing URL opened in a second browser is not linked and shows as token reused", async ({
+  page,
+  browser,
+  request,
+}) => {
+  test.setTimeout(120_000);
+  const family = `Reused${runSuffix()}`;
+  const ana = `Ana ${family}`;
+  const shop = await openAppWithSite(page, family);
+  await addSmsContact(page, 'Ana', family, '+1 201 555 0161');
+  const rows = await sendPricingCampaign(page, `Winter ${family}`, 1);
+
+  // Ana taps her link; the landing URL, click token included, is then also opened elsewhere
+  // (copied into a chat, say).
+  const tap = await request.get(linkFor(rows, '+12015550161'), {
+    maxRedirects: 0,
+    headers: { 'user-agent': BROWSER_USER_AGENT },
+  });
+  expect(tap.status()).toBe(302);
+  const landing = new URL(tap.headers().location ?? '');
+  expect(landing.searchParams.get('ps_ct')).toBeTruthy();
+  const path = `${landing.pathname}${landing.search}`;
+  const phone = await newDevice(browser);
+  await phone.visit(path);
+  const other = await newDevice(browser);
+  await other.visit(path);
+  const otherVisitor = await other.visitorId();
+
+  await goToSection(page, 'Visitors');
+  await choose(page, 'Website', shop.name);
+  const table = page.getByRole('table', { name: 'Anonymous visitors' });
+  const row = table.getByRole('row', { name: visitorLabel(otherVisitor), exact: true });
+  await expect(row).toBeVisible({ timeout: 20_000 });
+  await storeUpToDate(page);
+  await expect(row).toContainText(
+    `with a click token another browser had already used, so it was not linked`,
+  );
+  await expect(row).toContainText(`Token reused`);
+  await expect(row).toContainText(`Winter ${family}`);
+  // The note is readable: no critical or serious accessibility violation in the visitors table.
+  const axe = await new AxeBuilder({ page }).include('table[aria-label="Anonymous visitors"]').analyze();
+  expect(axe.violations.filter((v) => v.impact === 'critical' || v.impact === 'serious')).toEqual([]);
+
+  await openProfile(page, ana);
+  await expect(region(page, 'Identities').getByRole('listitem')).toHaveCount(1);
 });

@@ -3,8 +3,10 @@
 import { mkdtempSync, readdirSync, statSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { redactJournal } from '../../src-main/erasure/redaction';
 import { openJournal } from '../../src-main/journal/journal';
 import type { OpenedJournal } from '../../src-main/journal/types';
+import type { RedactionReport, RedactionRequest } from '../../src-main/shared/erasure';
 
 const DAY_MS = 24 * 3_600_000;
 
@@ -16,6 +18,8 @@ export interface TempJournal {
    * retention decides by a segment's last write, so this is how a test makes history old.
    */
   ageRecentSegments(daysAgo: number): void;
+  /** What the bridge's `journal.redact` does, on this journal. */
+  redact(request: RedactionRequest & { offsets?: number[] }): Promise<RedactionReport>;
 }
 
 export async function openTempJournal(opts: {
@@ -32,6 +36,7 @@ export async function openTempJournal(opts: {
   return {
     journal,
     dir,
+    redact: (request) => redactJournal(journal, request),
     ageRecentSegments(daysAgo) {
       const when = new Date(Date.now() - daysAgo * DAY_MS);
       for (const name of readdirSync(dir).filter((n) => n.endsWith('.seg'))) {

@@ -2,6 +2,7 @@
 import { Autocomplete, Button, Group, Modal, Paper, Progress, Stack, Text } from '@mantine/core';
 import { IconListDetails, IconTag, IconTrash } from '@tabler/icons-react';
 import { useState } from 'react';
+import { bridge } from '../../platform';
 import { appDb } from '../../state/db';
 import { formatCount } from '../../ui/format';
 import { notify, notifyError } from '../../ui/notifications';
@@ -39,7 +40,7 @@ export function BulkActions(props: { selected: string[]; onClear: () => void; ta
   const remove = async () => {
     setDeleted(0);
     try {
-      await deleteContacts(appDb(), selected, setDeleted);
+      await deleteContacts(appDb(), bridge, selected, setDeleted);
       notify({ title: `${count} deleted`, color: 'teal' });
       props.onClear();
     } catch (error) {

@@ -1,8 +1,9 @@
 // What the contact list does to many selected contacts at once: tag them, put them on a list, or
 // delete them with their history (through `eraseContact`, so nothing of them dangles).
+import type { Bridge } from '../../../src-main/shared/bridge';
 import type { StitchDb } from '../../db';
 import { withSearchKeys } from '../../db/contacts';
-import { eraseContact } from '../../stitching/erase';
+import { eraseFromStore, finishPendingRedaction } from '../../stitching/erase';
 
 /** Adds `name` to each contact's tags or lists; returns how many changed. */
 export async function addToContacts(
@@ -24,18 +25,34 @@ export async function addToContacts(
   });
 }
 
-/** Deletes contacts one by one (each erasure is its own transaction), reporting progress. */
+/** People per journal pass: a pass reads the whole journal, so erasures share one. */
+const REDACT_EVERY = 100;
+
+/**
+ * Deletes contacts one by one (each erasure is its own transaction), reporting progress; their
+ * records leave the journal in one pass per 100 people.
+ */
 export async function deleteContacts(
   db: StitchDb,
+  bridge: Pick<Bridge, 'invoke'>,
   contactIds: string[],
   onProgress?: (done: number) => void,
 ): Promise<number> {
   let done = 0;
+  let pending = 0;
   for (const id of contactIds) {
     // A contact merged into another selected one was erased with it.
-    if (await db.contacts.get(id)) await eraseContact(db, id);
+    if (await db.contacts.get(id)) {
+      await eraseFromStore(db, id);
+      pending += 1;
+    }
+    if (pending >= REDACT_EVERY) {
+      await finishPendingRedaction(db, bridge);
+      pending = 0;
+    }
     done += 1;
     onProgress?.(done);
   }
+  if (pending > 0) await finishPendingRedaction(db, bridge);
   return done;
 }

@@ -5,8 +5,9 @@ import { useLiveQuery } from 'dexie-react-hooks';
 import { useState } from 'react';
 import { useNavigate } from 'react-router';
 import type { ContactRow } from '../../db/types';
+import { bridge } from '../../platform';
 import { appDb } from '../../state/db';
-import { eraseContact } from '../../stitching/erase';
+import { eraseContact, JournalNotRedactedError } from '../../stitching/erase';
 import { fullName } from '../../ui/contact-text';
 import { formatCount } from '../../ui/format';
 import { notify, notifyError } from '../../ui/notifications';
@@ -27,10 +28,16 @@ export function EraseModal(props: { contact: ContactRow; opened: boolean; onClos
   const erase = async () => {
     setBusy(true);
     try {
-      await eraseContact(appDb(), contact.id);
+      await eraseContact(appDb(), bridge, contact.id);
       notify({ title: `${name} erased`, color: 'teal' });
       navigate('/contacts');
     } catch (error) {
+      if (error instanceof JournalNotRedactedError) {
+        // The contact is gone from the store: this page has nothing left to show.
+        notifyError(`${name} was erased from the app, not yet from the event journal`, error);
+        navigate('/contacts');
+        return;
+      }
       notifyError('The contact was not erased', error);
       setBusy(false);
     }

@@ -154,6 +154,8 @@ export function eventKind(event: EventRow): string {
       return 'Group';
     case 'alias':
       return 'Alias';
+    case 'redacted':
+      return 'Erased';
   }
 }
 

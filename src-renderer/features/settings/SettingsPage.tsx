@@ -97,6 +97,16 @@ export function SettingsPage() {
                 typeof value === 'number' && update('stitching', { forwardThreshold: value })
               }
             />
+            <NumberInput
+              label="Click token lifetime (hours)"
+              description="A tracked-link tap links the browser that opens it within this many hours; later, or in another browser, it links nobody"
+              min={1}
+              max={744}
+              value={draft.stitching.clickTokenTtlHours}
+              onChange={(value) =>
+                typeof value === 'number' && update('stitching', { clickTokenTtlHours: value })
+              }
+            />
             <TextInput
               label="Default country for phone numbers"
               description="Two-letter code used for numbers written without a + prefix, e.g. US, GB, IN"

@@ -171,8 +171,15 @@ function VisitorRows(props: {
             {props.open ? <IconChevronDown size={14} /> : <IconChevronRight size={14} />}
           </ActionIcon>
         </Table.Td>
-        <Table.Td ff="monospace" title={visitor.id}>
-          {label}
+        <Table.Td title={visitor.id}>
+          <Text ff="monospace" size="sm">
+            {label}
+          </Text>
+          {props.entry.tokenNote && (
+            <Text size="xs" c="red.9" maw={360}>
+              {props.entry.tokenNote}
+            </Text>
+          )}
         </Table.Td>
         <Table.Td>
           {device.label}

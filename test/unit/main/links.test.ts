@@ -233,6 +233,10 @@ class MemoryJournal implements EventJournal {
     return offset;
   }
 
+  async redact(): Promise<{ records: number; segments: number }> {
+    throw new Error('not used by the link tests');
+  }
+
   stats() {
     return { bytes: 0, segments: 0, lastOffset: this.records.length - 1, ackedOffset: -1 };
   }

@@ -29,6 +29,9 @@ describe('settings', () => {
     const store = new SettingsStore(dir);
     expect(() => store.update({ links: { baseUrl: 'javascript:alert(1)' } })).toThrow(/baseUrl/);
     expect(() => store.update({ collector: { port: 70000 } })).toThrow(/port/);
+    // A click token lives between an hour and a month.
+    expect(() => store.update({ stitching: { clickTokenTtlHours: 0 } })).toThrow(/clickTokenTtlHours/);
+    expect(() => store.update({ stitching: { clickTokenTtlHours: 24 * 365 } })).toThrow(/clickTokenTtlHours/);
     expect(store.get()).toEqual(DEFAULT_SETTINGS);
   });
 
@@ -58,6 +61,7 @@ describe('settings', () => {
     const settings = new SettingsStore(dir).get();
     expect(settings.collector).toMatchObject({ host: '127.0.0.1', port: 8000 });
     expect(settings.links.clickTokenParam).toBe('ps_ct');
+    expect(settings.stitching.clickTokenTtlHours).toBe(24);
     expect(JSON.parse(readFileSync(join(dir, 'settings.json'), 'utf8'))).toEqual({
       collector: { port: 8000 },
     });

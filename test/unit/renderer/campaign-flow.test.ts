@@ -19,8 +19,7 @@ import { newContact } from '../../../src-renderer/db/contacts';
 import type { CampaignRow, MessageRow } from '../../../src-renderer/db/types';
 import { campaignReport, channelComparison } from '../../../src-renderer/queries/reports';
 import { messageSentEventId } from '../../../src-renderer/stitching/messages';
-import { hashIdentifier } from '../../../src-renderer/stitching/suppression';
-import { addContact, at, FakeJournal, freshDb, ingestNew, timelineOf, UA } from './support';
+import { addContact, at, FakeJournal, freshDb, ingestNew, mainHasher, timelineOf, UA } from './support';
 
 const LINK_BASE = 'https://go.test';
 
@@ -92,9 +91,10 @@ describe('buildAudience', () => {
     });
     await addContact(db, { id: 'erased', phone: '+12015550125', consent: consentAll, createdAt: 6 });
     await db.suppressions.add({
-      hash: await hashIdentifier('phone', '+12015550125'),
+      hash: mainHasher([{ kind: 'phone', value: '+12015550125' }])[0] ?? '',
       kind: 'phone',
       createdAt: 0,
+      scheme: 'hmac-sha256',
     });
     await addContact(db, { id: 'sameNumber', phone: '+12015550123', consent: consentAll, createdAt: 7 });
     await addContact(db, {

@@ -8,7 +8,7 @@ import { prepareAll } from '../../../src-renderer/contacts-io/prepare';
 import { previewContactsFile } from '../../../src-renderer/contacts-io/source';
 import type { StitchDb } from '../../../src-renderer/db';
 import { eraseContact } from '../../../src-renderer/stitching/erase';
-import { addContact, freshDb } from './support';
+import { addContact, freshDb, startMain } from './support';
 
 function prepareCsv(text: string) {
   const table = previewContactsFile(text, 'csv');
@@ -118,7 +118,9 @@ describe('erased contacts', () => {
   it("refuses rows carrying an erased contact's email or phone", async () => {
     const db = freshDb();
     await addContact(db, { id: 'gone', email: 'gone@example.org', phone: '+14155552671' });
-    await eraseContact(db, 'gone');
+    const main = await startMain();
+    await eraseContact(db, main.bridge, 'gone');
+    await main.close();
     const rows = `${HEADER}Gone,Again,gone@example.org,,,,\nPhone,Again,,415-555-2671,,,\nOk,Person,ok@example.org,,,,\n`;
     const outcome = await commitImport(db, prepareCsv(rows).contacts, 'update');
     expect(outcome.imported).toBe(1);

@@ -55,6 +55,7 @@ interface TempJournalModule {
   openTempJournal(opts: { segmentBytes: number; retentionHours: number }): Promise<{
     journal: RealJournal;
     ageRecentSegments(daysAgo: number): void;
+    redact(request: BridgeArgs<'journal.redact'>): Promise<BridgeResult<'journal.redact'>>;
   }>;
 }
 
@@ -74,6 +75,9 @@ class JournalBridge implements Bridge {
   constructor(
     private readonly journal: RealJournal,
     private readonly settings: IngestSettings,
+    private readonly redact?: (
+      request: BridgeArgs<'journal.redact'>,
+    ) => Promise<BridgeResult<'journal.redact'>>,
   ) {}
 
   invoke<K extends BridgeChannel>(channel: K, args: BridgeArgs<K>): Promise<BridgeResult<K>> {
@@ -90,6 +94,7 @@ class JournalBridge implements Bridge {
       const { offset } = args as BridgeArgs<'journal.ack'>;
       return { ackedOffset: await this.journal.ack(offset) };
     }
+    if (channel === 'journal.redact' && this.redact) return this.redact(args as BridgeArgs<'journal.redact'>);
     throw new Error(`unexpected ${channel}`);
   }
 
@@ -118,13 +123,13 @@ const message = (messages: MessageRow[], index: number): MessageRow => {
 describe('rebuild after 30 days with retention on', () => {
   it('reproduces the store table by table, including events older than retention', async () => {
     // One day of retention and small segments: by day 30 most of the history is archived.
-    const { journal, ageRecentSegments } = await openRealJournal({
+    const { journal, ageRecentSegments, redact } = await openRealJournal({
       segmentBytes: 2 * 1024,
       retentionHours: 24,
     });
     const settings = settingsWith({ createContactsFromForms: true, forwardThreshold: 3 });
     const db = freshDb();
-    const bridge = new JournalBridge(journal, settings);
+    const bridge = new JournalBridge(journal, settings, redact);
     const loop = new IngestLoop({ db, bridge, loadSettings: async () => settings, batchSize: 50 });
     const events = new FakeJournal();
     const day = (d: number, minutes = 0) => d * DAY_MINUTES + minutes;
@@ -237,7 +242,7 @@ describe('rebuild after 30 days with retention on', () => {
         // Finn turns out to be Dan's second number: his click moves to Dan's profile.
         await mergeContacts(db, { targetId: 'dan', sourceId: 'finn', at: at(day(12, 910)) });
       }
-      if (d === 15) await eraseContact(db, 'eve', at(day(15, 900)));
+      if (d === 15) await eraseContact(db, bridge, 'eve', at(day(15, 900)));
       // "That laptop is Dan's": a hand stitch over Bob's automatic link ends it there. A rebuild
       // carries the hand link over before replaying, and Bob's older link must still end at it.
       if (d === 17)
@@ -317,10 +322,10 @@ describe('rebuild after 30 days with retention on', () => {
     await journal.close();
   });
   it('an erasure on shared devices: the others keep exactly their part of each browser after a rebuild', async () => {
-    const { journal } = await openRealJournal({ segmentBytes: 2 * 1024, retentionHours: 24 });
+    const { journal, redact } = await openRealJournal({ segmentBytes: 2 * 1024, retentionHours: 24 });
     const settings = settingsWith();
     const db = freshDb();
-    const bridge = new JournalBridge(journal, settings);
+    const bridge = new JournalBridge(journal, settings, redact);
     const loop = new IngestLoop({ db, bridge, loadSettings: async () => settings });
     const events = new FakeJournal();
     for (const id of ['ana', 'eve', 'bob']) await addContact(db, { id, email: `${id}@example.org` });
@@ -344,7 +349,7 @@ describe('rebuild after 30 days with retention on', () => {
     await journalNew(journal, events);
     await loop.catchUp();
     expect((await db.identities.toArray()).filter((l) => l.flags.includes('sharedDevice'))).toHaveLength(4);
-    await eraseContact(db, 'eve', at(300));
+    await eraseContact(db, bridge, 'eve', at(300));
     // After the erasure: T and U are browsed again.
     events.page('T', 400, '/after');
     events.page('U', 410, '/after');

@@ -260,3 +260,96 @@ describe('shared devices and forwarded links', () => {
     expect(report.perMessage[0]).toMatchObject({ clicks: 1, previews: 1, visitors: 0, forwarded: false });
   });
 });
+
+describe('one-time, expiring click tokens', () => {
+  const HOUR = 60;
+
+  it("a second browser presenting Ana's token 10 hours later is not linked and is flagged as token reuse", async () => {
+    const { db, anaMessage, journal } = await anaWithSmsCampaign();
+    journal.click(anaMessage, 0, 'tok-ana');
+    journal.page('A', 0.1, '/sale', { clickToken: 'tok-ana' });
+    await ingestNew(db, journal);
+    // Her URL, token included, pasted into another browser.
+    journal.page('B', 10 * HOUR, '/sale', { clickToken: 'tok-ana', ua: UA.desktopFirefox });
+    await ingestNew(db, journal);
+
+    expect(await timelineOf(db, 'ana')).toEqual(['page /sale', 'link_click']);
+    expect((await contactIdentities(db, 'ana')).map((i) => i.link.value)).toEqual(['A']);
+    const anonymous = await anonymousVisitors(db);
+    expect(anonymous.map((v) => v.visitor.id)).toEqual(['B']);
+    expect(anonymous[0]?.tokenNote).toBe(
+      'Token reused: at 2025-03-01 20:00 UTC this browser opened a tracked link of Spring Sale with a click token another browser had already used, so it was not linked.',
+    );
+  });
+
+  it('a token presented 25 h after the click links nobody', async () => {
+    const { db, anaMessage, journal } = await anaWithSmsCampaign();
+    journal.click(anaMessage, 0, 'tok-ana');
+    journal.page('A', 25 * HOUR, '/sale', { clickToken: 'tok-ana' });
+    await ingestNew(db, journal);
+
+    expect(await db.identities.count()).toBe(0);
+    expect(await timelineOf(db, 'ana')).toEqual(['link_click']);
+    const [visitor] = await anonymousVisitors(db);
+    expect(visitor?.tokenNote).toMatch(
+      /^Token expired: at 2025-03-02 11:00 UTC this browser opened a tracked link of Spring Sale/,
+    );
+  });
+
+  it('the lifetime is a setting: with 48 hours, the same late presentation links Ana', async () => {
+    const { db, anaMessage, journal } = await anaWithSmsCampaign();
+    journal.click(anaMessage, 0, 'tok-ana');
+    journal.page('A', 25 * HOUR, '/sale', { clickToken: 'tok-ana' });
+    await ingestNew(db, journal, settingsWith({ clickTokenTtlHours: 48 }));
+
+    expect((await contactIdentities(db, 'ana')).map((i) => i.link.value)).toEqual(['A']);
+  });
+
+  it('the browser that used the token may present it again, even days later', async () => {
+    const { db, anaMessage, journal } = await anaWithSmsCampaign();
+    journal.click(anaMessage, 0, 'tok-ana');
+    journal.page('A', 0.1, '/sale', { clickToken: 'tok-ana' });
+    journal.page('A', 72 * HOUR, '/sale', { clickToken: 'tok-ana' }); // a reopened tab
+    await ingestNew(db, journal);
+
+    expect(await timelineOf(db, 'ana')).toEqual(['page /sale', 'page /sale', 'link_click']);
+    expect((await db.visitors.get('A'))?.tokenRefused).toBeUndefined();
+  });
+
+  it('each tap gets its own token: Ana tapping her link again on her laptop is a tap of its own, not a reuse', async () => {
+    const { db, anaMessage, journal } = await anaWithSmsCampaign();
+    journal.click(anaMessage, 0, 'tok-phone');
+    journal.page('A', 0.1, '/sale', { clickToken: 'tok-phone' });
+    journal.click(anaMessage, 5 * HOUR, 'tok-laptop', UA.desktopFirefox);
+    journal.page('L', 5 * HOUR + 0.1, '/sale', { clickToken: 'tok-laptop', ua: UA.desktopFirefox });
+    await ingestNew(db, journal);
+
+    expect((await db.visitors.get('L'))?.tokenRefused).toBeUndefined();
+    expect((await db.messages.get(anaMessage.id))?.taps?.map((t) => t.visitorId)).toEqual(['A', 'L']);
+    // A second browser, a desktop, on her SMS: weighed on its evidence (rule 9), not refused.
+    expect((await contactIdentities(db, 'ana')).map((i) => i.link.value)).toEqual(['A']);
+    expect((await db.tentativeLinks.toArray()).map((t) => t.visitorId)).toEqual(['L']);
+  });
+
+  it('a replay of the journal judges every token the same way as live ingest did', async () => {
+    const { db, anaMessage, benMessage, journal } = await anaWithSmsCampaign();
+    journal.click(anaMessage, 0, 'tok-ana');
+    journal.page('A', 0.1, '/sale', { clickToken: 'tok-ana' });
+    await ingestNew(db, journal);
+    journal.page('B', 10 * HOUR, '/sale', { clickToken: 'tok-ana' });
+    journal.click(benMessage, 11 * HOUR, 'tok-ben');
+    await ingestNew(db, journal);
+    journal.page('C', 40 * HOUR, '/late', { clickToken: 'tok-ben' });
+    await ingestNew(db, journal);
+
+    const replayed = await anaWithSmsCampaign();
+    for (const record of journal.records) replayed.journal.records.push(record);
+    await ingestNew(replayed.db, replayed.journal);
+
+    const judged = async (store: typeof db) =>
+      (await store.visitors.toArray()).map((v) => `${v.id} ${v.stitched} ${v.tokenRefused?.reason ?? '-'}`);
+    expect(await judged(replayed.db)).toEqual(await judged(db));
+    expect(await judged(db)).toEqual(['A 1 -', 'B 0 reused', 'C 0 expired']);
+    expect(await replayed.db.identities.toArray()).toEqual(await db.identities.toArray());
+  });
+});

@@ -1,6 +1,9 @@
 // Test fixtures for the stitched store: a fresh fake-IndexedDB store per test, a campaign with
-// recipients, and a journal that writes records the way the collector does.
+// recipients, a journal that writes records the way the collector does, and the real main process.
 import 'fake-indexeddb/auto';
+import { randomBytes } from 'node:crypto';
+import type { Bridge } from '../../../src-main/shared/bridge';
+import type { IdentifierToHash } from '../../../src-main/shared/erasure';
 import type { JournalRecord, TrackedEvent } from '../../../src-main/shared/events';
 import type { LookbackMode } from '../../../src-main/shared/settings';
 import { openStitchDb, type StitchDb } from '../../../src-renderer/db';
@@ -8,6 +11,34 @@ import { newContact } from '../../../src-renderer/db/contacts';
 import type { Channel, ContactRow, MessageRow } from '../../../src-renderer/db/types';
 import { type IngestSettings, ingestBatch } from '../../../src-renderer/ingest/batch';
 import { contactTimeline } from '../../../src-renderer/queries/timeline';
+import { setIdentifierHasher } from '../../../src-renderer/stitching/suppression';
+
+// Main-process modules, loaded by path because the renderer's typecheck covers only `src-main/shared`;
+// the shapes they must have are spelled out here.
+const HASH_MODULE = '../../../src-main/erasure/identifier-hash';
+const MAIN_MODULE = '../../support/in-process-bridge';
+const { createIdentifierHasher } = (await import(HASH_MODULE)) as {
+  createIdentifierHasher: (key: Uint8Array) => (items: readonly IdentifierToHash[]) => string[];
+};
+
+/** The main process's keyed hashing, with a key of this test run: what the bridge answers. */
+export const mainHasher = createIdentifierHasher(randomBytes(32));
+setIdentifierHasher(async (items) => mainHasher(items));
+
+export interface InProcessMain {
+  bridge: Bridge;
+  dataDir: string;
+  append(events: TrackedEvent[]): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** The real main-process services (journal, keyed hashing, redaction) in a fresh data folder. */
+export async function startMain(opts: { dataDir?: string } = {}): Promise<InProcessMain> {
+  const { startInProcessMain } = (await import(MAIN_MODULE)) as {
+    startInProcessMain: (opts: { dataDir?: string }) => Promise<InProcessMain>;
+  };
+  return startInProcessMain(opts);
+}
 
 export const UA = {
   androidChrome:
@@ -39,6 +70,7 @@ export function settingsWith(
       forwardThreshold: 3,
       createContactsFromForms: false,
       defaultCountry: 'US',
+      clickTokenTtlHours: 24,
       ...stitching,
     },
   };
