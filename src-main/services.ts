@@ -93,6 +93,7 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
   const links = linksRef.ref;
   const messagingRef = swappable(new MessagingService(opts.dataDir));
 
+  let hasher = createIdentifierHasher(loadOrCreateSuppressionKey(opts.dataDir));
   const backup = new BackupService(
     opts.dataDir,
     {
@@ -105,6 +106,8 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
         sitesRef.swap(new SiteStore(opts.dataDir));
         linksRef.swap(new LinkRegistry(opts.dataDir, loadOrCreateLinkSecret(opts.dataDir)));
         messagingRef.swap(new MessagingService(opts.dataDir));
+        // A restored workspace brings its own suppression key: its erasures must keep matching.
+        hasher = createIdentifierHasher(loadOrCreateSuppressionKey(opts.dataDir));
         journalRef.swap(await openDataJournal());
         followAppends();
         bus.emit('journal.appended', { lastOffset: journal.stats().lastOffset });
@@ -139,7 +142,7 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
     links,
     messaging: messagingRef.ref,
     backup,
-    hashIdentifiers: createIdentifierHasher(loadOrCreateSuppressionKey(opts.dataDir)),
+    hashIdentifiers: (items) => hasher(items),
     ...(opts.dialogs ? { dialogs: opts.dialogs } : {}),
   };
   const handlers = createBridgeHandlers(core);
