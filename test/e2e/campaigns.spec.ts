@@ -1,6 +1,7 @@
 // Campaigns through the UI (S1, S2, S8, S9): contacts added in the app, a campaign linking to a test
 // website on another origin, Prepare, the send file, links opened in separate browser contexts, then
 // the campaign report and a recipient's profile timeline.
+import AxeBuilder from '@axe-core/playwright';
 import { type Browser, expect, type Page, test } from '@playwright/test';
 import { appUrl } from '../support/app';
 import { bridgeCall } from '../support/bridge';
@@ -210,7 +211,7 @@ test('S2 and S9: a WhatsApp campaign; a preview fetch and a HEAD request are pre
   await context.close();
 });
 
-test('S8: one link opened on five devices: three linked, the link flagged as forwarded', async ({
+test('S8: one link opened on five phones: none is taken for the recipient on that alone; all five wait as tentative, the link flagged as forwarded', async ({
   page,
   browser,
 }) => {
@@ -230,8 +231,68 @@ test('S8: one link opened on five devices: three linked, the link flagged as for
   await openReport(page);
   await expect(stat(page, 'Link clicks')).toHaveText('5', { timeout: 20_000 });
   await expect(stat(page, 'Forwarded links')).toHaveText('1', { timeout: 20_000 });
-  await expect(stat(page, 'Stitched visitors')).toHaveText('3');
+  await expect(stat(page, 'Tentative browsers')).toHaveText('5', { timeout: 20_000 });
+  await expect(stat(page, 'Stitched visitors')).toHaveText('0');
   await expect(page.getByRole('table', { name: 'Recipients' })).toContainText('Forwarded link');
+  for (const context of contexts) await context.close();
+});
+
+test("S13: Ana's SMS link opened by three desktop browsers before she taps it on her phone: only her own visits are hers; the others are tentative with reasons", async ({
+  page,
+  browser,
+}) => {
+  test.setTimeout(150_000);
+  await openApp(page);
+  const site = await addTestSite(page, sites);
+  const last = unique('Tentative');
+  await addContact(page, { first: 'Ana', last, phone: '+12015550123', sms: true });
+  const name = unique('Spring');
+  await createCampaign(page, name, 'SMS');
+  await page.getByLabel('Message text').fill(`Deal: ${site.origin}/pricing`);
+  const [row] = await prepareAndExport(page, 1);
+  const link = row?.link ?? '';
+
+  const contexts = [];
+  for (let i = 0; i < 3; i++) {
+    const stranger = await openLink(browser, link, site);
+    await stranger.page.goto(`${site.origin}/thanks`);
+    contexts.push(stranger.context);
+  }
+  contexts.push((await openLink(browser, link, site, ANDROID_UA)).context);
+
+  await openReport(page);
+  await expect(stat(page, 'Link clicks')).toHaveText('4', { timeout: 20_000 });
+  await expect(stat(page, "Recipients' browsers")).toHaveText('1', { timeout: 20_000 });
+  await expect(stat(page, 'Tentative browsers')).toHaveText('3');
+
+  await nav(page, 'Contacts');
+  await page.getByRole('link', { name: `Ana ${last}`, exact: true }).click();
+  await expect(page.getByRole('heading', { level: 2, name: `Ana ${last}` })).toBeVisible();
+  const identities = page.getByRole('region', { name: 'Identities' });
+  await expect(identities.getByRole('listitem')).toHaveCount(1, { timeout: 20_000 });
+  const tentative = page.getByRole('list', { name: 'Tentative links' }).getByRole('listitem');
+  await expect(tentative).toHaveCount(3);
+  await expect(tentative.first()).toContainText('a desktop browser on an SMS link');
+  await expect(tentative.first()).toContainText('browser to open it');
+  // The strangers' /thanks visits are not on her timeline, until asked for.
+  const timeline = page.getByRole('list', { name: 'Timeline events' });
+  await expect(timeline).toContainText('/pricing');
+  await expect(timeline).not.toContainText('/thanks');
+  await page.getByLabel('Show their visits on the timeline').check();
+  await expect(timeline).toContainText('/thanks', { timeout: 20_000 });
+  await expect(timeline.getByText('Tentative').first()).toBeVisible();
+  const scan = await new AxeBuilder({ page })
+    .include('section[aria-labelledby="tentative-heading"]')
+    .analyze();
+  const serious = scan.violations.filter((v) => v.impact === 'critical' || v.impact === 'serious');
+  expect(serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+
+  await page.screenshot({ path: 'test/e2e/__screenshots__/profile-tentative.png', fullPage: true });
+
+  // One click decides: the first is confirmed as Ana's, and it is undoable from the notice.
+  await tentative.first().getByRole('button', { name: 'Confirm' }).click();
+  await expect(identities.getByRole('listitem')).toHaveCount(2);
+  await expect(tentative).toHaveCount(2);
   for (const context of contexts) await context.close();
 });
 

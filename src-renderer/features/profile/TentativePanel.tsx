@@ -1,7 +1,7 @@
 // Tentative links on a profile: browsers that opened this contact's tracked link without enough
 // evidence to be theirs (a forwarded link, a desktop on an SMS link…), each with its reasons in
 // words and a one-click Confirm or "Not theirs", both audited and undoable.
-import { Badge, Button, Card, Group, Stack, Switch, Text, Title } from '@mantine/core';
+import { Button, Card, Group, Stack, Switch, Text, Title } from '@mantine/core';
 import { useLiveQuery } from 'dexie-react-hooks';
 import type { StitchDb } from '../../db';
 import { mergedFamily } from '../../db/stats';
@@ -111,9 +111,9 @@ function TentativeCard(props: { item: TentativeItem; contactName: string }) {
             <Text size="xs" c="dark.4" ff="monospace">
               {link.visitorId.slice(0, 8)}
             </Text>
-            <Badge size="xs" variant="light" color="orange">
+            <Text size="xs" fw={600} c="red.9">
               {Math.round(link.confidence * 100)}% sure
-            </Badge>
+            </Text>
           </Group>
           <Text size="xs">
             Opened {campaign ? `the campaign ${campaign.name}` : 'a campaign'} link at{' '}
@@ -124,7 +124,7 @@ function TentativeCard(props: { item: TentativeItem; contactName: string }) {
           </Text>
         </Stack>
         <Group gap={4} wrap="nowrap">
-          <Button size="compact-xs" variant="light" color="teal" onClick={() => decide(true)}>
+          <Button size="compact-xs" color="teal.9" onClick={() => decide(true)}>
             Confirm
           </Button>
           <Button size="compact-xs" variant="default" onClick={() => decide(false)}>

@@ -169,9 +169,9 @@ function EventItem(props: { item: TimelineItem; campaigns: Map<string, CampaignR
       </Text>
       <EventDetail event={event} campaigns={props.campaigns} />
       {props.item.via.kind === 'tentative' && (
-        <Badge size="xs" variant="light" color="orange" style={{ flexShrink: 0 }}>
+        <Text size="xs" fw={600} c="red.9" style={{ flexShrink: 0 }}>
           Tentative
-        </Badge>
+        </Text>
       )}
     </Group>
   );
