@@ -281,8 +281,15 @@ test("S13: Ana's SMS link opened by three desktop browsers before she taps it on
   await page.getByLabel('Show their visits on the timeline').check();
   await expect(timeline).toContainText('/thanks', { timeout: 20_000 });
   await expect(timeline.getByText('Tentative').first()).toBeVisible();
+  // The identity graph: her phone by the campaign, the three tentative browsers dashed; by keyboard.
+  const graph = page.getByRole('region', { name: 'Identity graph' });
+  await expect(graph.locator('line[stroke-dasharray]')).toHaveCount(3);
+  await graph.getByRole('button', { name: 'Ana, the contact' }).focus();
+  await page.keyboard.press('Tab');
+  await expect(graph.getByText(/^Spring .*, what linked them: SMS click/)).toBeVisible();
   const scan = await new AxeBuilder({ page })
     .include('section[aria-labelledby="tentative-heading"]')
+    .include('section[aria-labelledby="graph-heading"]')
     .analyze();
   const serious = scan.violations.filter((v) => v.impact === 'critical' || v.impact === 'serious');
   expect(serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);

@@ -27,6 +27,7 @@ import { ContactFormModal } from '../contacts/ContactFormModal';
 import { ActivityChart } from './ActivityChart';
 import { EraseModal } from './EraseModal';
 import { IdentitiesPanel } from './IdentitiesPanel';
+import { IdentityGraphPanel } from './IdentityGraphPanel';
 import { MergeModal } from './MergeModal';
 import { activityPerDay } from './profile-data';
 import { TentativePanel } from './TentativePanel';
@@ -191,6 +192,9 @@ function Profile(props: { contact: ContactRow }) {
             showOnTimeline={showTentative}
             onShowOnTimeline={setShowTentative}
           />
+          <Card withBorder p="sm" mt="md">
+            <IdentityGraphPanel contactId={contact.id} contactName={contact.firstName || fullName(contact)} />
+          </Card>
         </Grid.Col>
         <Grid.Col span={{ base: 12, md: 7 }}>
           <Card withBorder p="sm">
