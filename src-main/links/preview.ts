@@ -2,27 +2,10 @@
 // IP addresses before anything is journalled.
 import { isIPv4, isIPv6 } from 'node:net';
 import { isbot } from 'isbot';
+import previewList from '../shared/link-previews.json';
 
-/**
- * Preview fetchers named explicitly so they stay previews whatever `isbot`'s list does. Apple's
- * iMessage fetcher sends a Safari UA with `facebookexternalhit/1.1 Facebot Twitterbot/1.0` appended.
- * WhatsApp is anchored at the start: its fetcher sends `WhatsApp/2.x` (Signal's sends `WhatsApp`),
- * while an in-app browser UA starts with `Mozilla/5.0` and is a person.
- */
-const PREVIEW_AGENTS = [
-  /^WhatsApp\b/i,
-  /facebookexternalhit/i,
-  /\bFacebot\b/i,
-  /Slackbot/i,
-  /Slack-ImgProxy/i,
-  /TelegramBot/i,
-  /Twitterbot/i,
-  /Discordbot/i,
-  /LinkedInBot/i,
-  /SkypeUriPreview/i,
-  /Googlebot/i,
-  /bingbot/i,
-];
+/** Preview fetchers named explicitly, so they stay previews whatever `isbot`'s list does. */
+const PREVIEW_AGENTS = previewList.agents.map((source) => new RegExp(source, 'i'));
 
 /** True for requests that only look at the link (HEAD, preview bots, no user agent at all). */
 export function isLinkPreview(userAgent: string | undefined, method: string): boolean {
