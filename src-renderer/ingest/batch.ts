@@ -200,7 +200,9 @@ async function prefetch(db: StitchDb, state: BatchState, batch: Parsed[]): Promi
   const userIds = unique(batch.map((p) => p.userId));
   // Contacts a form may already have created (a replay into a rebuilt store finds them again).
   const formContactIds = batch.flatMap((p) =>
-    p.event.type === 'form_submit' || p.event.type === 'identify' ? [formContactId(p)] : [],
+    p.event.type === 'form_submit' || p.event.type === 'identify' || p.event.type === 'alias'
+      ? [formContactId(p)]
+      : [],
   );
 
   const [visitors, links, clicks, byEmail, byPhone, byWhatsapp, byUserId, formContacts] = await Promise.all([
@@ -325,7 +327,7 @@ function applyEvent(state: BatchState, p: Parsed, settings: IngestSettings): voi
   if (event.type === 'link_preview') recordPreview(state, p);
   if (p.bot || !visitor || !session) return;
   if (p.presentedToken) recordTap(state, p, row, visitor, session, settings);
-  if (event.type === 'form_submit' || event.type === 'identify') {
+  if (event.type === 'form_submit' || event.type === 'identify' || event.type === 'alias') {
     stitchByIdentity(state, p, visitor, session, settings);
   }
 }

@@ -54,9 +54,15 @@ export function parseRecord(record: JournalRecord, settings: IngestSettings): Pa
   };
   const ip = event.context?.ip;
   if (typeof ip === 'string' && ip) parsed.ip = ip;
-  if (event.anonymousId && !isJunkIdentifier(event.anonymousId)) {
-    parsed.visitorId = event.anonymousId;
-    parsed.dropIf.push({ kind: 'visitor', value: event.anonymousId });
+  // Segment's alias says `previousId` (the browser's anonymous id) is the user `userId`: it is
+  // that browser's event, and links it as an identify call would.
+  const browserId =
+    event.type === 'alias' && event.previousId && !isJunkIdentifier(event.previousId)
+      ? event.previousId
+      : event.anonymousId;
+  if (browserId && !isJunkIdentifier(browserId)) {
+    parsed.visitorId = browserId;
+    parsed.dropIf.push({ kind: 'visitor', value: browserId });
   }
   if (event.type === 'link_click' || event.type === 'link_preview') {
     const props = event.properties as LinkClickProperties | undefined;

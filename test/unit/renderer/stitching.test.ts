@@ -245,6 +245,17 @@ describe('shared devices and forwarded links', () => {
     expect(report.forwardedMessages).toBe(1);
   });
 
+  it('a Segment alias links the browser named by previousId to the contact with that userId, its history with it', async () => {
+    const { db, journal } = await anaWithSmsCampaign();
+    await db.contacts.update('ana', { userId: 'u-42' });
+    journal.page('ANON-1', 0, '/pricing');
+    journal.alias('ANON-1', 'u-42', 5);
+    await ingestNew(db, journal);
+    expect(await timelineOf(db, 'ana')).toContain('page /pricing');
+    const [link] = await contactIdentities(db, 'ana');
+    expect(link?.link).toMatchObject({ value: 'ANON-1', source: 'identify' });
+  });
+
   it('a link preview and a bot never stitch', async () => {
     const { db, anaMessage, journal } = await anaWithSmsCampaign();
     journal.preview(anaMessage, 0);

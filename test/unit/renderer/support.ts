@@ -217,6 +217,15 @@ export class FakeJournal {
     return this.push(event, minutes, 'segment');
   }
 
+  /** Segment's alias: the browser `previousId` is the user `userId`. */
+  alias(previousId: string, userId: string, minutes: number): JournalRecord {
+    return this.push(
+      { type: 'alias', previousId, userId, context: { userAgent: UA.androidChrome } },
+      minutes,
+      'segment',
+    );
+  }
+
   /** Records not yet handed out by `take`. */
   private taken = 0;
   take(): JournalRecord[] {
