@@ -2,8 +2,9 @@
 // within the file) handled by the chosen policy, erased identifiers refused, and every write in ONE
 // Dexie transaction, chunk after chunk, so a cancelled or failed import leaves nothing half-written.
 import type { StitchDb } from '../db';
+import { CONSENT_CHANNELS, withConsent } from '../db/consent';
 import { newContact, withSearchKeys } from '../db/contacts';
-import type { ContactRow, SuppressionKind } from '../db/types';
+import type { ConsentChannel, ConsentRecord, ContactRow, SuppressionKind } from '../db/types';
 import { hashIdentifier } from '../stitching/suppression';
 import type { ImportedFields, PreparedContact, RejectedRow } from './normalize';
 
@@ -31,6 +32,28 @@ export interface CommitOptions {
   chunkSize?: number;
   now?: number;
   newId?: () => string;
+  /** What the import's consent step said; without it, only the file's consent columns count. */
+  consent?: ImportConsent;
+}
+
+/** The import's consent step: channels every contact of the file agreed to, and the proof recorded. */
+export interface ImportConsent {
+  /** A row's own consent column wins over this for its channel. */
+  given: ConsentChannel[];
+  /** Recorded with every consent answer of the import, from the step or from a column. */
+  source: string;
+  /** When they agreed, as the user states it; defaults to the import's time. */
+  at?: number;
+}
+
+/** The row's consent answers once the consent step's "they all agreed" is applied. */
+export function consentOfRow(
+  fields: ImportedFields,
+  consent: ImportConsent | undefined,
+): ImportedFields['consent'] {
+  const answers = { ...fields.consent };
+  for (const channel of consent?.given ?? []) answers[channel] ??= true;
+  return answers;
 }
 
 export class ImportCancelledError extends Error {
@@ -71,6 +94,7 @@ export async function commitImport(
   const checkCancelled = (): void => {
     if (signal?.aborted) throw new ImportCancelledError();
   };
+  const proof = { at: options.consent?.at ?? now, source: options.consent?.source ?? 'Import' };
 
   // Hashing is async crypto, which cannot run inside an IndexedDB transaction: done first.
   const accepted = await withoutErased(db, rows, outcome.rejected, checkCancelled, onProgress);
@@ -106,8 +130,9 @@ export async function commitImport(
           });
           continue;
         }
+        const fields = { ...row.fields, consent: consentOfRow(row.fields, options.consent) };
         if (!match) {
-          const contact = newContact({ id: newId(), ...newContactFields(row.fields) }, now);
+          const contact = newContact({ id: newId(), ...newContactFields(fields, proof) }, now);
           remember(contact);
           changed.set(contact.id, contact);
           outcome.imported += 1;
@@ -119,7 +144,7 @@ export async function commitImport(
             reason: `duplicate of ${contactLabel(match)}`,
           });
         } else {
-          const contact = applyRow(match, row.fields, policy, now);
+          const contact = applyRow(match, fields, policy, now, proof);
           remember(contact, match);
           changed.set(contact.id, contact);
           outcome.updated += 1;
@@ -233,7 +258,7 @@ async function loadExisting(
   }
 }
 
-function newContactFields(fields: ImportedFields): Partial<ContactRow> {
+function newContactFields(fields: ImportedFields, proof: ConsentProof): Partial<ContactRow> {
   const contact: Partial<ContactRow> = {
     firstName: fields.firstName ?? '',
     lastName: fields.lastName ?? '',
@@ -246,6 +271,12 @@ function newContactFields(fields: ImportedFields): Partial<ContactRow> {
     },
     custom: { ...fields.custom },
   };
+  const records: Partial<Record<ConsentChannel, ConsentRecord>> = {};
+  for (const channel of CONSENT_CHANNELS) {
+    const granted = fields.consent[channel];
+    if (granted !== undefined) records[channel] = { granted, ...proof };
+  }
+  if (Object.keys(records).length > 0) contact.consentRecords = records;
   if (fields.email) contact.email = fields.email;
   if (fields.phone) {
     contact.phone = fields.phone;
@@ -255,17 +286,20 @@ function newContactFields(fields: ImportedFields): Partial<ContactRow> {
   return contact;
 }
 
+type ConsentProof = Omit<ConsentRecord, 'granted'>;
+
 /** An existing contact with a duplicate row applied: `update` lets the row win, `merge` only fills gaps. */
 export function applyRow(
   existing: ContactRow,
   fields: ImportedFields,
   policy: Exclude<DuplicatePolicy, 'skip'>,
   now: number,
+  proof: ConsentProof = { at: now, source: 'Import' },
 ): ContactRow {
   const wins = policy === 'update';
   const pick = <T>(current: T | undefined, incoming: T | undefined): T | undefined =>
     incoming === undefined ? current : wins || current === undefined || current === '' ? incoming : current;
-  const next: ContactRow = { ...existing, custom: { ...existing.custom }, consent: { ...existing.consent } };
+  let next: ContactRow = { ...existing, custom: { ...existing.custom }, consent: { ...existing.consent } };
   next.firstName = pick(existing.firstName, fields.firstName) ?? '';
   next.lastName = pick(existing.lastName, fields.lastName) ?? '';
   const email = pick(existing.email, fields.email);
@@ -285,7 +319,7 @@ export function applyRow(
     const incoming = fields.consent[channel];
     if (incoming === undefined) continue;
     // Merging never withdraws a consent the contact gave; an update takes the file's answer.
-    next.consent[channel] = wins ? incoming : existing.consent[channel] || incoming;
+    next = withConsent(next, channel, wins ? incoming : existing.consent[channel] || incoming, proof);
   }
   for (const [name, value] of Object.entries(fields.custom)) {
     if (wins || !existing.custom[name]) next.custom[name] = value;

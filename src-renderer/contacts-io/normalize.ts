@@ -2,12 +2,12 @@
 // type, lower-case emails, split names and tags, yes/no consent), or the reason it is rejected.
 // Formula-looking names stay as typed: they are data here; the export neutralises them.
 import { type CountryCode, parsePhoneNumberFromString } from 'libphonenumber-js/max';
-import type { PhoneType } from '../db/types';
+import type { ConsentChannel, PhoneType } from '../db/types';
 import { normalizeEmail, normalizePhone } from '../stitching/identifiers';
 import type { ColumnMapping } from './mapping';
 import type { SourceRecord } from './source';
 
-export type ConsentChannel = 'sms' | 'whatsapp' | 'email';
+export type { ConsentChannel };
 
 /** What a record says about a contact; absent fields say nothing (an update keeps what was there). */
 export interface ImportedFields {

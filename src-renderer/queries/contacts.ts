@@ -91,6 +91,25 @@ export async function contactsPage(db: StitchDb, query: ContactsPageQuery = {}):
 }
 
 /**
+ * Every contact the list shows for this search and these filters, not only the loaded window:
+ * what a bulk action over "all matching" acts on. Keys only, so it stays cheap at 100,000 contacts.
+ */
+export async function matchingContactIds(
+  db: StitchDb,
+  query: Pick<ContactsPageQuery, 'search' | 'filters' | 'defaultCountry'> = {},
+): Promise<string[]> {
+  const search = query.search?.trim().toLowerCase() ?? '';
+  if (search) {
+    const page = await contactsPage(db, { ...query, offset: 0, limit: Number.MAX_SAFE_INTEGER });
+    return page.rows.map((c) => c.id);
+  }
+  const merged = new Set(await db.contacts.orderBy('mergedInto').primaryKeys());
+  const { allowed, excluded } = await filteredIds(db, query.filters ?? {});
+  const ids = allowed ? [...allowed] : await db.contacts.toCollection().primaryKeys();
+  return ids.filter((id) => !merged.has(id) && !excluded.has(id));
+}
+
+/**
  * Ids the filters allow (null when no filter narrows the list) and ids they exclude. Index-backed
  * except consent; engagement and links resolve merged contacts to the contact they live on in.
  */

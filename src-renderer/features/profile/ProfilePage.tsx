@@ -17,12 +17,13 @@ import { IconArrowMerge, IconEdit, IconInfoCircle, IconTrash, IconUserQuestion }
 import { useLiveQuery } from 'dexie-react-hooks';
 import { useState } from 'react';
 import { Link, useParams } from 'react-router';
+import { CONSENT_CHANNEL_LABEL, CONSENT_CHANNELS } from '../../db/consent';
 import type { ContactRow } from '../../db/types';
 import { forwardedMessagesOf } from '../../queries/contacts';
 import { appDb } from '../../state/db';
 import { fullName } from '../../ui/contact-text';
 import { EmptyState } from '../../ui/EmptyState';
-import { formatAgo, formatCount, formatDateTime } from '../../ui/format';
+import { formatAgo, formatCount, formatDate, formatDateTime } from '../../ui/format';
 import { ContactFormModal } from '../contacts/ContactFormModal';
 import { ActivityChart } from './ActivityChart';
 import { EraseModal } from './EraseModal';
@@ -117,6 +118,7 @@ function Profile(props: { contact: ContactRow }) {
               </Badge>
             ))}
           </Group>
+          <ConsentSources contact={contact} />
         </Stack>
         <Group gap="xs">
           <Button
@@ -207,6 +209,25 @@ function Stat(props: { label: string; value: string; title?: string | undefined 
       <Text size="sm" fw={600}>
         {props.value}
       </Text>
+    </Stack>
+  );
+}
+
+/** Where each consent answer came from and when: the proof behind the badges. */
+function ConsentSources(props: { contact: ContactRow }) {
+  const records = CONSENT_CHANNELS.flatMap((channel) => {
+    const record = props.contact.consentRecords?.[channel];
+    return record ? [{ channel, record }] : [];
+  });
+  if (records.length === 0) return null;
+  return (
+    <Stack gap={0} aria-label="Consent sources">
+      {records.map(({ channel, record }) => (
+        <Text key={channel} size="xs">
+          {CONSENT_CHANNEL_LABEL[channel]} consent {record.granted ? 'given' : 'withdrawn'}{' '}
+          {formatDate(record.at)} · {record.source}
+        </Text>
+      ))}
     </Stack>
   );
 }
