@@ -62,13 +62,44 @@ export class ImportCancelledError extends Error {
   }
 }
 
-const identifierKeys = (fields: Pick<ImportedFields, 'email' | 'phone' | 'whatsapp'>): string[] => {
+type MatchFields = Pick<ImportedFields, 'email' | 'phone' | 'whatsapp' | 'firstName' | 'lastName'>;
+
+/** The name key of a record with no email, phone or WhatsApp number: how such rows find their contact. */
+const bareNameKey = (fields: MatchFields): string | null =>
+  fields.email || fields.phone || fields.whatsapp
+    ? null
+    : `${(fields.firstName ?? '').trim().toLowerCase()} ${(fields.lastName ?? '').trim().toLowerCase()}`.trim() ||
+      null;
+
+/**
+ * What a row or contact is matched by: its email and phones; one with none of them by its full name
+ * (among contacts that have none either), so re-importing such a row does not create it twice.
+ */
+const identifierKeys = (fields: MatchFields): string[] => {
   const keys: string[] = [];
   if (fields.email) keys.push(`email:${fields.email}`);
   if (fields.phone) keys.push(`phone:${fields.phone}`);
   if (fields.whatsapp && fields.whatsapp !== fields.phone) keys.push(`phone:${fields.whatsapp}`);
+  const name = bareNameKey(fields);
+  if (name) keys.push(`name:${name}`);
   return keys;
 };
+
+const IDENTIFIER_LABEL = { email: 'email', phone: 'phone', whatsapp: 'WhatsApp number' } as const;
+
+/**
+ * The row's identifier that differs from one the matched contact already has. An import never
+ * replaces a contact's email or number with another row's: that would move the contact's identity.
+ */
+function conflictingIdentifier(contact: ContactRow, fields: ImportedFields): string | null {
+  for (const field of ['email', 'phone', 'whatsapp'] as const) {
+    const incoming = fields[field];
+    const current = contact[field];
+    if (incoming && current && incoming !== current)
+      return `${IDENTIFIER_LABEL[field]} ${incoming} differs from ${contactLabel(contact)}'s ${current}, which an import does not replace (edit the contact to change it)`;
+  }
+  return null;
+}
 
 const contactLabel = (contact: ContactRow): string =>
   `${contact.firstName} ${contact.lastName}`.trim() ||
@@ -114,6 +145,7 @@ export async function commitImport(
     for (let start = 0; start < accepted.length; start += chunkSize) {
       checkCancelled();
       const chunk = accepted.slice(start, start + chunkSize);
+      await addBareNameOwners(db, chunk, stored);
       await loadExisting(db, chunk, stored, keyOwner, latest, remember);
       const changed = new Map<string, ContactRow>();
       for (const row of chunk) {
@@ -144,6 +176,11 @@ export async function commitImport(
             reason: `duplicate of ${contactLabel(match)}`,
           });
         } else {
+          const conflict = conflictingIdentifier(match, fields);
+          if (conflict) {
+            outcome.rejected.push({ line: row.line, where: row.where, reason: conflict, cells: row.cells });
+            continue;
+          }
           const contact = applyRow(match, fields, policy, now, proof);
           remember(contact, match);
           changed.set(contact.id, contact);
@@ -224,6 +261,23 @@ async function storedOwners(db: StitchDb): Promise<Map<string, string>> {
     });
   });
   return owners;
+}
+
+/** Stored contacts with no email or number, under the names of the chunk's rows that have none either. */
+async function addBareNameOwners(
+  db: StitchDb,
+  chunk: readonly PreparedContact[],
+  stored: Map<string, string>,
+): Promise<void> {
+  const names = [...new Set(chunk.flatMap(({ fields }) => bareNameKey(fields) ?? []))].filter(
+    (name) => !stored.has(`name:${name}`),
+  );
+  if (names.length === 0) return;
+  const found = await db.contacts.where('nameKey').anyOf(names).toArray();
+  for (const contact of found.sort((a, b) => a.createdAt - b.createdAt)) {
+    const name = bareNameKey(contact);
+    if (name && !stored.has(`name:${name}`)) stored.set(`name:${name}`, contact.id);
+  }
 }
 
 /** Loads the stored contacts that own any identifier of the chunk not seen yet in this import. */

@@ -69,7 +69,7 @@ test('S11: import a hostile CSV, then export it neutralised', async ({ page }) =
   await expect(count('Skipped')).toHaveText('0');
   await expect(count('Rejected')).toHaveText('2');
   const rejected = page.getByRole('table', { name: 'Rejected rows' }).getByRole('row');
-  await expect(rejected.nth(1)).toContainText('line 5: phone 12345 is not a valid number for US');
+  await expect(rejected.nth(1)).toContainText('line 5: phone 12345 is not a valid number for United States (US): too short');
   await expect(rejected.nth(2)).toContainText('line 9: email not-an-email is not a valid address');
 
   const rejectedFile = await downloadedText(page, () =>
@@ -81,7 +81,7 @@ test('S11: import a hostile CSV, then export it neutralised', async ({ page }) =
     skipEmptyLines: true,
   });
   expect(rejectedRows.data.map((row) => [row.Line, row.Reason, row.Email])).toEqual([
-    ['5', 'phone 12345 is not a valid number for US', 'badphone@example.org'],
+    ['5', 'phone 12345 is not a valid number for United States (US): too short', 'badphone@example.org'],
     ['9', 'email not-an-email is not a valid address', 'not-an-email'],
   ]);
 

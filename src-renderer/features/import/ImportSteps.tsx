@@ -18,7 +18,7 @@ import {
   TextInput,
 } from '@mantine/core';
 import { IconDownload, IconFileImport } from '@tabler/icons-react';
-import { getCountries } from 'libphonenumber-js';
+import { getCountries } from 'libphonenumber-js/max';
 import { useId, useMemo, useState } from 'react';
 import { Link } from 'react-router';
 import type { DuplicatePolicy } from '../../contacts-io/commit';
@@ -272,7 +272,7 @@ export function OptionsStep(props: {
       <Select
         size="xs"
         label="Default country for phone numbers"
-        description="Numbers written without a + prefix are read as numbers of this country."
+        description="Numbers written without a + prefix are read in the row's Country column when the file has one (mapped in the previous step); this country is for rows without one."
         searchable
         data={countries}
         value={props.country}
