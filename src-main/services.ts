@@ -11,6 +11,7 @@ import { type BridgeHandlerMap, createBridgeHandlers } from './ipc/handlers';
 import { openJournal } from './journal/journal';
 import type { EventJournal } from './journal/types';
 import { loadOrCreateLinkSecret } from './links/codes';
+import { LinkBaseProbe } from './links/reachability';
 import { LinkRegistry } from './links/registry';
 import { MessagingService } from './messaging/service';
 import { SettingsStore } from './settings/store';
@@ -40,6 +41,7 @@ export interface CoreServices {
   readonly sites: SiteStore;
   readonly journal: EventJournal;
   readonly links: LinkRegistry;
+  readonly linkProbe: LinkBaseProbe;
   readonly messaging: MessagingService;
   readonly dialogs?: FileDialogs;
 }
@@ -81,6 +83,9 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
     log: opts.log,
   });
 
+  const linkProbe = new LinkBaseProbe();
+  linkProbe.register(collector.app);
+
   const core: CoreServices = {
     version: APP_VERSION,
     platform: opts.platform,
@@ -92,6 +97,7 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
     sites,
     journal,
     links,
+    linkProbe,
     messaging: new MessagingService(opts.dataDir),
     ...(opts.dialogs ? { dialogs: opts.dialogs } : {}),
   };

@@ -15,6 +15,7 @@ export const BRIDGE_CHANNELS = [
   'journal.ack',
   'links.register',
   'links.mint',
+  'links.checkBase',
   'messaging.configure',
   'messaging.status',
   'messaging.send',

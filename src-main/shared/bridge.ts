@@ -3,7 +3,7 @@
 
 import type { CollectorStatus, LiveFeedItem, Site, SiteInput } from './collector';
 import type { JournalRecord } from './events';
-import type { LinkCampaignInput, MintedCode, MintRequest } from './links';
+import type { LinkBaseCheck, LinkCampaignInput, MintedCode, MintRequest } from './links';
 import type {
   MessagingConfigInput,
   MessagingProgress,
@@ -35,6 +35,8 @@ export interface BridgeHandlers {
   'journal.ack': { args: { offset: number }; result: { ackedOffset: number } };
   'links.register': { args: LinkCampaignInput; result: { campaignId: string; linkIds: string[] } };
   'links.mint': { args: MintRequest; result: MintedCode[] };
+  /** Requests `<baseUrl>/r/…` from the main process: does that base reach this collector? */
+  'links.checkBase': { args: { baseUrl: string }; result: LinkBaseCheck };
   /** Stores provider credentials (the auth token is write-only). */
   'messaging.configure': { args: MessagingConfigInput; result: MessagingStatus };
   'messaging.status': { args: undefined; result: MessagingStatus };

@@ -69,7 +69,9 @@ test('S11: import a hostile CSV, then export it neutralised', async ({ page }) =
   await expect(count('Skipped')).toHaveText('0');
   await expect(count('Rejected')).toHaveText('2');
   const rejected = page.getByRole('table', { name: 'Rejected rows' }).getByRole('row');
-  await expect(rejected.nth(1)).toContainText('line 5: phone 12345 is not a valid number for United States (US): too short');
+  await expect(rejected.nth(1)).toContainText(
+    'line 5: phone 12345 is not a valid number for United States (US): too short',
+  );
   await expect(rejected.nth(2)).toContainText('line 9: email not-an-email is not a valid address');
 
   const rejectedFile = await downloadedText(page, () =>

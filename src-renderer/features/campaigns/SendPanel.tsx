@@ -3,6 +3,7 @@
 import {
   Alert,
   Badge,
+  Box,
   Button,
   Card,
   Collapse,
@@ -26,12 +27,14 @@ import {
   preparedMessages,
   recordSendOutcomes,
 } from '../../campaigns/prepare';
+import { trackedLinksOf } from '../../campaigns/render';
 import { sendFileCsv } from '../../campaigns/send-file';
 import { contentVariables } from '../../campaigns/whatsapp';
 import type { CampaignRow, MessageRow } from '../../db/types';
 import { bridge } from '../../platform';
 import { appDb } from '../../state/db';
 import { saveTextFile } from '../../ui/save-file';
+import { LinkBaseWarning } from '../links/LinkBaseWarning';
 
 const SEND_CHUNK = 50;
 const TABLE_ROWS = 200;
@@ -158,6 +161,11 @@ export function SendPanel(props: {
           Renders every recipient's message and mints their tracked links. Prepare again after changing the
           audience or the text; once messages are sent the campaign is final (duplicate it to send again).
         </Text>
+        {trackedLinksOf(props.campaign).length > 0 && (
+          <Box mb="xs">
+            <LinkBaseWarning base={props.linkBase} what="Tracked links" />
+          </Box>
+        )}
         {unknown.length > 0 && (
           <Alert color="red" p="xs" mb="xs">
             Unknown merge fields: {unknown.map((f) => `{{${f}}}`).join(', ')}. Fix them in Build first.

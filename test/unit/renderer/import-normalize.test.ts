@@ -112,7 +112,10 @@ describe('phone numbers', () => {
       ok: false,
       reason: 'phone 12345 is not a valid number for United States (US): too short',
     });
-    expect(checkPhone('+44 12', 'US')).toEqual({ ok: false, reason: 'phone +44 12 is not a valid number: too short' });
+    expect(checkPhone('+44 12', 'US')).toEqual({
+      ok: false,
+      reason: 'phone +44 12 is not a valid number: too short',
+    });
     // Valid digits in the wrong country are not guessed into another one.
     expect(checkPhone('07400 123456', 'US').ok).toBe(false);
     // Placeholders no one owns.
