@@ -34,7 +34,7 @@ async function newSmsCampaignForTag(page: Page, name: string, tag: string): Prom
   await modal.getByLabel('Campaign name').fill(name);
   await modal.getByText('SMS', { exact: true }).click();
   await modal.getByRole('button', { name: 'Create campaign' }).click();
-  await expect(page.getByRole('heading', { level: 2, name })).toBeVisible();
+  await expect(page.getByRole('heading', { level: 1, name })).toBeVisible();
   // Mantine's segmented control hides its radio inputs behind their labels.
   await page.getByRole('radiogroup', { name: 'Audience' }).getByText('Tag', { exact: true }).click();
   await choose(page, 'Tag', tag);
@@ -59,7 +59,7 @@ test('the first campaign after an import with SMS consent has its recipients', a
   await goToSection(page, 'Contacts');
   await choose(page, 'Tag', tag);
   await contactsTable(page).getByRole('link', { name: 'Ana Import', exact: true }).click();
-  await expect(page.getByRole('heading', { level: 2, name: 'Ana Import' })).toBeVisible();
+  await expect(page.getByRole('heading', { level: 1, name: 'Ana Import' })).toBeVisible();
   await expect(page.getByLabel('Consent sources')).toContainText('SMS consent given');
   await expect(page.getByLabel('Consent sources')).toContainText(
     'Import of fair.csv: paper form at the spring fair',

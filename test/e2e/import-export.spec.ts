@@ -29,7 +29,7 @@ test('S11: import a hostile CSV, then export it neutralised', async ({ page }) =
   const workers: string[] = [];
   page.on('worker', (worker) => workers.push(worker.url()));
   await openSection(page, '#/import');
-  await expect(page.getByRole('heading', { level: 2, name: 'Import contacts' })).toBeVisible();
+  await expect(page.getByRole('heading', { level: 1, name: 'Import contacts' })).toBeVisible();
 
   // 1. File
   await page.getByLabel('Contacts file').setInputFiles(FIXTURE);
@@ -89,7 +89,7 @@ test('S11: import a hostile CSV, then export it neutralised', async ({ page }) =
 
   // Export everything as CSV.
   await page.evaluate(`location.hash = '#/export'`);
-  await expect(page.getByRole('heading', { level: 2, name: 'Export contacts' })).toBeVisible();
+  await expect(page.getByRole('heading', { level: 1, name: 'Export contacts' })).toBeVisible();
   // The run's shared journal may have brought contacts of other tests (forms create contacts).
   await expect(page.getByText(/^(\d+) of \1 contacts will be exported\.$/)).toBeVisible();
   const exported = await downloadedText(page, () => page.getByRole('button', { name: 'Export CSV' }).click());

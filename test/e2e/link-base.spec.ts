@@ -37,7 +37,7 @@ test('the composer warns about a loopback link base; Check tells which base reac
   await modal.getByLabel('Campaign name').fill(name);
   await modal.getByText('SMS', { exact: true }).click();
   await modal.getByRole('button', { name: 'Create campaign' }).click();
-  await expect(page.getByRole('heading', { level: 2, name })).toBeVisible();
+  await expect(page.getByRole('heading', { level: 1, name })).toBeVisible();
 
   // No link in the text yet: nothing to warn about.
   const warning = page.getByRole('alert', { name: 'Phones cannot open these links' });
@@ -56,7 +56,7 @@ test('the composer warns about a loopback link base; Check tells which base reac
 
   // The warning's link leads to the setting.
   await warning.getByRole('link', { name: 'Settings → Collector and links' }).click();
-  await expect(page.getByRole('heading', { level: 2, name: 'Settings' })).toBeVisible();
+  await expect(page.getByRole('heading', { level: 1, name: 'Settings' })).toBeVisible();
   const base = page.getByLabel('Tracked link base URL');
   const status = page.getByRole('status', { name: 'Link base check' });
 

@@ -176,7 +176,7 @@ test('erasing a contact names what goes, then nothing of them is found in search
   await expect(dialog).toContainText('0 messages');
   await expect(dialog).toContainText('suppressed');
   await dialog.getByRole('button', { name: 'Erase contact' }).click();
-  await expect(page.getByRole('heading', { level: 2, name: 'Contacts' })).toBeVisible();
+  await expect(page.getByRole('heading', { level: 1, name: 'Contacts' })).toBeVisible();
 
   await expectNoContactNamed(page, family);
   await expectNoContactNamed(page, `ana.${family}@`);
@@ -214,7 +214,7 @@ test('rebuilding the store from the journal keeps contacts, hand-made links and 
   await reloaded;
   expect(await page.evaluate("localStorage.getItem('stitchdesk.activeDb')")).toMatch(/^stitchdesk-\d+$/);
   expect(await page.evaluate("localStorage.getItem('stitchdesk.activeDb')")).not.toBe(storeBefore);
-  await expect(page.getByRole('heading', { level: 2, name: 'Settings' })).toBeVisible();
+  await expect(page.getByRole('heading', { level: 1, name: 'Settings' })).toBeVisible();
   await expect(page.getByRole('button', { name: 'Rebuild the store from the journal' })).toBeEnabled();
 
   await openProfile(page, name);

@@ -24,7 +24,7 @@ export async function createSmsCampaign(page: Page, name: string, text: string):
   await modal.getByLabel('Campaign name').fill(name);
   await modal.getByText('SMS', { exact: true }).click();
   await modal.getByRole('button', { name: 'Create campaign' }).click();
-  await expect(page.getByRole('heading', { level: 2, name })).toBeVisible();
+  await expect(page.getByRole('heading', { level: 1, name })).toBeVisible();
   await page.getByLabel('Message text').fill(text);
 }
 

@@ -63,7 +63,9 @@ export function ProfilePage() {
   if (contact.mergedInto) {
     return (
       <Stack>
-        <Title order={2}>{fullName(contact)}</Title>
+        <Title order={1} size="h2">
+          {fullName(contact)}
+        </Title>
         <Alert color="blue" icon={<IconArrowMerge />}>
           This contact was merged into{' '}
           <Anchor component={Link} to={`/contacts/${contact.mergedInto}`}>
@@ -89,7 +91,9 @@ function Profile(props: { contact: ContactRow }) {
     <Stack gap="md">
       <Group justify="space-between" align="flex-start">
         <Stack gap={4}>
-          <Title order={2}>{fullName(contact)}</Title>
+          <Title order={1} size="h2">
+            {fullName(contact)}
+          </Title>
           <Group gap="md">
             {contact.phone && <Text size="sm">Phone {contact.phone}</Text>}
             {contact.whatsapp && <Text size="sm">WhatsApp {contact.whatsapp}</Text>}
