@@ -8,6 +8,7 @@ import {
   Card,
   Collapse,
   Group,
+  Modal,
   NumberInput,
   Progress,
   Stack,
@@ -57,6 +58,7 @@ export function SendPanel(props: {
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [sendTime, setSendTime] = useState(() => localDateTime(Date.now()));
+  const [confirmSent, setConfirmSent] = useState(false);
 
   const counts = countByStatus(messages ?? []);
   const sentAny = counts.sent + counts.failed > 0;
@@ -215,10 +217,36 @@ export function SendPanel(props: {
             value={sendTime}
             onChange={(e) => setSendTime(e.currentTarget.value)}
           />
-          <Button size="xs" onClick={markSent} disabled={busy || counts.prepared === 0}>
+          <Button size="xs" onClick={() => setConfirmSent(true)} disabled={busy || counts.prepared === 0}>
             Mark as sent
           </Button>
         </Group>
+        <Modal
+          opened={confirmSent}
+          onClose={() => setConfirmSent(false)}
+          title={`Mark ${counts.prepared.toLocaleString()} ${counts.prepared === 1 ? 'message' : 'messages'} as sent?`}
+        >
+          <Stack gap="sm">
+            <Text size="sm">
+              Do this once your SMS or WhatsApp tool has sent the send file. Each of the{' '}
+              {counts.prepared.toLocaleString()} prepared messages is recorded on its contact's timeline as
+              sent at the send time you picked, and the campaign becomes final: this cannot be undone.
+            </Text>
+            <Group justify="flex-end" gap="xs">
+              <Button variant="default" onClick={() => setConfirmSent(false)}>
+                Cancel
+              </Button>
+              <Button
+                onClick={() => {
+                  setConfirmSent(false);
+                  void markSent();
+                }}
+              >
+                Mark {counts.prepared.toLocaleString()} as sent
+              </Button>
+            </Group>
+          </Stack>
+        </Modal>
       </Card>
       <ProviderCard
         campaign={campaign}

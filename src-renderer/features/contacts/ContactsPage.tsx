@@ -25,9 +25,15 @@ import {
 } from '@tabler/icons-react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useLiveQuery } from 'dexie-react-hooks';
-import { useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
+import { useDeferredValue, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import { Link, useNavigate } from 'react-router';
 import type { ContactRow } from '../../db/types';
+import {
+  contactSearchReady,
+  contactSearchVersion,
+  subscribeContactSearch,
+  warmContactSearch,
+} from '../../queries/contact-search';
 import {
   type ContactFilters,
   type ContactSort,
@@ -97,6 +103,25 @@ export function ContactsPage() {
     if (list) f.list = list;
     return f;
   }, [stitched, engaged, consent, tag, list]);
+  // A search waits for the search lines, read once outside the list's live query (see contact-search.ts).
+  const [searchLoaded, setSearchLoaded] = useState(() => contactSearchReady(db));
+  const searching = searchTerm.trim() !== '';
+  useEffect(() => {
+    if (!searching || searchLoaded) return;
+    let live = true;
+    warmContactSearch(db).then(
+      () => live && setSearchLoaded(true),
+      () => undefined,
+    );
+    return () => {
+      live = false;
+    };
+  }, [db, searching, searchLoaded]);
+  // While a search is shown, any write to contacts may bring a new match: search again then.
+  const searchVersion = useSyncExternalStore(
+    (listener) => (searching ? subscribeContactSearch(db, listener) : () => undefined),
+    () => (searching ? contactSearchVersion(db) : 0),
+  );
   const queryKey = JSON.stringify({ sortBy, direction, searchTerm, filters, defaultCountry });
   const narrowed = searchTerm.trim() !== '' || Object.keys(filters).length > 0;
 
@@ -120,6 +145,7 @@ export function ContactsPage() {
 
   // A live query over the visible window: it re-runs when contacts change (ingest, edits, bulk actions).
   const page = useLiveQuery(async () => {
+    if (searching && !searchLoaded) return undefined;
     const result = await contactsPage(db, {
       sortBy,
       direction,
@@ -130,7 +156,7 @@ export function ContactsPage() {
       limit: windowEnd - windowStart,
     });
     return { ...result, key: queryKey, offset: windowStart };
-  }, [db, queryKey, windowStart, windowEnd]);
+  }, [db, queryKey, windowStart, windowEnd, searchLoaded, searchVersion]);
   useEffect(() => {
     if (page) setTotal(page.total);
   }, [page]);
@@ -254,9 +280,17 @@ export function ContactsPage() {
           size="xs"
           w={260}
           aria-label="Search contacts"
-          placeholder="Search contacts: name, email or phone"
+          placeholder="Search: any part of a name, email or phone"
           leftSection={<IconSearch size={14} />}
           value={search}
+          // The search lines are read when the box is focused, while the user types, and not
+          // before: reading them competes with scrolling a 100,000-row list.
+          onFocus={() =>
+            void warmContactSearch(db).then(
+              () => setSearchLoaded(true),
+              () => undefined,
+            )
+          }
           onChange={(e) => setSearch(e.currentTarget.value)}
         />
         <Select
@@ -325,7 +359,11 @@ export function ContactsPage() {
           onChange={(v) => setConsent(v as ContactFilters['consent'] | null)}
         />
         <Text size="xs" c="dimmed" ml="auto" aria-live="polite">
-          {page ? `${formatCount(total)} ${total === 1 ? 'contact' : 'contacts'}` : 'Loading…'}
+          {searching && !searchLoaded
+            ? 'Preparing search…'
+            : page
+              ? `${formatCount(total)} ${total === 1 ? 'contact' : 'contacts'}`
+              : 'Loading…'}
         </Text>
       </Group>
       {allLoadedSelected && total > loadedRows.length && (
