@@ -2,12 +2,13 @@
 // contact's identities panel, each link with its explanation.
 import Dexie from 'dexie';
 import type { StitchDb } from '../db';
+import { digitsOf, reversed } from '../db/contacts';
 import { mergedFamily } from '../db/stats';
 import type { Channel, ContactRow, IdentityRow, MessageRow, VisitorRow } from '../db/types';
 import { explainLinkRow, type LinkExplanation } from '../stitching/explain';
-import type { CountryCode } from '../stitching/identifiers';
+import { type CountryCode, normalizePhone } from '../stitching/identifiers';
 import { rootContactId } from '../stitching/refresh';
-import { searchContactIds } from './contact-search';
+import { contactSearchReady, searchContactIds, warmContactSearch } from './contact-search';
 
 export type ContactSort = 'lastSeen' | 'pageViews' | 'clicks' | 'name' | 'createdAt';
 
@@ -172,16 +173,48 @@ async function rootsOf(db: StitchDb, contactIds: string[]): Promise<Set<string>>
   return roots;
 }
 
-/** Contains-match over names, email and phone digits (see `contact-search.ts`), as rows. */
+/**
+ * Contains-match over names, email and phone digits (see `contact-search.ts`), as rows. Until the
+ * search lines are in memory (they are being read), prefix matches from indexes answer at once.
+ */
 async function searchContacts(
   db: StitchDb,
   term: string,
   defaultCountry?: CountryCode,
 ): Promise<ContactRow[]> {
+  if (!contactSearchReady(db)) {
+    void warmContactSearch(db).catch(() => undefined);
+    return prefixSearch(db, term, defaultCountry);
+  }
   const ids = await searchContactIds(db, term, SEARCH_CAP, defaultCountry);
   // A live query re-runs when these rows change; a new match is caught by the list's
   // `contactSearchVersion`, which counts every write to contacts.
   return (await db.contacts.bulkGet(ids)).filter((c): c is ContactRow => c !== undefined);
+}
+
+/**
+ * Name or last-name prefix, email prefix, and phone digits typed in any format, from indexes: the
+ * answer while the contains-search lines are still being read (the first search of a session).
+ */
+async function prefixSearch(db: StitchDb, term: string, defaultCountry?: CountryCode): Promise<ContactRow[]> {
+  const queries: Promise<ContactRow[]>[] = [
+    db.contacts.where('nameKey').startsWith(term).limit(SEARCH_CAP).toArray(),
+    db.contacts.where('lastNameKey').startsWith(term).limit(SEARCH_CAP).toArray(),
+    db.contacts.where('email').startsWith(term).limit(SEARCH_CAP).toArray(),
+  ];
+  const digits = digitsOf(term);
+  if (digits.length >= 3 && /^[+\d\s().-]+$/.test(term)) {
+    // "(415) 555-2671", "4155552671" and "+1 415…" all end with the same digits as the stored E.164.
+    const e164 = normalizePhone(term, defaultCountry);
+    const tail = e164 ? digitsOf(e164).slice(-digits.length) : digits;
+    queries.push(db.contacts.where('phoneTails').startsWith(reversed(tail)).limit(SEARCH_CAP).toArray());
+    if (term.startsWith('+')) {
+      queries.push(db.contacts.where('phone').startsWith(`+${digits}`).limit(SEARCH_CAP).toArray());
+    }
+  }
+  const byId = new Map<string, ContactRow>();
+  for (const rows of await Promise.all(queries)) for (const row of rows) byId.set(row.id, row);
+  return [...byId.values()].slice(0, SEARCH_CAP);
 }
 
 export interface ContactIdentity {

@@ -103,7 +103,8 @@ export function ContactsPage() {
     if (list) f.list = list;
     return f;
   }, [stitched, engaged, consent, tag, list]);
-  // A search waits for the search lines, read once outside the list's live query (see contact-search.ts).
+  // Searches answer by prefix until the contains-search lines are read (once, outside the live
+  // query); then the list searches again.
   const [searchLoaded, setSearchLoaded] = useState(() => contactSearchReady(db));
   const searching = searchTerm.trim() !== '';
   useEffect(() => {
@@ -145,7 +146,6 @@ export function ContactsPage() {
 
   // A live query over the visible window: it re-runs when contacts change (ingest, edits, bulk actions).
   const page = useLiveQuery(async () => {
-    if (searching && !searchLoaded) return undefined;
     const result = await contactsPage(db, {
       sortBy,
       direction,
@@ -359,11 +359,7 @@ export function ContactsPage() {
           onChange={(v) => setConsent(v as ContactFilters['consent'] | null)}
         />
         <Text size="xs" c="dimmed" ml="auto" aria-live="polite">
-          {searching && !searchLoaded
-            ? 'Preparing search…'
-            : page
-              ? `${formatCount(total)} ${total === 1 ? 'contact' : 'contacts'}`
-              : 'Loading…'}
+          {page ? `${formatCount(total)} ${total === 1 ? 'contact' : 'contacts'}` : 'Loading…'}
         </Text>
       </Group>
       {allLoadedSelected && total > loadedRows.length && (
