@@ -17,6 +17,7 @@ import { type BridgeHandlerMap, createBridgeHandlers } from './ipc/handlers';
 import { openJournal } from './journal/journal';
 import type { OpenedJournal } from './journal/types';
 import { loadOrCreateLinkSecret } from './links/codes';
+import { LinkBaseProbe } from './links/reachability';
 import { LinkRegistry } from './links/registry';
 import { MessagingService } from './messaging/service';
 import { SettingsStore } from './settings/store';
@@ -47,6 +48,7 @@ export interface CoreServices {
   readonly sites: SiteStore;
   readonly journal: OpenedJournal;
   readonly links: LinkRegistry;
+  readonly linkProbe: LinkBaseProbe;
   readonly messaging: MessagingService;
   readonly backup: BackupService;
   /** Keyed hashes of erased identifiers; the key never leaves this process. */
@@ -129,6 +131,9 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
     log: opts.log,
   });
 
+  const linkProbe = new LinkBaseProbe();
+  linkProbe.register(collector.app);
+
   const core: CoreServices = {
     version: APP_VERSION,
     platform: opts.platform,
@@ -140,6 +145,7 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
     sites,
     journal,
     links,
+    linkProbe,
     messaging: messagingRef.ref,
     backup,
     hashIdentifiers: (items) => hasher(items),

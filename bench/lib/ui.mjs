@@ -12,7 +12,7 @@ export async function openApp(browser, appUrl) {
   const page = await context.newPage();
   await page.goto(appUrl);
   await page.waitForURL(/#\/contacts$/);
-  await page.getByRole('heading', { level: 2, name: 'Contacts' }).waitFor();
+  await page.getByRole('heading', { level: 1, name: 'Contacts' }).waitFor();
   return { context, page };
 }
 
@@ -163,7 +163,7 @@ export const CONTACT_LINKS = 'table[aria-label="Contacts"] tbody a[href^="#/cont
  */
 export async function importThroughUi(page, file, expected, expectedMapping) {
   await goTo(page, '#/import');
-  await page.getByRole('heading', { level: 2, name: 'Import contacts' }).waitFor();
+  await page.getByRole('heading', { level: 1, name: 'Import contacts' }).waitFor();
   const chooseStart = Date.now();
   await page.getByLabel('Contacts file').setInputFiles(file);
   await page.getByRole('table', { name: 'Column mapping' }).waitFor({ timeout: 60_000 });

@@ -28,13 +28,13 @@ export async function run() {
 
     // Campaigns → New campaign (SMS), then the message with one link, tracked by default.
     await goTo(page, '#/campaigns');
-    await page.getByRole('heading', { level: 2, name: 'Campaigns' }).waitFor();
+    await page.getByRole('heading', { level: 1, name: 'Campaigns' }).waitFor();
     await page.getByRole('button', { name: 'New campaign' }).click();
     const modal = page.getByRole('dialog', { name: 'New campaign' });
     await modal.getByLabel('Campaign name').fill(CAMPAIGN);
     await modal.getByText('SMS', { exact: true }).click();
     await modal.getByRole('button', { name: 'Create campaign' }).click();
-    await page.getByRole('heading', { level: 2, name: CAMPAIGN }).waitFor();
+    await page.getByRole('heading', { level: 1, name: CAMPAIGN }).waitFor();
     const recipientCount = page.getByTestId('recipient-count');
     await recipientCount
       .filter({ hasText: `${RECIPIENTS.toLocaleString('en-US')} recipients` })

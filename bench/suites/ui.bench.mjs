@@ -102,7 +102,7 @@ export async function run() {
     const firstRender = [];
     for (let i = 0; i < RUNS; i++) {
       await goTo(page, '#/collector');
-      await page.getByRole('heading', { level: 2, name: 'Collector' }).waitFor();
+      await page.getByRole('heading', { level: 1, name: 'Collector' }).waitFor();
       await page.waitForTimeout(300);
       firstRender.push(
         await timeInPage(page, {
@@ -182,7 +182,7 @@ export async function run() {
     const profile = [];
     for (let i = 0; i < RUNS; i++) {
       await goTo(page, '#/collector');
-      await page.getByRole('heading', { level: 2, name: 'Collector' }).waitFor();
+      await page.getByRole('heading', { level: 1, name: 'Collector' }).waitFor();
       await page.waitForTimeout(300);
       profile.push(
         await timeInPage(page, {

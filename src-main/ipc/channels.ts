@@ -18,6 +18,7 @@ export const BRIDGE_CHANNELS = [
   'suppression.hash',
   'links.register',
   'links.mint',
+  'links.checkBase',
   'messaging.configure',
   'messaging.status',
   'messaging.send',

@@ -113,6 +113,10 @@ export function createBridgeHandlers(services: CoreServices): BridgeHandlerMap {
       run: (request) =>
         services.links.mint(request, services.settings.get().links.baseUrl ?? services.collector.baseUrl),
     },
+    'links.checkBase': {
+      input: z.strictObject({ baseUrl: z.string().min(1).max(2048) }),
+      run: ({ baseUrl }) => services.linkProbe.check(baseUrl),
+    },
     'messaging.configure': {
       input: messagingConfigSchema,
       run: (input) => services.messaging.config.configure(input),

@@ -13,7 +13,7 @@ import type {
 import type { CollectorStatus, LiveFeedItem, Site, SiteInput } from './collector';
 import type { IdentifierToHash, RedactionReport, RedactionRequest } from './erasure';
 import type { JournalRecord } from './events';
-import type { LinkCampaignInput, MintedCode, MintRequest } from './links';
+import type { LinkBaseCheck, LinkCampaignInput, MintedCode, MintRequest } from './links';
 import type {
   MessagingConfigInput,
   MessagingProgress,
@@ -51,6 +51,8 @@ export interface BridgeHandlers {
   'suppression.hash': { args: { items: IdentifierToHash[] }; result: { hashes: string[] } };
   'links.register': { args: LinkCampaignInput; result: { campaignId: string; linkIds: string[] } };
   'links.mint': { args: MintRequest; result: MintedCode[] };
+  /** Requests `<baseUrl>/r/…` from the main process: does that base reach this collector? */
+  'links.checkBase': { args: { baseUrl: string }; result: LinkBaseCheck };
   /** Stores provider credentials (the auth token is write-only). */
   'messaging.configure': { args: MessagingConfigInput; result: MessagingStatus };
   'messaging.status': { args: undefined; result: MessagingStatus };

@@ -17,3 +17,14 @@ export interface MintedCode {
   code: string;
   url: string;
 }
+
+/** What requesting `<base>/r/…` from this computer showed (links.checkBase). */
+export interface LinkBaseCheck {
+  baseUrl: string;
+  /** A one-time check request sent to the base came back to this very collector. */
+  reachesCollector: boolean;
+  /** The HTTP status the base answered with, when it answered. */
+  status?: number;
+  /** What happened, in a sentence for the user. */
+  detail: string;
+}

@@ -1,5 +1,5 @@
 // The app shell: navigation, routes and the status bar.
-import { Alert, AppShell, Group, NavLink, ScrollArea, Text, Title } from '@mantine/core';
+import { Alert, AppShell, Group, NavLink, ScrollArea, Text } from '@mantine/core';
 import {
   IconAddressBook,
   IconAntenna,
@@ -54,8 +54,19 @@ export function App() {
         padding="md"
       >
         <AppShell.Header>
+          {/* The first stop of the keyboard: past the navigation, to the page itself. */}
+          {/* A button, not a #hash link: under HashRouter a hash would change the route. */}
+          <button
+            type="button"
+            className="skip-link"
+            onClick={() => document.getElementById('content')?.focus()}
+          >
+            Skip to content
+          </button>
           <Group h="100%" px="md">
-            <Title order={4}>Stitchdesk</Title>
+            <Text fw={700} size="lg" component="span">
+              Stitchdesk
+            </Text>
             <Text size="xs" c="dimmed">
               SMS &amp; WhatsApp profile stitching
             </Text>
@@ -72,7 +83,7 @@ export function App() {
             />
           ))}
         </AppShell.Navbar>
-        <AppShell.Main>
+        <AppShell.Main id="content" tabIndex={-1} style={{ outline: 'none' }}>
           <ScrollArea.Autosize>
             {bridgeMissing && (
               <Alert color="red" mb="md" title="Not connected">

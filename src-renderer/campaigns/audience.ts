@@ -1,6 +1,6 @@
 // Who a campaign reaches: contacts of the chosen audience (everyone, a tag, a list) that consented
 // to the channel, have a number it can reach, and are not suppressed (erased) — with why others are out.
-import { parsePhoneNumber } from 'libphonenumber-js';
+import { parsePhoneNumber } from 'libphonenumber-js/max';
 import type { StitchDb } from '../db';
 import type { CampaignAudience, Channel, ContactRow } from '../db/types';
 import { suppressedAmong } from '../stitching/suppression';

@@ -2,8 +2,9 @@
 // within the file) handled by the chosen policy, erased identifiers refused, and every write in ONE
 // Dexie transaction, chunk after chunk, so a cancelled or failed import leaves nothing half-written.
 import type { StitchDb } from '../db';
+import { CONSENT_CHANNELS, withConsent } from '../db/consent';
 import { newContact, withSearchKeys } from '../db/contacts';
-import type { ContactRow } from '../db/types';
+import type { ConsentChannel, ConsentRecord, ContactRow } from '../db/types';
 import { suppressedAmong } from '../stitching/suppression';
 import type { ImportedFields, PreparedContact, RejectedRow } from './normalize';
 
@@ -31,6 +32,28 @@ export interface CommitOptions {
   chunkSize?: number;
   now?: number;
   newId?: () => string;
+  /** What the import's consent step said; without it, only the file's consent columns count. */
+  consent?: ImportConsent;
+}
+
+/** The import's consent step: channels every contact of the file agreed to, and the proof recorded. */
+export interface ImportConsent {
+  /** A row's own consent column wins over this for its channel. */
+  given: ConsentChannel[];
+  /** Recorded with every consent answer of the import, from the step or from a column. */
+  source: string;
+  /** When they agreed, as the user states it; defaults to the import's time. */
+  at?: number;
+}
+
+/** The row's consent answers once the consent step's "they all agreed" is applied. */
+export function consentOfRow(
+  fields: ImportedFields,
+  consent: ImportConsent | undefined,
+): ImportedFields['consent'] {
+  const answers = { ...fields.consent };
+  for (const channel of consent?.given ?? []) answers[channel] ??= true;
+  return answers;
 }
 
 export class ImportCancelledError extends Error {
@@ -39,13 +62,44 @@ export class ImportCancelledError extends Error {
   }
 }
 
-const identifierKeys = (fields: Pick<ImportedFields, 'email' | 'phone' | 'whatsapp'>): string[] => {
+type MatchFields = Pick<ImportedFields, 'email' | 'phone' | 'whatsapp' | 'firstName' | 'lastName'>;
+
+/** The name key of a record with no email, phone or WhatsApp number: how such rows find their contact. */
+const bareNameKey = (fields: MatchFields): string | null =>
+  fields.email || fields.phone || fields.whatsapp
+    ? null
+    : `${(fields.firstName ?? '').trim().toLowerCase()} ${(fields.lastName ?? '').trim().toLowerCase()}`.trim() ||
+      null;
+
+/**
+ * What a row or contact is matched by: its email and phones; one with none of them by its full name
+ * (among contacts that have none either), so re-importing such a row does not create it twice.
+ */
+const identifierKeys = (fields: MatchFields): string[] => {
   const keys: string[] = [];
   if (fields.email) keys.push(`email:${fields.email}`);
   if (fields.phone) keys.push(`phone:${fields.phone}`);
   if (fields.whatsapp && fields.whatsapp !== fields.phone) keys.push(`phone:${fields.whatsapp}`);
+  const name = bareNameKey(fields);
+  if (name) keys.push(`name:${name}`);
   return keys;
 };
+
+const IDENTIFIER_LABEL = { email: 'email', phone: 'phone', whatsapp: 'WhatsApp number' } as const;
+
+/**
+ * The row's identifier that differs from one the matched contact already has. An import never
+ * replaces a contact's email or number with another row's: that would move the contact's identity.
+ */
+function conflictingIdentifier(contact: ContactRow, fields: ImportedFields): string | null {
+  for (const field of ['email', 'phone', 'whatsapp'] as const) {
+    const incoming = fields[field];
+    const current = contact[field];
+    if (incoming && current && incoming !== current)
+      return `${IDENTIFIER_LABEL[field]} ${incoming} differs from ${contactLabel(contact)}'s ${current}, which an import does not replace (edit the contact to change it)`;
+  }
+  return null;
+}
 
 const contactLabel = (contact: ContactRow): string =>
   `${contact.firstName} ${contact.lastName}`.trim() ||
@@ -71,6 +125,7 @@ export async function commitImport(
   const checkCancelled = (): void => {
     if (signal?.aborted) throw new ImportCancelledError();
   };
+  const proof = { at: options.consent?.at ?? now, source: options.consent?.source ?? 'Import' };
 
   // Hashing is async crypto, which cannot run inside an IndexedDB transaction: done first.
   const accepted = await withoutErased(db, rows, outcome.rejected, checkCancelled, onProgress);
@@ -90,6 +145,7 @@ export async function commitImport(
     for (let start = 0; start < accepted.length; start += chunkSize) {
       checkCancelled();
       const chunk = accepted.slice(start, start + chunkSize);
+      await addBareNameOwners(db, chunk, stored);
       await loadExisting(db, chunk, stored, keyOwner, latest, remember);
       const changed = new Map<string, ContactRow>();
       for (const row of chunk) {
@@ -106,8 +162,9 @@ export async function commitImport(
           });
           continue;
         }
+        const fields = { ...row.fields, consent: consentOfRow(row.fields, options.consent) };
         if (!match) {
-          const contact = newContact({ id: newId(), ...newContactFields(row.fields) }, now);
+          const contact = newContact({ id: newId(), ...newContactFields(fields, proof) }, now);
           remember(contact);
           changed.set(contact.id, contact);
           outcome.imported += 1;
@@ -119,7 +176,12 @@ export async function commitImport(
             reason: `duplicate of ${contactLabel(match)}`,
           });
         } else {
-          const contact = applyRow(match, row.fields, policy, now);
+          const conflict = conflictingIdentifier(match, fields);
+          if (conflict) {
+            outcome.rejected.push({ line: row.line, where: row.where, reason: conflict, cells: row.cells });
+            continue;
+          }
+          const contact = applyRow(match, fields, policy, now, proof);
           remember(contact, match);
           changed.set(contact.id, contact);
           outcome.updated += 1;
@@ -210,6 +272,23 @@ async function storedOwners(db: StitchDb): Promise<Map<string, string>> {
   return owners;
 }
 
+/** Stored contacts with no email or number, under the names of the chunk's rows that have none either. */
+async function addBareNameOwners(
+  db: StitchDb,
+  chunk: readonly PreparedContact[],
+  stored: Map<string, string>,
+): Promise<void> {
+  const names = [...new Set(chunk.flatMap(({ fields }) => bareNameKey(fields) ?? []))].filter(
+    (name) => !stored.has(`name:${name}`),
+  );
+  if (names.length === 0) return;
+  const found = await db.contacts.where('nameKey').anyOf(names).toArray();
+  for (const contact of found.sort((a, b) => a.createdAt - b.createdAt)) {
+    const name = bareNameKey(contact);
+    if (name && !stored.has(`name:${name}`)) stored.set(`name:${name}`, contact.id);
+  }
+}
+
 /** Loads the stored contacts that own any identifier of the chunk not seen yet in this import. */
 async function loadExisting(
   db: StitchDb,
@@ -242,7 +321,7 @@ async function loadExisting(
   }
 }
 
-function newContactFields(fields: ImportedFields): Partial<ContactRow> {
+function newContactFields(fields: ImportedFields, proof: ConsentProof): Partial<ContactRow> {
   const contact: Partial<ContactRow> = {
     firstName: fields.firstName ?? '',
     lastName: fields.lastName ?? '',
@@ -255,6 +334,12 @@ function newContactFields(fields: ImportedFields): Partial<ContactRow> {
     },
     custom: { ...fields.custom },
   };
+  const records: Partial<Record<ConsentChannel, ConsentRecord>> = {};
+  for (const channel of CONSENT_CHANNELS) {
+    const granted = fields.consent[channel];
+    if (granted !== undefined) records[channel] = { granted, ...proof };
+  }
+  if (Object.keys(records).length > 0) contact.consentRecords = records;
   if (fields.email) contact.email = fields.email;
   if (fields.phone) {
     contact.phone = fields.phone;
@@ -264,17 +349,20 @@ function newContactFields(fields: ImportedFields): Partial<ContactRow> {
   return contact;
 }
 
+type ConsentProof = Omit<ConsentRecord, 'granted'>;
+
 /** An existing contact with a duplicate row applied: `update` lets the row win, `merge` only fills gaps. */
 export function applyRow(
   existing: ContactRow,
   fields: ImportedFields,
   policy: Exclude<DuplicatePolicy, 'skip'>,
   now: number,
+  proof: ConsentProof = { at: now, source: 'Import' },
 ): ContactRow {
   const wins = policy === 'update';
   const pick = <T>(current: T | undefined, incoming: T | undefined): T | undefined =>
     incoming === undefined ? current : wins || current === undefined || current === '' ? incoming : current;
-  const next: ContactRow = { ...existing, custom: { ...existing.custom }, consent: { ...existing.consent } };
+  let next: ContactRow = { ...existing, custom: { ...existing.custom }, consent: { ...existing.consent } };
   next.firstName = pick(existing.firstName, fields.firstName) ?? '';
   next.lastName = pick(existing.lastName, fields.lastName) ?? '';
   const email = pick(existing.email, fields.email);
@@ -294,7 +382,7 @@ export function applyRow(
     const incoming = fields.consent[channel];
     if (incoming === undefined) continue;
     // Merging never withdraws a consent the contact gave; an update takes the file's answer.
-    next.consent[channel] = wins ? incoming : existing.consent[channel] || incoming;
+    next = withConsent(next, channel, wins ? incoming : existing.consent[channel] || incoming, proof);
   }
   for (const [name, value] of Object.entries(fields.custom)) {
     if (wins || !existing.custom[name]) next.custom[name] = value;

@@ -9,6 +9,7 @@ export type FieldTarget =
   | 'email'
   | 'phone'
   | 'whatsapp'
+  | 'country'
   | 'tags'
   | 'lists'
   | 'consentSms'
@@ -30,6 +31,7 @@ export const FIELD_LABELS: Record<FieldTarget, string> = {
   email: 'Email',
   phone: 'Phone',
   whatsapp: 'WhatsApp number',
+  country: 'Country (for phone numbers)',
   tags: 'Tags',
   lists: 'Lists',
   consentSms: 'SMS consent',
@@ -46,6 +48,7 @@ const SINGLE_TARGETS = new Set<FieldTarget>([
   'email',
   'phone',
   'whatsapp',
+  'country',
   'consentSms',
   'consentWhatsapp',
   'consentEmail',
@@ -75,6 +78,7 @@ const SYNONYMS: Record<Exclude<FieldTarget, 'custom'>, string[]> = {
     'telefono',
   ],
   whatsapp: ['whatsapp', 'whatsappnumber', 'whatsappphone', 'wa', 'wanumber'],
+  country: ['country', 'countrycode', 'countryiso', 'iso', 'nation', 'land', 'pais', 'pays', 'paese'],
   tags: ['tags', 'tag', 'labels', 'label', 'segments', 'segment'],
   lists: ['lists', 'list', 'audiences', 'audience', 'groups', 'group'],
   consentSms: ['smsconsent', 'consentsms', 'smsoptin', 'optinsms', 'smsmarketing', 'smssubscribed'],
@@ -134,6 +138,7 @@ export function guessTarget(header: string): ColumnMapping {
   if (k.includes('sms') && consent) return { target: 'consentSms' };
   if (k.includes('mail')) return { target: consent ? 'consentEmail' : 'email' };
   if (/phone|mobile|cell|^tel/.test(k)) return { target: 'phone' };
+  if (k.includes('country')) return { target: 'country' };
   if (trimmed === '') return { target: 'ignore' };
   return { target: 'custom', customName: trimmed };
 }

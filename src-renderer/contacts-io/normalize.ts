@@ -1,13 +1,18 @@
 // One imported record → the contact fields it brings, in canonical form (E.164 phones with their
 // type, lower-case emails, split names and tags, yes/no consent), or the reason it is rejected.
 // Formula-looking names stay as typed: they are data here; the export neutralises them.
-import { type CountryCode, parsePhoneNumberFromString } from 'libphonenumber-js/max';
-import type { PhoneType } from '../db/types';
+import {
+  type CountryCode,
+  parsePhoneNumberFromString,
+  validatePhoneNumberLength,
+} from 'libphonenumber-js/max';
+import type { ConsentChannel, PhoneType } from '../db/types';
 import { normalizeEmail, normalizePhone } from '../stitching/identifiers';
+import { countryLabel, countryOf } from './countries';
 import type { ColumnMapping } from './mapping';
 import type { SourceRecord } from './source';
 
-export type ConsentChannel = 'sms' | 'whatsapp' | 'email';
+export type { ConsentChannel };
 
 /** What a record says about a contact; absent fields say nothing (an update keeps what was there). */
 export interface ImportedFields {
@@ -39,7 +44,7 @@ export interface RejectedRow {
 }
 
 export interface NormalizeOptions {
-  /** Country for numbers written without a + prefix. */
+  /** Country for numbers written without a + prefix, when the row has no Country column value. */
   defaultCountry: CountryCode;
   /** CSV: undo our export's `'` in front of formula-looking cells, so an export imports back as it was. */
   unquoteFormulas: boolean;
@@ -57,20 +62,36 @@ const PHONE_TYPES: Record<string, PhoneType> = {
 
 export type PhoneCheck = { ok: true; e164: string; type: PhoneType } | { ok: false; reason: string };
 
-/** E.164 and type of a number typed in any format; numbers without + are read in `country`. */
+const LENGTH_PROBLEM: Record<string, string> = {
+  TOO_SHORT: 'too short',
+  TOO_LONG: 'too long',
+  INVALID_LENGTH: 'wrong number of digits',
+  NOT_A_NUMBER: 'not a phone number',
+  INVALID_COUNTRY: 'unknown country code',
+};
+
+/**
+ * E.164 and type of a number typed in any format; numbers without + are read in `country` and only
+ * there: a number invalid for its country is refused with why, never re-read as another country's.
+ */
 export function checkPhone(raw: string, country: CountryCode, label = 'phone'): PhoneCheck {
   const text = raw.trim().replace(/^(tel|whatsapp):/i, '');
   const international = text.startsWith('+') || text.startsWith('00');
+  const e164Text = text.startsWith('00') ? `+${text.slice(2)}` : text;
   const parsed = international
-    ? parsePhoneNumberFromString(text.startsWith('00') ? `+${text.slice(2)}` : text)
+    ? parsePhoneNumberFromString(e164Text)
     : parsePhoneNumberFromString(text, country);
   // The stitching rules' own check also refuses placeholders (+1 111 111 1111) that no one owns.
   if (!parsed?.isValid() || !normalizePhone(parsed.number)) {
+    const length = international
+      ? validatePhoneNumberLength(e164Text)
+      : validatePhoneNumberLength(text, country);
+    const why = (length && LENGTH_PROBLEM[length]) ?? 'no such number range';
     return {
       ok: false,
       reason: international
-        ? `${label} ${raw.trim()} is not a valid number`
-        : `${label} ${raw.trim()} is not a valid number for ${country}`,
+        ? `${label} ${raw.trim()} is not a valid number: ${why}`
+        : `${label} ${raw.trim()} is not a valid number for ${countryLabel(country)}: ${why}`,
     };
   }
   return { ok: true, e164: parsed.number, type: PHONE_TYPES[parsed.getType() ?? ''] ?? 'other' };
@@ -174,10 +195,21 @@ export function prepareRecord(
 
   const fields: ImportedFields = { consent: {}, custom: {} };
   const problems: string[] = [];
+  // The row's own country reads its national numbers; the default is only the fallback for an empty cell.
+  let country = options.defaultCountry;
+  const countryColumn = mapping.findIndex((column) => column.target === 'country');
+  const countryCell = countryColumn >= 0 ? (record.cells[countryColumn] ?? '').trim() : '';
+  if (countryCell) {
+    const named = countryOf(countryCell);
+    // Kept as typed too: the column is data about the contact, not only a parsing hint.
+    fields.custom.Country = countryCell;
+    if (named) country = named;
+    else return reject(`country "${countryCell}" is not a country name or a two-letter ISO code`);
+  }
   mapping.forEach((column, index) => {
     let value = record.cells[index] ?? '';
     if (options.unquoteFormulas && FORMULA_START.test(value)) value = value.slice(1);
-    if (column.target === 'ignore' || value.trim() === '') return;
+    if (column.target === 'ignore' || column.target === 'country' || value.trim() === '') return;
     switch (column.target) {
       case 'firstName':
       case 'lastName':
@@ -198,7 +230,7 @@ export function prepareRecord(
       case 'phone':
       case 'whatsapp': {
         const label = column.target === 'phone' ? 'phone' : 'WhatsApp number';
-        const phone = checkPhone(value, options.defaultCountry, label);
+        const phone = checkPhone(value, country, label);
         if (!phone.ok) problems.push(phone.reason);
         else if (column.target === 'phone') {
           fields.phone = phone.e164;

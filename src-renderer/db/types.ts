@@ -36,6 +36,8 @@ export interface ContactRow {
   tags: string[];
   lists: string[];
   consent: { sms: boolean; whatsapp: boolean; email: boolean };
+  /** Where and when each consent answer came from (an import, a bulk action, an edit); absent on older rows. */
+  consentRecords?: Partial<Record<ConsentChannel, ConsentRecord>>;
   custom: Record<string, string>;
   createdAt: number;
   updatedAt: number;
@@ -48,6 +50,17 @@ export interface ContactRow {
   lastNameKey: string;
   /** Reversed digits of phone and WhatsApp numbers: "ends with these digits" becomes a prefix search. */
   phoneTails: string[];
+}
+
+export type ConsentChannel = 'sms' | 'whatsapp' | 'email';
+
+/** A consent answer as recorded: proof of opt-in is the source and the time, not only the yes. */
+export interface ConsentRecord {
+  granted: boolean;
+  /** When the contact gave (or withdrew) it, as the user stated; else when it was recorded. */
+  at: number;
+  /** In the user's words or the app's: "Import of spring.csv: shop signup form", "Bulk action". */
+  source: string;
 }
 
 export type PhoneType = 'mobile' | 'fixed-line' | 'fixed-or-mobile' | 'toll-free' | 'voip' | 'other';

@@ -1,7 +1,7 @@
 // The one ingest loop per store: pulls journal records by offset, applies them in batches, acks
 // only after each batch commits, then waits for `journal.appended` (or a slow poll). A Web Lock
 // keeps it to one tab; yielding between batches keeps the UI responsive while catching up.
-import type { CountryCode } from 'libphonenumber-js';
+import type { CountryCode } from 'libphonenumber-js/max';
 import type { Bridge } from '../../src-main/shared/bridge';
 import type { RedactionRequest } from '../../src-main/shared/erasure';
 import { appliedOffset, type StitchDb } from '../db';

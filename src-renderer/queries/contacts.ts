@@ -1,4 +1,4 @@
-// The contact list over 100,000 rows (index-backed sort, prefix search, phone in any format) and a
+// The contact list over 100,000 rows (index-backed sort, contains-search, phone in any format) and a
 // contact's identities panel, each link with its explanation.
 import Dexie from 'dexie';
 import type { StitchDb } from '../db';
@@ -8,6 +8,7 @@ import type { Channel, ContactRow, IdentityRow, MessageRow, VisitorRow } from '.
 import { explainLinkRow, type LinkExplanation } from '../stitching/explain';
 import { type CountryCode, normalizePhone } from '../stitching/identifiers';
 import { rootContactId } from '../stitching/refresh';
+import { contactSearchReady, searchContactIds, warmContactSearch } from './contact-search';
 
 export type ContactSort = 'lastSeen' | 'pageViews' | 'clicks' | 'name' | 'createdAt';
 
@@ -91,6 +92,25 @@ export async function contactsPage(db: StitchDb, query: ContactsPageQuery = {}):
 }
 
 /**
+ * Every contact the list shows for this search and these filters, not only the loaded window:
+ * what a bulk action over "all matching" acts on. Keys only, so it stays cheap at 100,000 contacts.
+ */
+export async function matchingContactIds(
+  db: StitchDb,
+  query: Pick<ContactsPageQuery, 'search' | 'filters' | 'defaultCountry'> = {},
+): Promise<string[]> {
+  const search = query.search?.trim().toLowerCase() ?? '';
+  if (search) {
+    const page = await contactsPage(db, { ...query, offset: 0, limit: Number.MAX_SAFE_INTEGER });
+    return page.rows.map((c) => c.id);
+  }
+  const merged = new Set(await db.contacts.orderBy('mergedInto').primaryKeys());
+  const { allowed, excluded } = await filteredIds(db, query.filters ?? {});
+  const ids = allowed ? [...allowed] : await db.contacts.toCollection().primaryKeys();
+  return ids.filter((id) => !merged.has(id) && !excluded.has(id));
+}
+
+/**
  * Ids the filters allow (null when no filter narrows the list) and ids they exclude. Index-backed
  * except consent; engagement and links resolve merged contacts to the contact they live on in.
  */
@@ -153,12 +173,30 @@ async function rootsOf(db: StitchDb, contactIds: string[]): Promise<Set<string>>
   return roots;
 }
 
-/** Name or last-name prefix, email prefix, and phone digits typed in any format. */
+/**
+ * Contains-match over names, email and phone digits (see `contact-search.ts`), as rows. Until the
+ * search lines are in memory (they are being read), prefix matches from indexes answer at once.
+ */
 async function searchContacts(
   db: StitchDb,
   term: string,
   defaultCountry?: CountryCode,
 ): Promise<ContactRow[]> {
+  if (!contactSearchReady(db)) {
+    void warmContactSearch(db).catch(() => undefined);
+    return prefixSearch(db, term, defaultCountry);
+  }
+  const ids = await searchContactIds(db, term, SEARCH_CAP, defaultCountry);
+  // A live query re-runs when these rows change; a new match is caught by the list's
+  // `contactSearchVersion`, which counts every write to contacts.
+  return (await db.contacts.bulkGet(ids)).filter((c): c is ContactRow => c !== undefined);
+}
+
+/**
+ * Name or last-name prefix, email prefix, and phone digits typed in any format, from indexes: the
+ * answer while the contains-search lines are still being read (the first search of a session).
+ */
+async function prefixSearch(db: StitchDb, term: string, defaultCountry?: CountryCode): Promise<ContactRow[]> {
   const queries: Promise<ContactRow[]>[] = [
     db.contacts.where('nameKey').startsWith(term).limit(SEARCH_CAP).toArray(),
     db.contacts.where('lastNameKey').startsWith(term).limit(SEARCH_CAP).toArray(),

@@ -1,6 +1,6 @@
 // Which identifiers may stitch, in canonical form: lower-case emails, E.164 phones, user ids.
 // Junk (`undefined`, `0`, `anonymous`, placeholders that are the same for everyone) never stitches.
-import { type CountryCode, parsePhoneNumberFromString } from 'libphonenumber-js';
+import { type CountryCode, parsePhoneNumberFromString } from 'libphonenumber-js/max';
 
 /** Values that trackers and forms send when they have nothing real: ignoring them avoids mass-linking. */
 const JUNK_VALUES = new Set([

@@ -24,7 +24,7 @@ test('the app loads, shows the collector address and reaches every section', asy
   const nav = page.getByRole('navigation', { name: 'Sections' });
   for (const section of SECTIONS) {
     await nav.getByRole('link', { name: section.name }).click();
-    await expect(page.getByRole('heading', { level: 2, name: section.name })).toBeVisible();
+    await expect(page.getByRole('heading', { level: 1, name: section.name })).toBeVisible();
     await expect(page.getByText(section.empty, { exact: true })).toBeVisible();
   }
 

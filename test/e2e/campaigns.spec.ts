@@ -68,13 +68,13 @@ async function addContact(page: Page, contact: ContactInput) {
 
 async function createCampaign(page: Page, name: string, channel: 'SMS' | 'WhatsApp') {
   await nav(page, 'Campaigns');
-  await expect(page.getByRole('heading', { level: 2, name: 'Campaigns' })).toBeVisible();
+  await expect(page.getByRole('heading', { level: 1, name: 'Campaigns' })).toBeVisible();
   await page.getByRole('button', { name: 'New campaign' }).click();
   const modal = page.getByRole('dialog', { name: 'New campaign' });
   await modal.getByLabel('Campaign name').fill(name);
   await modal.getByText(channel, { exact: true }).click();
   await modal.getByRole('button', { name: 'Create campaign' }).click();
-  await expect(page.getByRole('heading', { level: 2, name })).toBeVisible();
+  await expect(page.getByRole('heading', { level: 1, name })).toBeVisible();
 }
 
 /** Opens a tracked link in a fresh browser context (another device) and waits for the landing page. */
@@ -152,7 +152,7 @@ test('S1: an SMS campaign through the UI: prepare, send file, clicks stitched, r
 
   // Ana's profile: the SMS, her click with the campaign name, and the page view from her phone.
   await page.getByRole('table', { name: 'Recipients' }).getByRole('link', { name: /^Ana / }).click();
-  await expect(page.getByRole('heading', { level: 2, name: /^Ana / })).toBeVisible();
+  await expect(page.getByRole('heading', { level: 1, name: /^Ana / })).toBeVisible();
   const timeline = page.getByRole('region', { name: 'Timeline' });
   await expect(timeline.getByText(/Link click/).first()).toBeVisible({ timeout: 20_000 });
   await expect(timeline).toContainText(name);

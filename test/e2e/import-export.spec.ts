@@ -29,7 +29,7 @@ test('S11: import a hostile CSV, then export it neutralised', async ({ page }) =
   const workers: string[] = [];
   page.on('worker', (worker) => workers.push(worker.url()));
   await openSection(page, '#/import');
-  await expect(page.getByRole('heading', { level: 2, name: 'Import contacts' })).toBeVisible();
+  await expect(page.getByRole('heading', { level: 1, name: 'Import contacts' })).toBeVisible();
 
   // 1. File
   await page.getByLabel('Contacts file').setInputFiles(FIXTURE);
@@ -69,7 +69,9 @@ test('S11: import a hostile CSV, then export it neutralised', async ({ page }) =
   await expect(count('Skipped')).toHaveText('0');
   await expect(count('Rejected')).toHaveText('2');
   const rejected = page.getByRole('table', { name: 'Rejected rows' }).getByRole('row');
-  await expect(rejected.nth(1)).toContainText('line 5: phone 12345 is not a valid number for US');
+  await expect(rejected.nth(1)).toContainText(
+    'line 5: phone 12345 is not a valid number for United States (US): too short',
+  );
   await expect(rejected.nth(2)).toContainText('line 9: email not-an-email is not a valid address');
 
   const rejectedFile = await downloadedText(page, () =>
@@ -81,13 +83,13 @@ test('S11: import a hostile CSV, then export it neutralised', async ({ page }) =
     skipEmptyLines: true,
   });
   expect(rejectedRows.data.map((row) => [row.Line, row.Reason, row.Email])).toEqual([
-    ['5', 'phone 12345 is not a valid number for US', 'badphone@example.org'],
+    ['5', 'phone 12345 is not a valid number for United States (US): too short', 'badphone@example.org'],
     ['9', 'email not-an-email is not a valid address', 'not-an-email'],
   ]);
 
   // Export everything as CSV.
   await page.evaluate(`location.hash = '#/export'`);
-  await expect(page.getByRole('heading', { level: 2, name: 'Export contacts' })).toBeVisible();
+  await expect(page.getByRole('heading', { level: 1, name: 'Export contacts' })).toBeVisible();
   // The run's shared journal may have brought contacts of other tests (forms create contacts).
   await expect(page.getByText(/^(\d+) of \1 contacts will be exported\.$/)).toBeVisible();
   const exported = await downloadedText(page, () => page.getByRole('button', { name: 'Export CSV' }).click());

@@ -185,7 +185,7 @@ test('erasing a contact names what goes, then nothing of them is found in search
   const herBrowsers = [...new Set(herRecords.map((r) => r.event.anonymousId ?? ''))].filter(Boolean);
   expect(herBrowsers).toHaveLength(1);
   await dialog.getByRole('button', { name: 'Erase contact' }).click();
-  await expect(page.getByRole('heading', { level: 2, name: 'Contacts' })).toBeVisible();
+  await expect(page.getByRole('heading', { level: 1, name: 'Contacts' })).toBeVisible();
 
   // Her browser's page views are redaction records now, at the same offsets, in every segment file.
   const journalAfter = await bridgeCall(request, 'journal.read', { fromOffset: 0, limit: 5000 });
@@ -235,7 +235,7 @@ test('rebuilding the store from the journal keeps contacts, hand-made links and 
   await reloaded;
   expect(await page.evaluate("localStorage.getItem('stitchdesk.activeDb')")).toMatch(/^stitchdesk-\d+$/);
   expect(await page.evaluate("localStorage.getItem('stitchdesk.activeDb')")).not.toBe(storeBefore);
-  await expect(page.getByRole('heading', { level: 2, name: 'Settings' })).toBeVisible();
+  await expect(page.getByRole('heading', { level: 1, name: 'Settings' })).toBeVisible();
   await expect(page.getByRole('button', { name: 'Rebuild the store from the journal' })).toBeEnabled();
 
   await openProfile(page, name);

@@ -24,7 +24,7 @@ export async function openApp(page: Page): Promise<void> {
 
 export async function goToSection(page: Page, name: string): Promise<void> {
   await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name }).click();
-  await expect(page.getByRole('heading', { level: 2, name })).toBeVisible();
+  await expect(page.getByRole('heading', { level: 1, name })).toBeVisible();
 }
 
 /** Fills the "Add contact" form; does not submit. */
@@ -75,7 +75,7 @@ export async function openProfile(page: Page, name: string): Promise<void> {
   await goToSection(page, 'Contacts');
   await search(page, name);
   await contactsTable(page).getByRole('link', { name, exact: true }).click();
-  await expect(page.getByRole('heading', { level: 2, name })).toBeVisible();
+  await expect(page.getByRole('heading', { level: 1, name })).toBeVisible();
 }
 
 /** Picks an option of a Mantine Select by its label. */

@@ -24,7 +24,7 @@ export async function createSmsCampaign(page: Page, name: string, text: string):
   await modal.getByLabel('Campaign name').fill(name);
   await modal.getByText('SMS', { exact: true }).click();
   await modal.getByRole('button', { name: 'Create campaign' }).click();
-  await expect(page.getByRole('heading', { level: 2, name })).toBeVisible();
+  await expect(page.getByRole('heading', { level: 1, name })).toBeVisible();
   await page.getByLabel('Message text').fill(text);
 }
 
@@ -42,6 +42,12 @@ export async function prepareAndExport(page: Page, recipients: number): Promise<
   const parsed = Papa.parse<SendFileRow>(readFileSync(file, 'utf8'), { header: true, skipEmptyLines: true });
   expect(parsed.data).toHaveLength(recipients);
   await page.getByRole('button', { name: 'Mark as sent' }).click();
+  // The confirmation names the count before anything is recorded.
+  const confirm = page.getByRole('dialog', {
+    name: `Mark ${recipients} ${recipients === 1 ? 'message' : 'messages'} as sent?`,
+  });
+  await confirm.getByRole('button', { name: `Mark ${recipients} as sent` }).click();
+  await expect(confirm).toBeHidden();
   await expect(page.getByTestId('prepared-count')).toContainText(`0 prepared · ${recipients} sent`);
   return parsed.data;
 }

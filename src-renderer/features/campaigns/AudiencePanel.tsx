@@ -53,6 +53,8 @@ export function AudiencePanel(props: {
             size="xs"
             label="Tag"
             searchable
+            // Picking the tag already chosen must not clear the audience.
+            allowDeselect={false}
             disabled={props.locked}
             data={options?.tags ?? []}
             value={audience.tag || null}
@@ -65,6 +67,8 @@ export function AudiencePanel(props: {
             size="xs"
             label="List"
             searchable
+            // Picking the tag already chosen must not clear the audience.
+            allowDeselect={false}
             disabled={props.locked}
             data={options?.lists ?? []}
             value={audience.list || null}

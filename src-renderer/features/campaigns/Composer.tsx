@@ -25,6 +25,7 @@ import { trackedLinksOf } from '../../campaigns/render';
 import { hasSmartPunctuation, OPT_OUT_FOOTER, replaceSmartPunctuation, smsInfo } from '../../campaigns/sms';
 import { buttonUrlTemplate, templateVariableCount } from '../../campaigns/whatsapp';
 import type { CampaignRow, WhatsAppSettings } from '../../db/types';
+import { LinkBaseWarning } from '../links/LinkBaseWarning';
 import { MessagePreview } from './MessagePreview';
 
 export interface ComposerProps {
@@ -90,6 +91,12 @@ export function Composer(props: ComposerProps) {
           <TemplateEditor {...props} whatsapp={whatsapp} setWhatsApp={setWhatsApp} />
         ) : (
           <BodyEditor {...props} />
+        )}
+        {(template ? !!whatsapp.buttonDestination : trackedLinksOf(draft).length > 0) && (
+          <LinkBaseWarning
+            base={props.linkBase}
+            what={template ? "The WhatsApp button's URL and tracked links" : 'Tracked links'}
+          />
         )}
         <UtmEditor {...props} />
         <MessagePreview {...props} />

@@ -3,10 +3,12 @@
 import {
   Alert,
   Badge,
+  Box,
   Button,
   Card,
   Collapse,
   Group,
+  Modal,
   NumberInput,
   Progress,
   Stack,
@@ -26,12 +28,14 @@ import {
   preparedMessages,
   recordSendOutcomes,
 } from '../../campaigns/prepare';
+import { trackedLinksOf } from '../../campaigns/render';
 import { sendFileCsv } from '../../campaigns/send-file';
 import { contentVariables } from '../../campaigns/whatsapp';
 import type { CampaignRow, MessageRow } from '../../db/types';
 import { bridge } from '../../platform';
 import { appDb } from '../../state/db';
 import { saveTextFile } from '../../ui/save-file';
+import { LinkBaseWarning } from '../links/LinkBaseWarning';
 
 const SEND_CHUNK = 50;
 const TABLE_ROWS = 200;
@@ -54,6 +58,7 @@ export function SendPanel(props: {
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [sendTime, setSendTime] = useState(() => localDateTime(Date.now()));
+  const [confirmSent, setConfirmSent] = useState(false);
 
   const counts = countByStatus(messages ?? []);
   const sentAny = counts.sent + counts.failed > 0;
@@ -158,6 +163,11 @@ export function SendPanel(props: {
           Renders every recipient's message and mints their tracked links. Prepare again after changing the
           audience or the text; once messages are sent the campaign is final (duplicate it to send again).
         </Text>
+        {trackedLinksOf(props.campaign).length > 0 && (
+          <Box mb="xs">
+            <LinkBaseWarning base={props.linkBase} what="Tracked links" />
+          </Box>
+        )}
         {unknown.length > 0 && (
           <Alert color="red" p="xs" mb="xs">
             Unknown merge fields: {unknown.map((f) => `{{${f}}}`).join(', ')}. Fix them in Build first.
@@ -207,10 +217,36 @@ export function SendPanel(props: {
             value={sendTime}
             onChange={(e) => setSendTime(e.currentTarget.value)}
           />
-          <Button size="xs" onClick={markSent} disabled={busy || counts.prepared === 0}>
+          <Button size="xs" onClick={() => setConfirmSent(true)} disabled={busy || counts.prepared === 0}>
             Mark as sent
           </Button>
         </Group>
+        <Modal
+          opened={confirmSent}
+          onClose={() => setConfirmSent(false)}
+          title={`Mark ${counts.prepared.toLocaleString()} ${counts.prepared === 1 ? 'message' : 'messages'} as sent?`}
+        >
+          <Stack gap="sm">
+            <Text size="sm">
+              Do this once your SMS or WhatsApp tool has sent the send file. Each of the{' '}
+              {counts.prepared.toLocaleString()} prepared messages is recorded on its contact's timeline as
+              sent at the send time you picked, and the campaign becomes final: this cannot be undone.
+            </Text>
+            <Group justify="flex-end" gap="xs">
+              <Button variant="default" onClick={() => setConfirmSent(false)}>
+                Cancel
+              </Button>
+              <Button
+                onClick={() => {
+                  setConfirmSent(false);
+                  void markSent();
+                }}
+              >
+                Mark {counts.prepared.toLocaleString()} as sent
+              </Button>
+            </Group>
+          </Stack>
+        </Modal>
       </Card>
       <ProviderCard
         campaign={campaign}

@@ -1,31 +1,65 @@
-// The bar over the contact list while contacts are selected: add a tag, add to a list, delete.
-import { Autocomplete, Button, Group, Modal, Paper, Progress, Stack, Text } from '@mantine/core';
-import { IconListDetails, IconTag, IconTrash } from '@tabler/icons-react';
+// The bar over the contact list while contacts are selected (some rows, or every contact matching the
+// search and filters): add a tag, add to a list, record consent, delete — each confirmed with the count.
+import {
+  Autocomplete,
+  Button,
+  Group,
+  Modal,
+  Paper,
+  Progress,
+  Radio,
+  Select,
+  Stack,
+  Text,
+  TextInput,
+} from '@mantine/core';
+import { IconChecks, IconListDetails, IconTag, IconTrash } from '@tabler/icons-react';
 import { useState } from 'react';
+import { CONSENT_CHANNEL_LABEL, CONSENT_CHANNELS } from '../../db/consent';
+import type { ConsentChannel } from '../../db/types';
 import { bridge } from '../../platform';
 import { appDb } from '../../state/db';
 import { formatCount } from '../../ui/format';
 import { notify, notifyError } from '../../ui/notifications';
-import { addToContacts, deleteContacts } from './bulk-actions';
+import { addToContacts, deleteContacts, recordConsent } from './bulk-actions';
 
-type Dialog = 'tag' | 'list' | 'delete' | null;
+type Dialog = 'tag' | 'list' | 'consent' | 'delete' | null;
 
-export function BulkActions(props: { selected: string[]; onClear: () => void; tags: string[] }) {
-  const { selected } = props;
+export interface BulkSelection {
+  /** How many contacts the selection holds (all matches, not only the loaded rows). */
+  count: number;
+  /** The selected ids, resolved when an action runs (all matches are read then, not held in memory). */
+  resolveIds: () => Promise<string[]>;
+}
+
+const today = (): string => new Date().toISOString().slice(0, 10);
+
+export function BulkActions(props: { selection: BulkSelection; onClear: () => void; tags: string[] }) {
+  const { selection } = props;
   const [dialog, setDialog] = useState<Dialog>(null);
   const [name, setName] = useState('');
+  const [channel, setChannel] = useState<ConsentChannel>('sms');
+  const [granted, setGranted] = useState(true);
+  const [source, setSource] = useState('');
+  const [date, setDate] = useState(today);
+  const [busy, setBusy] = useState(false);
   const [deleted, setDeleted] = useState<number | null>(null);
-  if (selected.length === 0) return null;
-  const count = `${formatCount(selected.length)} ${selected.length === 1 ? 'contact' : 'contacts'}`;
+  const [deleting, setDeleting] = useState(0);
+  if (selection.count === 0) return null;
+  const count = `${formatCount(selection.count)} ${selection.count === 1 ? 'contact' : 'contacts'}`;
 
   const open = (which: Dialog) => {
     setName('');
+    setSource('');
+    setDate(today());
+    setGranted(true);
     setDialog(which);
   };
 
   const applyName = async (field: 'tags' | 'lists') => {
+    setBusy(true);
     try {
-      const changed = await addToContacts(appDb(), selected, field, name);
+      const changed = await addToContacts(appDb(), await selection.resolveIds(), field, name);
       notify({
         title: field === 'tags' ? `Tag "${name.trim()}" added` : `Added to list "${name.trim()}"`,
         message: `${formatCount(changed)} of ${count} changed.`,
@@ -34,13 +68,39 @@ export function BulkActions(props: { selected: string[]; onClear: () => void; ta
       setDialog(null);
     } catch (error) {
       notifyError('Nothing was changed', error);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const applyConsent = async () => {
+    setBusy(true);
+    try {
+      const at = Date.parse(`${date}T12:00:00`);
+      const changed = await recordConsent(appDb(), await selection.resolveIds(), channel, {
+        granted,
+        at: Number.isFinite(at) ? at : Date.now(),
+        source: `Bulk action: ${source.trim()}`,
+      });
+      notify({
+        title: `${CONSENT_CHANNEL_LABEL[channel]} consent ${granted ? 'recorded' : 'withdrawn'}`,
+        message: `${formatCount(changed)} of ${count} changed; the others already had this answer.`,
+        color: 'teal',
+      });
+      setDialog(null);
+    } catch (error) {
+      notifyError('Nothing was changed', error);
+    } finally {
+      setBusy(false);
     }
   };
 
   const remove = async () => {
     setDeleted(0);
     try {
-      await deleteContacts(appDb(), bridge, selected, setDeleted);
+      const ids = await selection.resolveIds();
+      setDeleting(ids.length);
+      await deleteContacts(appDb(), bridge, ids, setDeleted);
       notify({ title: `${count} deleted`, color: 'teal' });
       props.onClear();
     } catch (error) {
@@ -51,6 +111,7 @@ export function BulkActions(props: { selected: string[]; onClear: () => void; ta
     }
   };
 
+  const channelLabel = CONSENT_CHANNEL_LABEL[channel];
   return (
     <Paper withBorder p={6} mb="xs" bg="blue.0" role="region" aria-label="Selected contacts">
       <Group gap="xs">
@@ -72,6 +133,14 @@ export function BulkActions(props: { selected: string[]; onClear: () => void; ta
           onClick={() => open('list')}
         >
           Add to list
+        </Button>
+        <Button
+          size="compact-sm"
+          variant="default"
+          leftSection={<IconChecks size={14} />}
+          onClick={() => open('consent')}
+        >
+          Record consent
         </Button>
         <Button
           size="compact-sm"
@@ -110,8 +179,69 @@ export function BulkActions(props: { selected: string[]; onClear: () => void; ta
               <Button variant="default" onClick={() => setDialog(null)}>
                 Cancel
               </Button>
-              <Button type="submit" disabled={!name.trim()}>
+              <Button type="submit" disabled={!name.trim()} loading={busy}>
                 {dialog === 'tag' ? 'Add tag' : 'Add to list'}
+              </Button>
+            </Group>
+          </Stack>
+        </form>
+      </Modal>
+
+      <Modal
+        opened={dialog === 'consent'}
+        onClose={() => setDialog(null)}
+        title={`Record consent for ${count}`}
+      >
+        <form
+          onSubmit={(event) => {
+            event.preventDefault();
+            void applyConsent();
+          }}
+        >
+          <Stack gap="sm">
+            <Select
+              label="Channel"
+              data={CONSENT_CHANNELS.map((c) => ({ value: c, label: CONSENT_CHANNEL_LABEL[c] }))}
+              value={channel}
+              allowDeselect={false}
+              onChange={(value) => value && setChannel(value as ConsentChannel)}
+            />
+            <Radio.Group
+              label="Answer"
+              value={granted ? 'given' : 'withdrawn'}
+              onChange={(value) => setGranted(value === 'given')}
+            >
+              <Group gap="md" mt={4}>
+                <Radio value="given" label="They agreed" />
+                <Radio value="withdrawn" label="They withdrew consent" />
+              </Group>
+            </Radio.Group>
+            <TextInput
+              label={granted ? 'Where they agreed' : 'How they withdrew'}
+              placeholder={granted ? 'e.g. paper form at the spring fair' : 'e.g. replied STOP'}
+              value={source}
+              onChange={(event) => setSource(event.currentTarget.value)}
+              required
+              data-autofocus
+            />
+            <TextInput
+              type="date"
+              label={granted ? 'When they agreed' : 'When they withdrew'}
+              value={date}
+              onChange={(event) => setDate(event.currentTarget.value)}
+            />
+            <Text size="sm" role="note">
+              {granted
+                ? `This records ${channelLabel} consent for ${count}: campaigns on ${channelLabel} will reach them.`
+                : `This withdraws ${channelLabel} consent for ${count}: campaigns on ${channelLabel} will leave them out.`}{' '}
+              The source and date are kept on each profile.
+            </Text>
+            <Group justify="flex-end" gap="xs">
+              <Button variant="default" onClick={() => setDialog(null)}>
+                Cancel
+              </Button>
+              <Button type="submit" disabled={!source.trim()} loading={busy}>
+                {granted ? `Record consent for ${count}` : `Withdraw consent for ${count}`}
               </Button>
             </Group>
           </Stack>
@@ -130,7 +260,11 @@ export function BulkActions(props: { selected: string[]; onClear: () => void; ta
             suppressed. This cannot be undone.
           </Text>
           {deleted !== null && (
-            <Progress value={(deleted / selected.length) * 100} aria-label="Deleting contacts" animated />
+            <Progress
+              value={deleting > 0 ? (deleted / deleting) * 100 : 0}
+              aria-label="Deleting contacts"
+              animated
+            />
           )}
           <Group justify="flex-end" gap="xs">
             <Button variant="default" onClick={() => setDialog(null)} disabled={deleted !== null}>

@@ -25,10 +25,21 @@ import {
 } from '@tabler/icons-react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useLiveQuery } from 'dexie-react-hooks';
-import { useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
+import { useDeferredValue, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import { Link, useNavigate } from 'react-router';
 import type { ContactRow } from '../../db/types';
-import { type ContactFilters, type ContactSort, contactsPage } from '../../queries/contacts';
+import {
+  contactSearchReady,
+  contactSearchVersion,
+  subscribeContactSearch,
+  warmContactSearch,
+} from '../../queries/contact-search';
+import {
+  type ContactFilters,
+  type ContactSort,
+  contactsPage,
+  matchingContactIds,
+} from '../../queries/contacts';
 import { appDb } from '../../state/db';
 import { fullName } from '../../ui/contact-text';
 import { EmptyState } from '../../ui/EmptyState';
@@ -79,6 +90,8 @@ export function ContactsPage() {
   const [tag, setTag] = useState<string | null>(null);
   const [list, setList] = useState<string | null>(null);
   const [selected, setSelected] = useState<Set<string>>(new Set());
+  // "Select all N matching": the selection is the query, resolved when an action runs.
+  const [allMatching, setAllMatching] = useState(false);
   const [adding, setAdding] = useState(false);
 
   const filters = useMemo(() => {
@@ -90,6 +103,26 @@ export function ContactsPage() {
     if (list) f.list = list;
     return f;
   }, [stitched, engaged, consent, tag, list]);
+  // Searches answer by prefix until the contains-search lines are read (once, outside the live
+  // query); then the list searches again.
+  const [searchLoaded, setSearchLoaded] = useState(() => contactSearchReady(db));
+  const searching = searchTerm.trim() !== '';
+  useEffect(() => {
+    if (!searching || searchLoaded) return;
+    let live = true;
+    warmContactSearch(db).then(
+      () => live && setSearchLoaded(true),
+      () => undefined,
+    );
+    return () => {
+      live = false;
+    };
+  }, [db, searching, searchLoaded]);
+  // While a search is shown, any write to contacts may bring a new match: search again then.
+  const searchVersion = useSyncExternalStore(
+    (listener) => (searching ? subscribeContactSearch(db, listener) : () => undefined),
+    () => (searching ? contactSearchVersion(db) : 0),
+  );
   const queryKey = JSON.stringify({ sortBy, direction, searchTerm, filters, defaultCountry });
   const narrowed = searchTerm.trim() !== '' || Object.keys(filters).length > 0;
 
@@ -123,7 +156,7 @@ export function ContactsPage() {
       limit: windowEnd - windowStart,
     });
     return { ...result, key: queryKey, offset: windowStart };
-  }, [db, queryKey, windowStart, windowEnd]);
+  }, [db, queryKey, windowStart, windowEnd, searchLoaded, searchVersion]);
   useEffect(() => {
     if (page) setTotal(page.total);
   }, [page]);
@@ -131,6 +164,7 @@ export function ContactsPage() {
   // biome-ignore lint/correctness/useExhaustiveDependencies: runs when the query changes.
   useEffect(() => {
     virtualizer.scrollToOffset(0);
+    setAllMatching(false);
   }, [queryKey]);
 
   const current = page?.key === queryKey ? page : undefined;
@@ -145,15 +179,33 @@ export function ContactsPage() {
       setDirection(column === 'name' ? 'asc' : 'desc');
     }
   };
-  const toggle = (id: string, on: boolean) =>
+  const toggle = (id: string, on: boolean) => {
+    if (allMatching) {
+      // Leaving "all matching" for a hand-picked selection: the loaded rows minus this one.
+      setAllMatching(false);
+      setSelected(new Set(loadedRows.map((c) => c.id).filter((c) => c !== id)));
+      return;
+    }
     setSelected((s) => {
       const next = new Set(s);
       if (on) next.add(id);
       else next.delete(id);
       return next;
     });
-  const allLoadedSelected = loadedRows.length > 0 && loadedRows.every((c) => selected.has(c.id));
+  };
+  const allLoadedSelected =
+    allMatching || (loadedRows.length > 0 && loadedRows.every((c) => selected.has(c.id)));
   const someLoadedSelected = loadedRows.some((c) => selected.has(c.id));
+  const clearSelection = () => {
+    setAllMatching(false);
+    setSelected(new Set());
+  };
+  const selection = allMatching
+    ? {
+        count: total,
+        resolveIds: () => matchingContactIds(db, { search: searchTerm, filters, defaultCountry }),
+      }
+    : { count: selected.size, resolveIds: async () => [...selected] };
 
   const header = (
     <PageHeader title="Contacts">
@@ -228,9 +280,17 @@ export function ContactsPage() {
           size="xs"
           w={260}
           aria-label="Search contacts"
-          placeholder="Search contacts: name, email or phone"
+          placeholder="Search: any part of a name, email or phone"
           leftSection={<IconSearch size={14} />}
           value={search}
+          // The search lines are read when the box is focused, while the user types, and not
+          // before: reading them competes with scrolling a 100,000-row list.
+          onFocus={() =>
+            void warmContactSearch(db).then(
+              () => setSearchLoaded(true),
+              () => undefined,
+            )
+          }
           onChange={(e) => setSearch(e.currentTarget.value)}
         />
         <Select
@@ -302,7 +362,21 @@ export function ContactsPage() {
           {page ? `${formatCount(total)} ${total === 1 ? 'contact' : 'contacts'}` : 'Loading…'}
         </Text>
       </Group>
-      <BulkActions selected={[...selected]} onClear={() => setSelected(new Set())} tags={tags ?? []} />
+      {allLoadedSelected && total > loadedRows.length && (
+        <Group gap="xs" mb={4} role="status">
+          <Text size="sm">
+            {allMatching
+              ? `All ${formatCount(total)} contacts matching this view are selected.`
+              : `The ${formatCount(selected.size)} loaded contacts are selected.`}
+          </Text>
+          {!allMatching && (
+            <Button size="compact-sm" variant="subtle" onClick={() => setAllMatching(true)}>
+              Select all {formatCount(total)} matching contacts
+            </Button>
+          )}
+        </Group>
+      )}
+      <BulkActions selection={selection} onClear={clearSelection} tags={tags ?? []} />
       <div
         ref={scrollRef}
         style={{ height: 'calc(100vh - 250px)', minHeight: 240, overflow: 'auto', contain: 'strict' }}
@@ -326,6 +400,7 @@ export function ContactsPage() {
                   indeterminate={!allLoadedSelected && someLoadedSelected}
                   onChange={(e) => {
                     const on = e.currentTarget.checked;
+                    if (!on) setAllMatching(false);
                     setSelected((s) => {
                       const next = new Set(s);
                       for (const c of loadedRows) {
@@ -380,7 +455,7 @@ export function ContactsPage() {
                   key={contact.id}
                   contact={contact}
                   index={item.index}
-                  selected={selected.has(contact.id)}
+                  selected={allMatching || selected.has(contact.id)}
                   onSelect={(on) => toggle(contact.id, on)}
                 />
               ) : (

@@ -1,8 +1,10 @@
-// What the contact list does to many selected contacts at once: tag them, put them on a list, or
-// delete them with their history (through `eraseContact`, so nothing of them dangles).
+// What the contact list does to many selected contacts at once: tag them, put them on a list, record
+// their consent, or delete them with their history (through `eraseContact`, so nothing of them dangles).
 import type { Bridge } from '../../../src-main/shared/bridge';
 import type { StitchDb } from '../../db';
+import { withConsent } from '../../db/consent';
 import { withSearchKeys } from '../../db/contacts';
+import type { ConsentChannel, ConsentRecord } from '../../db/types';
 import { eraseFromStore, finishPendingRedaction } from '../../stitching/erase';
 
 /** Adds `name` to each contact's tags or lists; returns how many changed. */
@@ -20,6 +22,25 @@ export async function addToContacts(
     const changed = contacts
       .filter((c) => !c[field].includes(value))
       .map((c) => withSearchKeys({ ...c, [field]: [...c[field], value], updatedAt: now }));
+    await db.contacts.bulkPut(changed);
+    return changed.length;
+  });
+}
+
+/** Records one consent answer on each contact, with its source; returns how many changed. */
+export async function recordConsent(
+  db: StitchDb,
+  contactIds: string[],
+  channel: ConsentChannel,
+  record: ConsentRecord,
+  now = Date.now(),
+): Promise<number> {
+  const { granted, ...proof } = record;
+  return db.transaction('rw', db.contacts, async () => {
+    const contacts = (await db.contacts.bulkGet(contactIds)).filter((c) => c !== undefined);
+    const changed = contacts
+      .filter((c) => c.consent[channel] !== granted)
+      .map((c) => ({ ...withConsent(c, channel, granted, proof), updatedAt: now }));
     await db.contacts.bulkPut(changed);
     return changed.length;
   });

@@ -1,6 +1,8 @@
 // The "Add contact" / "Edit contact" form's rules: emails checked, phones normalised to E.164 in
 // the settings' default country, one contact per email or phone; saving keeps search keys in step.
+
 import type { StitchDb } from '../../db';
+import { CONSENT_CHANNELS, withConsent } from '../../db/consent';
 import { newContact, withSearchKeys } from '../../db/contacts';
 import type { ContactRow } from '../../db/types';
 import { type CountryCode, normalizeEmail, normalizePhone } from '../../stitching/identifiers';
@@ -121,12 +123,24 @@ export async function saveContact(
   existing?: ContactRow,
   now = Date.now(),
 ): Promise<string> {
+  // A consent ticked or unticked here is recorded as given by hand, now; unchanged ones keep their source.
+  let consented: Pick<ContactRow, 'consent' | 'consentRecords'> = {
+    consent: existing ? { ...existing.consent } : { sms: false, whatsapp: false, email: false },
+    ...(existing?.consentRecords ? { consentRecords: existing.consentRecords } : {}),
+  };
+  for (const channel of CONSENT_CHANNELS) {
+    if (draft.consent[channel] !== consented.consent[channel] || (!existing && draft.consent[channel]))
+      consented = withConsent(consented, channel, draft.consent[channel], {
+        at: now,
+        source: existing ? 'Edited on the profile' : 'Added by hand',
+      });
+  }
   const fields = {
     firstName: draft.firstName.trim(),
     lastName: draft.lastName.trim(),
     tags: splitNames(draft.tags),
     lists: splitNames(draft.lists),
-    consent: { ...draft.consent },
+    ...consented,
   };
   if (!existing) {
     const contact = newContact({ id: crypto.randomUUID(), ...fields }, now);

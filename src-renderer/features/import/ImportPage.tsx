@@ -21,7 +21,17 @@ import { bridge } from '../../platform';
 import { appDb } from '../../state/db';
 import type { CountryCode } from '../../stitching/identifiers';
 import { PageHeader } from '../../ui/PageHeader';
-import { ChooseFileStep, MappingStep, OptionsStep, ResultStep, type RunState, RunStep } from './ImportSteps';
+import {
+  ChooseFileStep,
+  type ConsentChoice,
+  ConsentStep,
+  consentColumns,
+  MappingStep,
+  OptionsStep,
+  ResultStep,
+  type RunState,
+  RunStep,
+} from './ImportSteps';
 import { readContactsInWorker } from './read-file';
 
 export interface ChosenFile {
@@ -40,6 +50,11 @@ export function ImportPage() {
   const [mapping, setMapping] = useState<ColumnMapping[]>([]);
   const [country, setCountry] = useState<CountryCode>('US');
   const [policy, setPolicy] = useState<DuplicatePolicy>('skip');
+  const [consent, setConsent] = useState<ConsentChoice>(() => ({
+    given: [],
+    source: '',
+    date: new Date().toISOString().slice(0, 10),
+  }));
   const [run, setRun] = useState<RunState | null>(null);
   const [result, setResult] = useState<ImportResult | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -116,8 +131,16 @@ export function ImportPage() {
         },
         controller.signal,
       );
+      const agreedOn = Date.parse(`${consent.date}T12:00:00`);
       const outcome = await commitImport(appDb(), prepared, policy, {
         signal: controller.signal,
+        consent: {
+          given: consent.given,
+          source: consent.source.trim()
+            ? `Import of ${file.name}: ${consent.source.trim()}`
+            : `Import of ${file.name}`,
+          ...(Number.isFinite(agreedOn) ? { at: agreedOn } : {}),
+        },
         onProgress: (progress) => {
           state = { ...state, phase: progress.phase, done: progress.done, total: progress.total };
           setRun(state);
@@ -184,13 +207,21 @@ export function ImportPage() {
             </Button>
           </Group>
         </Stepper.Step>
-        <Stepper.Step label="Options" description="Numbers and duplicates" allowStepSelect={false}>
-          <OptionsStep country={country} onCountry={setCountry} policy={policy} onPolicy={setPolicy} />
+        <Stepper.Step label="Options" description="Numbers, duplicates, consent" allowStepSelect={false}>
+          <OptionsStep country={country} onCountry={setCountry} policy={policy} onPolicy={setPolicy}>
+            {file && (
+              <ConsentStep
+                columns={consentColumns(file.table.headers, mapping)}
+                choice={consent}
+                onChange={setConsent}
+              />
+            )}
+          </OptionsStep>
           <Group mt="md" gap="xs">
             <Button variant="default" size="xs" onClick={() => setStep(1)}>
               Back
             </Button>
-            <Button size="xs" onClick={start}>
+            <Button size="xs" onClick={start} disabled={consent.given.length > 0 && !consent.source.trim()}>
               Start import
             </Button>
           </Group>

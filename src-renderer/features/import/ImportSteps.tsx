@@ -4,6 +4,8 @@ import {
   Alert,
   Badge,
   Button,
+  Checkbox,
+  Fieldset,
   Group,
   Input,
   Progress,
@@ -13,14 +15,17 @@ import {
   Stack,
   Table,
   Text,
+  TextInput,
 } from '@mantine/core';
 import { IconDownload, IconFileImport } from '@tabler/icons-react';
-import { getCountries } from 'libphonenumber-js';
+import { getCountries } from 'libphonenumber-js/max';
 import { useId, useMemo, useState } from 'react';
 import { Link } from 'react-router';
 import type { DuplicatePolicy } from '../../contacts-io/commit';
 import { type ColumnMapping, FIELD_LABELS, type FieldTarget } from '../../contacts-io/mapping';
 import { rejectedRowsCsv } from '../../contacts-io/rejected';
+import { CONSENT_CHANNEL_LABEL, CONSENT_CHANNELS } from '../../db/consent';
+import type { ConsentChannel } from '../../db/types';
 import type { CountryCode } from '../../stitching/identifiers';
 import { saveTextFile } from '../../ui/save-file';
 import type { ChosenFile, ImportResult } from './ImportPage';
@@ -161,11 +166,100 @@ export function MappingStep(props: {
 const delimiterName = (delimiter: string): string =>
   ({ ',': 'commas', ';': 'semicolons', '\t': 'tabs', '|': 'pipes' })[delimiter] ?? `"${delimiter}"`;
 
+/** What the consent step says about the whole file (a row's consent column wins for its channel). */
+export interface ConsentChoice {
+  given: ConsentChannel[];
+  /** Where they agreed, in the user's words. */
+  source: string;
+  /** `YYYY-MM-DD` they agreed on. */
+  date: string;
+}
+
+const CONSENT_TARGET = { sms: 'consentSms', whatsapp: 'consentWhatsapp', email: 'consentEmail' } as const;
+
+/** The file's column that carries each channel's consent, by header. */
+export function consentColumns(
+  headers: readonly string[],
+  mapping: readonly ColumnMapping[],
+): Partial<Record<ConsentChannel, string>> {
+  const columns: Partial<Record<ConsentChannel, string>> = {};
+  for (const channel of CONSENT_CHANNELS) {
+    const index = mapping.findIndex((m) => m.target === CONSENT_TARGET[channel]);
+    if (index >= 0) columns[channel] = headers[index] || `Column ${index + 1}`;
+  }
+  return columns;
+}
+
+export function ConsentStep(props: {
+  columns: Partial<Record<ConsentChannel, string>>;
+  choice: ConsentChoice;
+  onChange: (choice: ConsentChoice) => void;
+}) {
+  const { choice, columns } = props;
+  const toggle = (channel: ConsentChannel, on: boolean): void =>
+    props.onChange({
+      ...choice,
+      given: on ? [...new Set([...choice.given, channel])] : choice.given.filter((c) => c !== channel),
+    });
+  return (
+    <Fieldset legend="Consent" variant="unstyled">
+      <Stack gap={6}>
+        <Text size="xs">
+          Campaigns only reach contacts who agreed to the channel. Tick what the people in this file agreed to
+          receive; the source and date are kept on each contact's profile.
+        </Text>
+        {CONSENT_CHANNELS.map((channel) => {
+          const column = columns[channel];
+          return (
+            <Checkbox
+              key={channel}
+              size="xs"
+              label={`These contacts agreed to receive ${channel === 'email' ? 'email' : CONSENT_CHANNEL_LABEL[channel]}`}
+              description={
+                column
+                  ? `The column “${column}” answers yes or no per row; this applies to rows where it is empty.`
+                  : undefined
+              }
+              checked={choice.given.includes(channel)}
+              onChange={(event) => toggle(channel, event.currentTarget.checked)}
+            />
+          );
+        })}
+        <Group gap="sm" align="flex-start">
+          <TextInput
+            size="xs"
+            w={300}
+            label="Where they agreed"
+            placeholder="e.g. signup form on shop.example.com"
+            value={choice.source}
+            required={choice.given.length > 0}
+            error={
+              choice.given.length > 0 && !choice.source.trim()
+                ? 'Say where they agreed: it is the proof of consent'
+                : undefined
+            }
+            onChange={(event) => props.onChange({ ...choice, source: event.currentTarget.value })}
+          />
+          <TextInput
+            size="xs"
+            w={160}
+            type="date"
+            label="When they agreed"
+            value={choice.date}
+            onChange={(event) => props.onChange({ ...choice, date: event.currentTarget.value })}
+          />
+        </Group>
+      </Stack>
+    </Fieldset>
+  );
+}
+
 export function OptionsStep(props: {
   country: CountryCode;
   onCountry: (country: CountryCode) => void;
   policy: DuplicatePolicy;
   onPolicy: (policy: DuplicatePolicy) => void;
+  children?: React.ReactNode;
 }) {
   const countries = useMemo(() => {
     const names = new Intl.DisplayNames(['en'], { type: 'region' });
@@ -178,7 +272,7 @@ export function OptionsStep(props: {
       <Select
         size="xs"
         label="Default country for phone numbers"
-        description="Numbers written without a + prefix are read as numbers of this country."
+        description="Numbers written without a + prefix are read in the row's Country column when the file has one (mapped in the previous step); this country is for rows without one."
         searchable
         data={countries}
         value={props.country}
@@ -201,6 +295,7 @@ export function OptionsStep(props: {
           />
         </Stack>
       </Radio.Group>
+      {props.children}
     </Stack>
   );
 }

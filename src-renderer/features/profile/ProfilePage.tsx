@@ -17,12 +17,13 @@ import { IconArrowMerge, IconEdit, IconInfoCircle, IconTrash, IconUserQuestion }
 import { useLiveQuery } from 'dexie-react-hooks';
 import { useState } from 'react';
 import { Link, useParams } from 'react-router';
+import { CONSENT_CHANNEL_LABEL, CONSENT_CHANNELS } from '../../db/consent';
 import type { ContactRow } from '../../db/types';
 import { forwardedMessagesOf } from '../../queries/contacts';
 import { appDb } from '../../state/db';
 import { fullName } from '../../ui/contact-text';
 import { EmptyState } from '../../ui/EmptyState';
-import { formatAgo, formatCount, formatDateTime } from '../../ui/format';
+import { formatAgo, formatCount, formatDate, formatDateTime } from '../../ui/format';
 import { ContactFormModal } from '../contacts/ContactFormModal';
 import { ActivityChart } from './ActivityChart';
 import { EraseModal } from './EraseModal';
@@ -64,7 +65,9 @@ export function ProfilePage() {
   if (contact.mergedInto) {
     return (
       <Stack>
-        <Title order={2}>{fullName(contact)}</Title>
+        <Title order={1} size="h2">
+          {fullName(contact)}
+        </Title>
         <Alert color="blue" icon={<IconArrowMerge />}>
           This contact was merged into{' '}
           <Anchor component={Link} to={`/contacts/${contact.mergedInto}`}>
@@ -91,7 +94,9 @@ function Profile(props: { contact: ContactRow }) {
     <Stack gap="md">
       <Group justify="space-between" align="flex-start">
         <Stack gap={4}>
-          <Title order={2}>{fullName(contact)}</Title>
+          <Title order={1} size="h2">
+            {fullName(contact)}
+          </Title>
           <Group gap="md">
             {contact.phone && <Text size="sm">Phone {contact.phone}</Text>}
             {contact.whatsapp && <Text size="sm">WhatsApp {contact.whatsapp}</Text>}
@@ -120,6 +125,7 @@ function Profile(props: { contact: ContactRow }) {
               </Badge>
             ))}
           </Group>
+          <ConsentSources contact={contact} />
         </Stack>
         <Group gap="xs">
           <Button
@@ -219,6 +225,25 @@ function Stat(props: { label: string; value: string; title?: string | undefined 
       <Text size="sm" fw={600}>
         {props.value}
       </Text>
+    </Stack>
+  );
+}
+
+/** Where each consent answer came from and when: the proof behind the badges. */
+function ConsentSources(props: { contact: ContactRow }) {
+  const records = CONSENT_CHANNELS.flatMap((channel) => {
+    const record = props.contact.consentRecords?.[channel];
+    return record ? [{ channel, record }] : [];
+  });
+  if (records.length === 0) return null;
+  return (
+    <Stack gap={0} aria-label="Consent sources">
+      {records.map(({ channel, record }) => (
+        <Text key={channel} size="xs">
+          {CONSENT_CHANNEL_LABEL[channel]} consent {record.granted ? 'given' : 'withdrawn'}{' '}
+          {formatDate(record.at)} · {record.source}
+        </Text>
+      ))}
     </Stack>
   );
 }

@@ -15,6 +15,7 @@ import { useEffect, useState } from 'react';
 import type { Settings } from '../../../src-main/shared/settings';
 import { bridge } from '../../platform';
 import { PageHeader } from '../../ui/PageHeader';
+import { LinkBaseCheck } from '../links/LinkBaseCheck';
 import { AuditLogPanel } from './AuditLogPanel';
 import { BackupPanel } from './BackupPanel';
 import { MaintenancePanel } from './MaintenancePanel';
@@ -23,6 +24,7 @@ export function SettingsPage() {
   const [saved, setSaved] = useState<Settings | null>(null);
   const [draft, setDraft] = useState<Settings | null>(null);
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  const [collectorAddress, setCollectorAddress] = useState('');
 
   useEffect(() => {
     bridge.invoke('settings.get', undefined).then(
@@ -31,6 +33,10 @@ export function SettingsPage() {
         setDraft(settings);
       },
       (error: Error) => setMessage({ ok: false, text: error.message }),
+    );
+    bridge.invoke('collector.status', undefined).then(
+      (status) => setCollectorAddress(status.address),
+      () => undefined,
     );
   }, []);
 
@@ -125,7 +131,7 @@ export function SettingsPage() {
             />
           </Stack>
         </Card>
-        <Card withBorder>
+        <Card withBorder id="links">
           <Title order={4} mb="sm">
             Collector and links
           </Title>
@@ -145,11 +151,12 @@ export function SettingsPage() {
             />
             <TextInput
               label="Tracked link base URL"
-              description="Leave empty to use the collector's own address; in production a public domain or tunnel"
+              description="Phones open tracked links at this address. Leave empty for the collector's own (this computer only); for real campaigns, a public domain or a tunnel that forwards /r/ to the collector. Check tests the typed address, saved or not."
               placeholder="https://go.example.com"
               value={draft.links.baseUrl ?? ''}
               onChange={(event) => update('links', { baseUrl: event.currentTarget.value.trim() || null })}
             />
+            <LinkBaseCheck base={draft.links.baseUrl ?? collectorAddress} />
             <TextInput
               label="Click token parameter"
               value={draft.links.clickTokenParam}

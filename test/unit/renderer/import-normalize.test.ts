@@ -110,9 +110,12 @@ describe('phone numbers', () => {
   it('rejects invalid numbers, naming the default country when it was used', () => {
     expect(checkPhone('12345', 'US')).toEqual({
       ok: false,
-      reason: 'phone 12345 is not a valid number for US',
+      reason: 'phone 12345 is not a valid number for United States (US): too short',
     });
-    expect(checkPhone('+44 12', 'US')).toEqual({ ok: false, reason: 'phone +44 12 is not a valid number' });
+    expect(checkPhone('+44 12', 'US')).toEqual({
+      ok: false,
+      reason: 'phone +44 12 is not a valid number: too short',
+    });
     // Valid digits in the wrong country are not guessed into another one.
     expect(checkPhone('07400 123456', 'US').ok).toBe(false);
     // Placeholders no one owns.
@@ -187,7 +190,7 @@ describe('prepareRecord', () => {
         line: 7,
         where: 'line 7',
         reason:
-          'email bo@ is not a valid address; phone 12345 is not a valid number for US; SMS consent "maybe" is not yes or no',
+          'email bo@ is not a valid address; phone 12345 is not a valid number for United States (US): too short; SMS consent "maybe" is not yes or no',
         cells: ['Bo', 'bo@', '12345', 'maybe', '', ''],
       },
     });
