@@ -1,4 +1,4 @@
-// The contact list over 100,000 rows (index-backed sort, contains-search, phone in any format) and a
+// The contact list over 100,000 rows (index-backed sort, prefix search, phone in any format) and a
 // contact's identities panel, each link with its explanation.
 import Dexie from 'dexie';
 import type { StitchDb } from '../db';
@@ -8,7 +8,6 @@ import type { Channel, ContactRow, IdentityRow, MessageRow, VisitorRow } from '.
 import { explainLinkRow, type LinkExplanation } from '../stitching/explain';
 import { type CountryCode, normalizePhone } from '../stitching/identifiers';
 import { rootContactId } from '../stitching/refresh';
-import { contactSearchReady, searchContactIds, warmContactSearch } from './contact-search';
 
 export type ContactSort = 'lastSeen' | 'pageViews' | 'clicks' | 'name' | 'createdAt';
 
@@ -173,30 +172,12 @@ async function rootsOf(db: StitchDb, contactIds: string[]): Promise<Set<string>>
   return roots;
 }
 
-/**
- * Contains-match over names, email and phone digits (see `contact-search.ts`), as rows. Until the
- * search lines are in memory (they are being read), prefix matches from indexes answer at once.
- */
+/** Name or last-name prefix, email prefix, and phone digits typed in any format. */
 async function searchContacts(
   db: StitchDb,
   term: string,
   defaultCountry?: CountryCode,
 ): Promise<ContactRow[]> {
-  if (!contactSearchReady(db)) {
-    void warmContactSearch(db).catch(() => undefined);
-    return prefixSearch(db, term, defaultCountry);
-  }
-  const ids = await searchContactIds(db, term, SEARCH_CAP, defaultCountry);
-  // A live query re-runs when these rows change; a new match is caught by the list's
-  // `contactSearchVersion`, which counts every write to contacts.
-  return (await db.contacts.bulkGet(ids)).filter((c): c is ContactRow => c !== undefined);
-}
-
-/**
- * Name or last-name prefix, email prefix, and phone digits typed in any format, from indexes: the
- * answer while the contains-search lines are still being read (the first search of a session).
- */
-async function prefixSearch(db: StitchDb, term: string, defaultCountry?: CountryCode): Promise<ContactRow[]> {
   const queries: Promise<ContactRow[]>[] = [
     db.contacts.where('nameKey').startsWith(term).limit(SEARCH_CAP).toArray(),
     db.contacts.where('lastNameKey').startsWith(term).limit(SEARCH_CAP).toArray(),

@@ -128,7 +128,7 @@ test('S18: a backup restored on a fresh data folder keeps old links working and 
   await expectNoSeriousAxeViolations(newPage);
   await restorePanel.getByRole('button', { name: 'Restore this workspace' }).click();
   // The page reloads onto the restored store.
-  await expect(newPage.getByRole('heading', { level: 2, name: 'Settings' })).toBeVisible({ timeout: 30_000 });
+  await expect(newPage.getByRole('heading', { level: 1, name: 'Settings' })).toBeVisible({ timeout: 30_000 });
   await goToSection(newPage, 'Contacts');
   await expect(newPage.getByRole('table', { name: 'Contacts' })).toContainText(ana);
   await goToSection(newPage, 'Collector');

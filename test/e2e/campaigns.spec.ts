@@ -267,7 +267,7 @@ test("S13: Ana's SMS link opened by three desktop browsers before she taps it on
 
   await nav(page, 'Contacts');
   await page.getByRole('link', { name: `Ana ${last}`, exact: true }).click();
-  await expect(page.getByRole('heading', { level: 2, name: `Ana ${last}` })).toBeVisible();
+  await expect(page.getByRole('heading', { level: 1, name: `Ana ${last}` })).toBeVisible();
   const identities = page.getByRole('region', { name: 'Identities' });
   await expect(identities.getByRole('listitem')).toHaveCount(1, { timeout: 20_000 });
   const tentative = page.getByRole('list', { name: 'Tentative links' }).getByRole('listitem');

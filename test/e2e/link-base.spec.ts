@@ -62,13 +62,13 @@ test('the composer warns about a loopback link base; Check tells which base reac
 
   // A server that forwards to the collector, as a tunnel or reverse proxy would.
   await base.fill(proxy.origin);
-  await page.getByRole('button', { name: 'Check' }).click();
+  await page.getByRole('button', { name: 'Check', exact: true }).click();
   await expect(status).toContainText(`${proxy.origin}/r/ reaches this collector`);
   expect(proxy.forwarded.some((path) => path.startsWith('/r/_check/'))).toBe(true);
 
   // A server that is something else answers, but not as this collector.
   await base.fill(stranger.origin);
-  await page.getByRole('button', { name: 'Check' }).click();
+  await page.getByRole('button', { name: 'Check', exact: true }).click();
   await expect(status).toHaveText(
     `${stranger.origin}/r/ answered HTTP 404, but not as this collector: check that it forwards /r/ to this app's collector.`,
   );

@@ -25,15 +25,9 @@ import {
 } from '@tabler/icons-react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useLiveQuery } from 'dexie-react-hooks';
-import { useDeferredValue, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
+import { useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 import type { ContactRow } from '../../db/types';
-import {
-  contactSearchReady,
-  contactSearchVersion,
-  subscribeContactSearch,
-  warmContactSearch,
-} from '../../queries/contact-search';
 import {
   type ContactFilters,
   type ContactSort,
@@ -103,26 +97,6 @@ export function ContactsPage() {
     if (list) f.list = list;
     return f;
   }, [stitched, engaged, consent, tag, list]);
-  // Searches answer by prefix until the contains-search lines are read (once, outside the live
-  // query); then the list searches again.
-  const [searchLoaded, setSearchLoaded] = useState(() => contactSearchReady(db));
-  const searching = searchTerm.trim() !== '';
-  useEffect(() => {
-    if (!searching || searchLoaded) return;
-    let live = true;
-    warmContactSearch(db).then(
-      () => live && setSearchLoaded(true),
-      () => undefined,
-    );
-    return () => {
-      live = false;
-    };
-  }, [db, searching, searchLoaded]);
-  // While a search is shown, any write to contacts may bring a new match: search again then.
-  const searchVersion = useSyncExternalStore(
-    (listener) => (searching ? subscribeContactSearch(db, listener) : () => undefined),
-    () => (searching ? contactSearchVersion(db) : 0),
-  );
   const queryKey = JSON.stringify({ sortBy, direction, searchTerm, filters, defaultCountry });
   const narrowed = searchTerm.trim() !== '' || Object.keys(filters).length > 0;
 
@@ -156,7 +130,7 @@ export function ContactsPage() {
       limit: windowEnd - windowStart,
     });
     return { ...result, key: queryKey, offset: windowStart };
-  }, [db, queryKey, windowStart, windowEnd, searchLoaded, searchVersion]);
+  }, [db, queryKey, windowStart, windowEnd]);
   useEffect(() => {
     if (page) setTotal(page.total);
   }, [page]);
@@ -280,17 +254,9 @@ export function ContactsPage() {
           size="xs"
           w={260}
           aria-label="Search contacts"
-          placeholder="Search: any part of a name, email or phone"
+          placeholder="Search contacts: name, email or phone"
           leftSection={<IconSearch size={14} />}
           value={search}
-          // The search lines are read when the box is focused, while the user types, and not
-          // before: reading them competes with scrolling a 100,000-row list.
-          onFocus={() =>
-            void warmContactSearch(db).then(
-              () => setSearchLoaded(true),
-              () => undefined,
-            )
-          }
           onChange={(e) => setSearch(e.currentTarget.value)}
         />
         <Select
