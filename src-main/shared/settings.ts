@@ -23,7 +23,7 @@ export interface Settings {
   };
   stitching: {
     lookback: LookbackMode;
-    /** More than this many distinct visitors on one message link marks it as forwarded. */
+    /** Rule 4: past this many distinct browsers on one message link, none more is linked on its evidence alone. */
     forwardThreshold: number;
     createContactsFromForms: boolean;
     /** ISO 3166 country for phone numbers written without a + prefix (imports and forms). */

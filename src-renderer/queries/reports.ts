@@ -141,11 +141,10 @@ function splitOpeners(
   for (const message of messages) {
     for (const tap of message.taps ?? []) {
       const key = `${message.id}\n${tap.visitorId}`;
-      const status = waiting.get(key);
-      if (linked.has(key) || status === 'confirmed') split.owner++;
-      else if (status === 'tentative') split.tentative++;
+      const status = linked.has(key) ? 'linked' : waiting.get(key);
+      // A tap with neither row was trusted but covered by an earlier link of the same recipient.
+      if (status === 'tentative') split.tentative++;
       else if (status === 'rejected') split.forwarded++;
-      // Trusted, but already covered by an earlier link of the same recipient.
       else split.owner++;
     }
   }

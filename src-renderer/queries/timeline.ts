@@ -66,45 +66,42 @@ export async function contactTimeline(
       .toArray();
     return rows.map((event): TimelineItem => ({ event, via: { kind: 'own', contactId: id } }));
   });
-  const visitorQueries = links.map(async (link) => {
-    const to = link.to ?? INF;
+  /** A browser's events in `[from, to)` up to the cursor, newest first, shown as coming `via`. */
+  const visitorEvents = async (
+    visitorId: string,
+    from: number,
+    to: number | null,
+    via: TimelineVia,
+  ): Promise<TimelineItem[]> => {
+    const until = to ?? INF;
     // `to` is exclusive; the cursor's timestamp is inclusive (its seen ids are filtered out).
-    const [end, endInclusive] = upper < to ? [upper, true] : [to, false];
-    if (end < link.from) return [];
+    const [end, endInclusive] = upper < until ? [upper, true] : [until, false];
+    if (end < from) return [];
     const rows = await db.events
       .where('[visitorId+timestamp]')
-      .between([link.value, link.from], [link.value, end], true, endInclusive)
+      .between([visitorId, from], [visitorId, end], true, endInclusive)
       .reverse()
       .limit(take)
       .toArray();
-    return rows.map(
-      (event): TimelineItem => ({
-        event,
-        via: { kind: 'visitor', contactId: link.contactId, visitorId: link.value, identityId: link.id },
-      }),
-    );
-  });
-
-  const tentativeQueries = tentative.map(async (link) => {
-    if (upper < link.at) return [];
-    const rows = await db.events
-      .where('[visitorId+timestamp]')
-      .between([link.visitorId, link.at], [link.visitorId, upper], true, true)
-      .reverse()
-      .limit(take)
-      .toArray();
-    return rows.map(
-      (event): TimelineItem => ({
-        event,
-        via: {
-          kind: 'tentative',
-          contactId: link.contactId,
-          visitorId: link.visitorId,
-          tentativeId: link.id,
-        },
-      }),
-    );
-  });
+    return rows.map((event): TimelineItem => ({ event, via }));
+  };
+  const visitorQueries = links.map((link) =>
+    visitorEvents(link.value, link.from, link.to, {
+      kind: 'visitor',
+      contactId: link.contactId,
+      visitorId: link.value,
+      identityId: link.id,
+    }),
+  );
+  // A tentative browser's visits from its tap on, when asked for.
+  const tentativeQueries = tentative.map((link) =>
+    visitorEvents(link.visitorId, link.at, null, {
+      kind: 'tentative',
+      contactId: link.contactId,
+      visitorId: link.visitorId,
+      tentativeId: link.id,
+    }),
+  );
 
   const byId = new Map<string, TimelineItem>();
   for (const rows of await Promise.all([...ownQueries, ...visitorQueries, ...tentativeQueries])) {

@@ -281,10 +281,8 @@ function previewApp(agent: string): string {
   return known ? known[0]?.toUpperCase() + known.slice(1).toLowerCase() : 'a chat app';
 }
 
-/** "second browser to open Ana's SMS link, 3 h after it was sent, desktop": the reasons against first. */
-export function describeAssessment(assessment: Assessment): string {
-  const sorted = [...assessment.evidence]
-    .filter((e) => e.kind !== 'ownMessage')
-    .sort((a, b) => a.weight - b.weight);
+/** "a desktop browser on an SMS link; the second browser to open it; …": the reasons against first. */
+export function describeEvidence(evidence: readonly Evidence[]): string {
+  const sorted = evidence.filter((e) => e.kind !== 'ownMessage').sort((a, b) => a.weight - b.weight);
   return sorted.map((e) => e.text).join('; ');
 }

@@ -8,7 +8,7 @@ import { mergedFamily } from '../../db/stats';
 import type { CampaignRow, TentativeLinkRow, VisitorRow } from '../../db/types';
 import { appDb } from '../../state/db';
 import { describeDevice } from '../../stitching/device';
-import { describeAssessment } from '../../stitching/evidence';
+import { describeEvidence } from '../../stitching/evidence';
 import { confirmTentativeLink, rejectTentativeLink } from '../../stitching/manual';
 import { formatDateTime } from '../../ui/format';
 import { notifyError } from '../../ui/notifications';
@@ -78,12 +78,7 @@ export function TentativePanel(props: {
 function TentativeCard(props: { item: TentativeItem; contactName: string }) {
   const { link, visitor, campaign } = props.item;
   const device = describeDevice(visitor?.userAgent).label;
-  const reasons = describeAssessment({
-    confidence: link.confidence,
-    evidence: link.evidence,
-    trusted: false,
-    rank: 0,
-  });
+  const reasons = describeEvidence(link.evidence);
   const decide = async (confirm: boolean) => {
     try {
       const { auditId } = confirm

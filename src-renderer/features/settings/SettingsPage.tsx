@@ -95,7 +95,7 @@ export function SettingsPage() {
             />
             <NumberInput
               label="Forwarded-link threshold"
-              description="A message link opened by more distinct browsers than this is treated as forwarded"
+              description="Past this many browsers (of a kind the channel is read on) opening one message link, no further browser is linked on that link alone"
               min={1}
               max={1000}
               value={draft.stitching.forwardThreshold}
