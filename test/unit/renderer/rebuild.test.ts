@@ -13,6 +13,7 @@ import type {
   JournalReadResult,
 } from '../../../src-main/shared/bridge';
 import type { JournalRecord, TrackedEvent } from '../../../src-main/shared/events';
+import type { StitchDb } from '../../../src-renderer/db';
 import { newContact } from '../../../src-renderer/db/contacts';
 import type { MessageRow } from '../../../src-renderer/db/types';
 import type { IngestSettings } from '../../../src-renderer/ingest/batch';
@@ -101,6 +102,18 @@ class JournalBridge implements Bridge {
   on<E extends keyof BridgeEvents>(_event: E, _listener: (payload: BridgeEvents[E]) => void): () => void {
     return () => undefined;
   }
+}
+
+/** Rebuilds `db` into a store of its own (not made active) and dumps both, table by table. */
+async function rebuildAndDump(db: StitchDb, bridge: Bridge, settings: IngestSettings) {
+  const rebuilt = await rebuildStore({
+    source: db,
+    bridge,
+    settings,
+    name: `${db.name}-rebuilt`,
+    storage: { setItem: () => undefined },
+  });
+  return { rebuilt, before: await dumpTables(db), after: await dumpTables(rebuilt) };
 }
 
 /** FakeJournal builds the events (its offsets are ignored); the real journal stores them. */
@@ -307,15 +320,7 @@ describe('rebuild after 30 days with retention on', () => {
     await loop.catchUp();
     expect((await contactIdentities(db, 'gia')).map((i) => i.link.value)).toEqual(['G2']);
 
-    const rebuilt = await rebuildStore({
-      source: db,
-      bridge,
-      settings,
-      name: `${db.name}-rebuilt`,
-      storage: { setItem: () => undefined },
-    });
-    const before = await dumpTables(db);
-    const after = await dumpTables(rebuilt);
+    const { before, after } = await rebuildAndDump(db, bridge, settings);
     for (const table of Object.keys(before)) {
       expect({ table, rows: after[table] }).toEqual({ table, rows: before[table] });
     }
@@ -356,15 +361,7 @@ describe('rebuild after 30 days with retention on', () => {
     await journalNew(journal, events);
     await loop.catchUp();
 
-    const rebuilt = await rebuildStore({
-      source: db,
-      bridge,
-      settings,
-      name: `${db.name}-rebuilt`,
-      storage: { setItem: () => undefined },
-    });
-    const before = await dumpTables(db);
-    const after = await dumpTables(rebuilt);
+    const { rebuilt, before, after } = await rebuildAndDump(db, bridge, settings);
     // Links, people and stats compare equal. Not yet the event tables: the erasure deleted Eve's
     // page views on the shared browsers from the store, but they are still in the journal (under
     // no identifier of hers), so a rebuild brings them back as anonymous visits until erasure
