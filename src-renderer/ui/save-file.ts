@@ -15,16 +15,21 @@ export async function saveTextFile(
   }
   const url = URL.createObjectURL(new Blob([content], { type: mimeType }));
   try {
-    const link = document.createElement('a');
-    link.href = url;
-    link.download = suggestedName;
-    link.style.display = 'none';
-    document.body.append(link);
-    link.click();
-    link.remove();
+    downloadUrl(url, suggestedName);
   } finally {
     // Revoked after the click has started the download, not before.
     setTimeout(() => URL.revokeObjectURL(url), 10_000);
   }
   return { saved: true, where: `your downloads as ${suggestedName}` };
+}
+
+/** Starts the browser's download of `url` under `fileName` (headless mode). */
+export function downloadUrl(url: string, fileName: string): void {
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = fileName;
+  link.style.display = 'none';
+  document.body.append(link);
+  link.click();
+  link.remove();
 }

@@ -32,6 +32,7 @@ import { bridge } from '../../platform';
 import { appDb } from '../../state/db';
 import { useAppStore } from '../../state/store';
 import { formatCount } from '../../ui/format';
+import { downloadUrl } from '../../ui/save-file';
 
 const MIN_PASSPHRASE = 8;
 /** Mantine's default description grey is below WCAG AA contrast on white; this one is not. */
@@ -62,17 +63,6 @@ function restorePercent(p: RestoreProgress | null): number {
   }
 }
 
-/** Starts the browser's download of a finished backup (headless mode). */
-function download(url: string, fileName: string): void {
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = fileName;
-  link.style.display = 'none';
-  document.body.append(link);
-  link.click();
-  link.remove();
-}
-
 function BackupNow() {
   const [passphrase, setPassphrase] = useState('');
   const [repeat, setRepeat] = useState('');
@@ -91,7 +81,7 @@ function BackupNow() {
       if (!result) {
         setOutcome({ ok: false, text: 'Cancelled: no backup was written.' });
       } else if (result.downloadUrl) {
-        download(result.downloadUrl, result.fileName);
+        downloadUrl(result.downloadUrl, result.fileName);
         setOutcome({ ok: true, text: `Backup ready: ${result.fileName} is in your downloads.` });
       } else {
         setOutcome({ ok: true, text: `Backup saved to ${result.path ?? result.fileName}.` });
