@@ -1,6 +1,6 @@
 // Short-lived notices in the corner of the window ("Link removed — Undo"), as Mantine Notification
 // cards in a portal; `notify` works from anywhere, one host is mounted by the app shell.
-import { Button, Group, Notification, Portal, Stack } from '@mantine/core';
+import { Button, Group, getDefaultZIndex, Notification, Portal, Stack } from '@mantine/core';
 import type { ReactNode } from 'react';
 import { create } from 'zustand';
 
@@ -44,7 +44,9 @@ export function NotificationHost() {
       <Stack
         gap="xs"
         w={380}
-        style={{ position: 'fixed', right: 16, bottom: 40, zIndex: 1000 }}
+        // Above the app shell, below dialogs: an open dialog is modal, and a notice from before it (two
+        // "Contact saved" cards) must not sit over its buttons.
+        style={{ position: 'fixed', right: 16, bottom: 40, zIndex: getDefaultZIndex('modal') - 10 }}
         aria-live="polite"
       >
         {notices.map((notice) => (
