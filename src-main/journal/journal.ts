@@ -50,10 +50,16 @@ import { redactionOf, redactSegmentBytes } from './redact';
 import type { CommitStats, JournalEntryInput, JournalHealth, JournalStats, OpenedJournal } from './types';
 
 export const DEFAULT_SEGMENT_BYTES = 16 * 1024 * 1024;
-/** Zero-filled space kept ahead of the records in the active segment, refilled in these steps. */
-const RESERVE_CHUNK_BYTES = 1024 * 1024;
-/** A refill starts when less than this much reserved space is left. */
-const RESERVE_LOW_WATER_BYTES = 2 * 1024 * 1024;
+/**
+ * Zero-filled space kept ahead of the records in the active segment, refilled in these steps. Each
+ * refill's fdatasync shares the device with the commits' own, so fewer, larger refills cost commits
+ * less: under the collector bench's load, 4 MiB steps kept 0.61–0.67 of the Fastify durable floor
+ * against 0.49–0.60 with 1 MiB steps and 0.56 with 8 MiB steps (interleaved A/B runs, same machine),
+ * where a larger refill's longer sync starts to hold commits back.
+ */
+const RESERVE_CHUNK_BYTES = 4 * 1024 * 1024;
+/** A refill starts when less than this much reserved space is left: room for a burst while it runs. */
+const RESERVE_LOW_WATER_BYTES = 6 * 1024 * 1024;
 /** After a failed refill (a full disk, say), the next try waits this long: one warning, not one per commit. */
 const RESERVE_RETRY_MS = 60_000;
 /** Most records one `read` returns, whatever limit is asked for. */
