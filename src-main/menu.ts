@@ -1,4 +1,4 @@
-// The application menu and the tray icon.
+// The application menu and the tray icon. DevTools appear only in an unpackaged (development) run.
 import { join } from 'node:path';
 import { app, type BrowserWindow, Menu, nativeImage, shell, Tray } from 'electron';
 import type { MenuCommand } from './shared/bridge';
@@ -7,6 +7,8 @@ export interface MenuActions {
   show: () => void;
   quit: () => void;
   command: (command: MenuCommand) => void;
+  /** Opens the folder holding the log files. */
+  showLogs: () => void;
 }
 
 export function buildAppMenu(actions: MenuActions): void {
@@ -34,7 +36,7 @@ export function buildAppMenu(actions: MenuActions): void {
       label: 'View',
       submenu: [
         { role: 'reload' },
-        { role: 'toggleDevTools' },
+        ...(app.isPackaged ? [] : [{ role: 'toggleDevTools' as const }]),
         { type: 'separator' },
         { role: 'resetZoom' },
         { role: 'zoomIn' },
@@ -50,6 +52,7 @@ export function buildAppMenu(actions: MenuActions): void {
           label: 'Open data folder',
           click: () => void shell.openPath(app.getPath('userData')),
         },
+        { label: 'Show logs', click: actions.showLogs },
         { label: `About Stitchdesk ${app.getVersion()}`, role: 'about' },
       ],
     },
@@ -57,13 +60,16 @@ export function buildAppMenu(actions: MenuActions): void {
   Menu.setApplicationMenu(Menu.buildFromTemplate(template));
 }
 
+export const TRAY_RUNNING = 'Stitchdesk — collector running';
+
 export function createTray(window: BrowserWindow, actions: MenuActions): Tray {
   const icon = nativeImage.createFromPath(join(__dirname, '../../resources/tray.png'));
   const tray = new Tray(icon.isEmpty() ? nativeImage.createEmpty() : icon.resize({ width: 16, height: 16 }));
-  tray.setToolTip('Stitchdesk — collector running');
+  tray.setToolTip(TRAY_RUNNING);
   tray.setContextMenu(
     Menu.buildFromTemplate([
       { label: 'Open Stitchdesk', click: actions.show },
+      { label: 'Show logs', click: actions.showLogs },
       { type: 'separator' },
       { label: 'Quit', click: actions.quit },
     ]),
