@@ -30,13 +30,12 @@ export const APP_CSP =
   "frame-ancestors 'none'; form-action 'none'";
 
 /**
- * The file under `rendererDir` an already-decoded request path names ('' is index.html), or null
- * when it would leave the folder: any `..` segment, an absolute or drive path, a backslash, a NUL.
- * Refused rather than normalised, so no spelling of a way out can slip through.
+ * The file under `rendererDir` a decoded path relative to it names ('' is index.html), or null
+ * when it would leave the folder: any `..` or `.` segment, an absolute or drive path, a backslash,
+ * a NUL. Refused rather than normalised, so no spelling of a way out can slip through.
  */
-export function resolveRendererFile(rendererDir: string, decodedPath: string): string | null {
-  if (decodedPath.includes('\0') || decodedPath.includes('\\')) return null;
-  const relativePath = decodedPath.replace(/^\/+/, '');
+export function resolveRendererFile(rendererDir: string, relativePath: string): string | null {
+  if (relativePath.includes('\0') || relativePath.includes('\\')) return null;
   if (relativePath === '') return resolve(rendererDir, 'index.html');
   if (isAbsolute(relativePath) || /^[A-Za-z]:/.test(relativePath)) return null;
   if (relativePath.split('/').some((segment) => segment === '..' || segment === '.')) return null;
@@ -63,7 +62,8 @@ export function appRequestFile(rendererDir: string, requestUrl: string): string 
   } catch {
     return null;
   }
-  return resolveRendererFile(rendererDir, decoded);
+  // The path's own leading slash; a second one (an encoded %2f) would make it absolute.
+  return resolveRendererFile(rendererDir, decoded.slice(1));
 }
 
 /** The headers every renderer file is served with, the CSP among them. */
