@@ -5,20 +5,16 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { app } from 'electron';
 import { autoUpdater } from 'electron-updater';
-import {
-  HIDDEN_ARG,
-  LINUX_AUTOSTART_FILE,
-  linuxAutostartEntry,
-  wantsOpenAtLogin,
-} from './desktop/login-item';
+import { HIDDEN_ARG, LINUX_AUTOSTART_FILE, linuxAutostartEntry } from './desktop/login-item';
 import { UPDATE_CHECK_INTERVAL_MS, updateFeed } from './desktop/updates';
 import type { Settings } from './shared/settings';
 import type { Logger } from './util/log';
 
+/** Unset (null) leaves the system's login items alone: nothing was chosen, by the user or the first send. */
 export function applyLoginItem(openAtLogin: boolean | null, log: Logger): void {
-  const on = wantsOpenAtLogin(openAtLogin);
   // An unpackaged run would register the bare Electron binary: only the installed app registers.
-  if (!app.isPackaged) return;
+  if (openAtLogin === null || !app.isPackaged) return;
+  const on = openAtLogin;
   try {
     if (process.platform === 'linux') {
       const dir = join(process.env.XDG_CONFIG_HOME || join(homedir(), '.config'), 'autostart');

@@ -3,11 +3,6 @@
 import type { SettingsStore } from '../settings/store';
 import type { SendResult } from '../shared/messaging';
 
-/** Whether the login item should be on, from the setting: unset counts as off until the first send. */
-export function wantsOpenAtLogin(openAtLogin: boolean | null): boolean {
-  return openAtLogin === true;
-}
-
 /**
  * After a send: when the user has not chosen yet and at least one message went out, choose "on".
  * A choice the user made (on or off) is never overridden.

@@ -10,7 +10,6 @@ import {
   linuxAutostartEntry,
   noteCampaignSent,
   startedAtLogin,
-  wantsOpenAtLogin,
 } from '../../../src-main/desktop/login-item';
 import { createReloadGuard } from '../../../src-main/desktop/reload-guard';
 import { rendererUrl } from '../../../src-main/desktop/renderer-url';
@@ -173,12 +172,10 @@ describe('start at login', () => {
     const heard: (boolean | null)[] = [];
     const settings = freshSettings((s) => heard.push(s.desktop.openAtLogin));
     expect(settings.get().desktop.openAtLogin).toBeNull();
-    expect(wantsOpenAtLogin(settings.get().desktop.openAtLogin)).toBe(false);
     noteCampaignSent(settings, failed);
     expect(settings.get().desktop.openAtLogin).toBeNull();
     noteCampaignSent(settings, sent);
     expect(settings.get().desktop.openAtLogin).toBe(true);
-    expect(wantsOpenAtLogin(true)).toBe(true);
     // The shell heard the change (and applies the login item from it).
     expect(heard).toEqual([true]);
   });
