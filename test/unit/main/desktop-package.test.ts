@@ -89,7 +89,8 @@ describe('electron-builder config', () => {
   it('builds AppImage and deb, dmg and nsis, each with an icon of at least 512 px that exists', async () => {
     const config = await builderConfig();
     expect(config.linux?.target).toEqual(['AppImage', 'deb']);
-    expect(config.mac?.target).toEqual(['dmg']);
+    // electron-updater updates a Mac app from a zip, so the zip ships beside the dmg.
+    expect(config.mac?.target).toEqual(['dmg', 'zip']);
     expect(config.win?.target).toEqual(['nsis']);
     for (const platform of [config.linux, config.mac, config.win]) {
       const icon = platform?.icon;
