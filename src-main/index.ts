@@ -86,6 +86,7 @@ async function start(): Promise<void> {
       services?.bus.emit('menu.command', { command });
     },
     showLogs: () => void shell.openPath(dirname(log.file)),
+    openDataFolder: () => void shell.openPath(app.getPath('userData')),
   };
   buildAppMenu(actions);
   mainWindow = createMainWindow({

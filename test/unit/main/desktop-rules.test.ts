@@ -11,6 +11,7 @@ import {
   noteCampaignSent,
   startedAtLogin,
 } from '../../../src-main/desktop/login-item';
+import { appMenuTemplate, type MenuActions } from '../../../src-main/desktop/menu-template';
 import { createReloadGuard } from '../../../src-main/desktop/reload-guard';
 import { rendererUrl } from '../../../src-main/desktop/renderer-url';
 import { updateFeed } from '../../../src-main/desktop/updates';
@@ -198,6 +199,35 @@ describe('start at login', () => {
     expect(entry).toContain('[Desktop Entry]\nType=Application\n');
     expect(entry).toContain('Exec="/home/ana/Apps/Stitch \\"desk\\" \\$1.AppImage" --hidden\n');
     expect(() => linuxAutostartEntry('/tmp/a\nExec=rm -rf ~')).toThrow(/line break/);
+  });
+});
+
+describe('the application menu', () => {
+  const actions: MenuActions = {
+    show: () => undefined,
+    quit: () => undefined,
+    command: () => undefined,
+    showLogs: () => undefined,
+    openDataFolder: () => undefined,
+  };
+  const menu = (packaged: boolean) =>
+    appMenuTemplate(actions, { packaged, platform: 'linux', version: '1.2.3' });
+  const submenu = (packaged: boolean, label: string) => {
+    const items = menu(packaged).find((item) => item.label === label)?.submenu;
+    return Array.isArray(items) ? items : [];
+  };
+
+  it('offers DevTools only in an unpackaged (development) run', () => {
+    const roles = (packaged: boolean) => submenu(packaged, 'View').map((item) => item.role);
+    expect(roles(false)).toContain('toggleDevTools');
+    expect(roles(true)).not.toContain('toggleDevTools');
+    expect(roles(true)).toContain('reload');
+  });
+
+  it('Help → Show logs opens the logs folder', () => {
+    const help = submenu(true, 'Help');
+    expect(help.find((item) => item.label === 'Show logs')?.click).toBe(actions.showLogs);
+    expect(help.find((item) => item.label === 'Open data folder')?.click).toBe(actions.openDataFolder);
   });
 });
 
