@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createBridgeToken, registerAppRoutes } from './http/bridge-routes';
 import { createServices } from './services';
-import { stderrLogger } from './util/log';
+import { createDataFolderLogger, stderrLogger } from './util/log';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -26,21 +26,22 @@ async function main(): Promise<void> {
     throw new Error(`The renderer is not built (${rendererDir}); run "npm run build:app" first`);
   }
 
+  const log = createDataFolderLogger(dataDir);
   const services = await createServices({
     dataDir,
     platform: 'headless',
-    log: stderrLogger,
+    log,
     trackerFile: resolve(__dirname, '../tracker/t.js'),
   });
   let closing = false;
   const shutdown = (signal: string) => {
     if (closing) return;
     closing = true;
-    stderrLogger.info(`${signal} received, shutting down`);
+    log.info(`${signal} received, shutting down`);
     void services.close().then(
       () => process.exit(0),
       (error: unknown) => {
-        stderrLogger.error(`shutdown failed: ${String(error)}`);
+        log.error(`shutdown failed: ${String(error)}`);
         process.exit(1);
       },
     );
@@ -57,6 +58,7 @@ async function main(): Promise<void> {
   });
 
   const url = services.collector.baseUrl;
+  log.info(`started: ${url}, data folder ${dataDir}, logs in ${log.file}`);
   process.stdout.write(
     `${JSON.stringify({ event: 'ready', url, app: `${url}/app/#token=${token}`, dataDir })}\n`,
   );

@@ -1,69 +1,29 @@
-// The application menu and the tray icon.
+// The application menu (its contents in desktop/menu-template.ts) and the tray icon.
 import { join } from 'node:path';
-import { app, type BrowserWindow, Menu, nativeImage, shell, Tray } from 'electron';
-import type { MenuCommand } from './shared/bridge';
+import { app, type BrowserWindow, Menu, nativeImage, Tray } from 'electron';
+import { appMenuTemplate, type MenuActions } from './desktop/menu-template';
 
-export interface MenuActions {
-  show: () => void;
-  quit: () => void;
-  command: (command: MenuCommand) => void;
-}
+export type { MenuActions };
 
 export function buildAppMenu(actions: MenuActions): void {
-  const template: Electron.MenuItemConstructorOptions[] = [
-    ...(process.platform === 'darwin' ? [{ role: 'appMenu' as const }] : []),
-    {
-      label: 'File',
-      submenu: [
-        {
-          label: 'Import contacts…',
-          accelerator: 'CmdOrCtrl+I',
-          click: () => actions.command('import-contacts'),
-        },
-        {
-          label: 'Export contacts…',
-          accelerator: 'CmdOrCtrl+E',
-          click: () => actions.command('export-contacts'),
-        },
-        { type: 'separator' },
-        { label: 'Quit', accelerator: 'CmdOrCtrl+Q', click: actions.quit },
-      ],
-    },
-    { role: 'editMenu' },
-    {
-      label: 'View',
-      submenu: [
-        { role: 'reload' },
-        { role: 'toggleDevTools' },
-        { type: 'separator' },
-        { role: 'resetZoom' },
-        { role: 'zoomIn' },
-        { role: 'zoomOut' },
-        { type: 'separator' },
-        { role: 'togglefullscreen' },
-      ],
-    },
-    {
-      label: 'Help',
-      submenu: [
-        {
-          label: 'Open data folder',
-          click: () => void shell.openPath(app.getPath('userData')),
-        },
-        { label: `About Stitchdesk ${app.getVersion()}`, role: 'about' },
-      ],
-    },
-  ];
+  const template = appMenuTemplate(actions, {
+    packaged: app.isPackaged,
+    platform: process.platform,
+    version: app.getVersion(),
+  });
   Menu.setApplicationMenu(Menu.buildFromTemplate(template));
 }
+
+export const TRAY_RUNNING = 'Stitchdesk — collector running';
 
 export function createTray(window: BrowserWindow, actions: MenuActions): Tray {
   const icon = nativeImage.createFromPath(join(__dirname, '../../resources/tray.png'));
   const tray = new Tray(icon.isEmpty() ? nativeImage.createEmpty() : icon.resize({ width: 16, height: 16 }));
-  tray.setToolTip('Stitchdesk — collector running');
+  tray.setToolTip(TRAY_RUNNING);
   tray.setContextMenu(
     Menu.buildFromTemplate([
       { label: 'Open Stitchdesk', click: actions.show },
+      { label: 'Show logs', click: actions.showLogs },
       { type: 'separator' },
       { label: 'Quit', click: actions.quit },
     ]),

@@ -1,11 +1,15 @@
-// App-wide Electron hardening: no new windows, no navigation away, no webviews, no permissions.
+// App-wide Electron hardening: no new windows, no navigation away, no webviews, no permissions, and
+// only links to the app's own tracked pages open in the user's browser.
 import { app, session, shell } from 'electron';
+import { checkExternalLink, type ExternalLinkSources } from './desktop/external-links';
+import type { Logger } from './util/log';
 
-export function applySecurityBaseline(): void {
+export function applySecurityBaseline(opts: { links: ExternalLinkSources; log: Logger }): void {
   app.on('web-contents-created', (_event, contents) => {
     contents.setWindowOpenHandler(({ url }) => {
-      // Only http(s) links leave the app, and only to the user's default browser.
-      if (/^https?:\/\//.test(url)) void shell.openExternal(url);
+      const check = checkExternalLink(url, opts.links);
+      if (check.ok) void shell.openExternal(check.url);
+      else opts.log.warn(`refused to open ${url.slice(0, 200)}: ${check.reason}`);
       return { action: 'deny' };
     });
     contents.on('will-navigate', (event) => event.preventDefault());

@@ -21,6 +21,7 @@ import { LinkBaseProbe } from './links/reachability';
 import { LinkRegistry } from './links/registry';
 import { MessagingService } from './messaging/service';
 import { SettingsStore } from './settings/store';
+import type { Settings } from './shared/settings';
 import { createBatcher } from './util/batcher';
 import { lockDataDir } from './util/data-dir-lock';
 import type { Logger } from './util/log';
@@ -35,6 +36,8 @@ export interface ServicesOptions {
   trackerFile: string;
   /** Native open/save dialogs (desktop app only); headless mode uses the browser's own. */
   dialogs?: FileDialogs;
+  /** Hears every settings update, and the settings a restore brings (desktop: the login item). */
+  onSettingsChange?: (settings: Settings) => void;
 }
 
 export interface CoreServices {
@@ -68,7 +71,7 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
   const unlock = lockDataDir(opts.dataDir);
   // Everything read from the data folder sits behind a swappable reference, so a workspace
   // restore can reload it in place: routes and handlers keep the references they were given.
-  const settingsRef = swappable(new SettingsStore(opts.dataDir));
+  const settingsRef = swappable(new SettingsStore(opts.dataDir, opts.onSettingsChange));
   const settings = settingsRef.ref;
   const bus = new BridgeEventBus();
   const collector = new Collector({ settings, bus, log: opts.log });
@@ -104,7 +107,8 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
       suspend: () => journalRef.current().close(),
       async resume() {
         // Each store re-reads its file; the journal recovers the restored segments and position.
-        settingsRef.swap(new SettingsStore(opts.dataDir));
+        settingsRef.swap(new SettingsStore(opts.dataDir, opts.onSettingsChange));
+        opts.onSettingsChange?.(settings.get());
         sitesRef.swap(new SiteStore(opts.dataDir));
         linksRef.swap(new LinkRegistry(opts.dataDir, loadOrCreateLinkSecret(opts.dataDir)));
         messagingRef.swap(new MessagingService(opts.dataDir));

@@ -26,7 +26,7 @@ import type {
   RestoreRowsBatch,
   RestoreSummary,
 } from '../shared/backup';
-import type { Logger } from '../util/log';
+import { LOGS_DIR, type Logger } from '../util/log';
 import { type BackupFrame, BackupWriter, readBackupFrames } from './archive';
 import { BackupFileError, DEFAULT_KDF, type KdfParams } from './container';
 import {
@@ -80,12 +80,13 @@ export interface WorkspaceHooks {
  * True for what a workspace is made of. A generic rule on purpose: every regular file of the data
  * folder (settings, sites, links and the link secret, messaging, the journal with its position and
  * any archive, files other parts of the app add later) except what belongs to this computer or
- * this moment: the pid lock, the backups folder, the automatic-backup schedule, and *.tmp files.
+ * this moment: the pid lock, the backups folder, the automatic-backup schedule, headless mode's
+ * logs, and *.tmp files.
  */
 export function isWorkspacePath(relativePath: string): boolean {
   const parts = relativePath.split('/');
   const top = parts[0];
-  if (top === LOCK_FILE || top === BACKUPS_DIR || top === SCHEDULE_FILE) return false;
+  if (top === LOCK_FILE || top === BACKUPS_DIR || top === SCHEDULE_FILE || top === LOGS_DIR) return false;
   return parts.every((part) => part !== '' && part !== '.' && part !== '..' && !part.endsWith('.tmp'));
 }
 

@@ -3,31 +3,12 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { readFile, rm, stat } from 'node:fs/promises';
-import { basename, extname, join, normalize, sep } from 'node:path';
+import { basename } from 'node:path';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { BridgeError, callBridge } from '../ipc/handlers';
 import type { Services } from '../services';
 import type { ApiError, BridgeEventName, BridgeEvents } from '../shared/bridge';
-
-const CONTENT_TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.woff2': 'font/woff2',
-  '.woff': 'font/woff',
-  '.map': 'application/json',
-};
-
-/** Kept in step with the CSP meta tag in src-renderer/index.html. */
-export const APP_CSP =
-  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; " +
-  "font-src 'self' data:; connect-src 'self'; worker-src 'self' blob:; object-src 'none'; base-uri 'none'; " +
-  "frame-ancestors 'none'; form-action 'none'";
+import { rendererFileHeaders, resolveRendererFile } from '../util/renderer-files';
 
 export function createBridgeToken(): string {
   return randomBytes(32).toString('base64url');
@@ -140,24 +121,16 @@ export function registerAppRoutes(services: Services, opts: { rendererDir: strin
 
   app.get('/app', (_request, reply) => reply.redirect('/app/', 302));
   app.get<{ Params: { '*': string } }>('/app/*', async (request, reply) => {
-    const wanted = request.params['*'] || 'index.html';
-    const file = normalize(join(opts.rendererDir, wanted));
-    if (!file.startsWith(opts.rendererDir + sep)) return deny(reply, 404, 'not_found', 'No such file');
+    const wanted = request.params['*'];
+    const file = resolveRendererFile(opts.rendererDir, wanted);
+    if (!file) return deny(reply, 404, 'not_found', 'No such file');
     let content: Buffer;
     try {
       content = await readFile(file);
     } catch {
       return deny(reply, 404, 'not_found', `No such file: /app/${wanted.slice(0, 120)}`);
     }
-    const ext = extname(file);
-    return reply
-      .header('content-type', CONTENT_TYPES[ext] ?? 'application/octet-stream')
-      .header('cache-control', ext === '.html' ? 'no-store' : 'public, max-age=31536000, immutable')
-      .header('content-security-policy', APP_CSP)
-      .header('x-content-type-options', 'nosniff')
-      .header('x-frame-options', 'DENY')
-      .header('referrer-policy', 'no-referrer')
-      .send(content);
+    return reply.headers(rendererFileHeaders(file)).send(content);
   });
 }
 

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { backupHandlers } from '../backup/bridge-handlers';
 import { BackupFileError, BackupRequestError, BackupScheduleError } from '../backup/service';
 import { SiteNotFoundError, siteInputSchema, siteUpdateSchema } from '../collector/sites';
+import { noteCampaignSent } from '../desktop/login-item';
 import { redactJournal } from '../erasure/redaction';
 import { FileDialogError, type FileDialogs, MAX_CONTACTS_FILE_BYTES } from '../files/file-dialogs';
 import { LinkInputError, UnknownLinkError } from '../links/registry';
@@ -143,8 +144,13 @@ export function createBridgeHandlers(services: CoreServices): BridgeHandlerMap {
           .min(1)
           .max(1000),
       }),
-      run: (request) =>
-        services.messaging.send(request, (progress) => services.bus.emit('messaging.progress', progress)),
+      run: async (request) => {
+        const results = await services.messaging.send(request, (progress) =>
+          services.bus.emit('messaging.progress', progress),
+        );
+        noteCampaignSent(services.settings, results);
+        return results;
+      },
     },
     'files.openContacts': { input: noArgs, run: () => dialogsOf(services).openContacts() },
     'files.saveExport': {

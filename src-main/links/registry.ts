@@ -150,6 +150,14 @@ export class LinkRegistry {
     return this.byNum.size === 0;
   }
 
+  /** True when a registered link leads to a page on this origin (the desktop app may open it). */
+  knowsDestinationOrigin(origin: string): boolean {
+    for (const link of this.byNum.values()) {
+      if (URL.canParse(link.destination) && new URL(link.destination).origin === origin) return true;
+    }
+    return false;
+  }
+
   /** The link a code stands for, or null when the code is forged, damaged or unknown. */
   resolve(code: string): ResolvedLink | null {
     if (typeof code !== 'string' || code.length > MAX_LINK_CODE_LENGTH) return null;

@@ -17,6 +17,7 @@ export const DEFAULT_SETTINGS: Settings = {
     defaultCountry: 'US',
     clickTokenTtlHours: 24,
   },
+  desktop: { openAtLogin: null, updateFeedUrl: null },
 };
 
 const httpUrl = z
@@ -54,6 +55,16 @@ const settingsSchema = z.strictObject({
       .min(1)
       .max(24 * 31),
   }),
+  desktop: z.strictObject({
+    openAtLogin: z.boolean().nullable(),
+    // https only: an update feed over plain http could be swapped on the way.
+    updateFeedUrl: z
+      .string()
+      .url()
+      .max(2048)
+      .refine((u) => u.startsWith('https://'), 'must be an https URL')
+      .nullable(),
+  }),
 });
 
 export const settingsPatchSchema = z.strictObject({
@@ -61,14 +72,18 @@ export const settingsPatchSchema = z.strictObject({
   links: settingsSchema.shape.links.partial().optional(),
   journal: settingsSchema.shape.journal.partial().optional(),
   stitching: settingsSchema.shape.stitching.partial().optional(),
+  desktop: settingsSchema.shape.desktop.partial().optional(),
 });
 
 export class SettingsStore {
   private current: Settings;
   private readonly file: string;
+  private readonly onChange: ((settings: Settings) => void) | undefined;
 
-  constructor(dataDir: string) {
+  /** `onChange` hears every saved update (the desktop shell applies the login item from it). */
+  constructor(dataDir: string, onChange?: (settings: Settings) => void) {
     this.file = join(dataDir, 'settings.json');
+    this.onChange = onChange;
     this.current = this.load();
   }
 
@@ -82,6 +97,7 @@ export class SettingsStore {
     const next = freezeSettings(settingsSchema.parse(merged));
     writeFileAtomic(this.file, `${JSON.stringify(next, null, 2)}\n`);
     this.current = next;
+    this.onChange?.(next);
     return this.get();
   }
 
@@ -108,5 +124,6 @@ function mergeSettings(base: Settings, patch: SettingsPatch): Settings {
     links: { ...base.links, ...patch.links },
     journal: { ...base.journal, ...patch.journal },
     stitching: { ...base.stitching, ...patch.stitching },
+    desktop: { ...base.desktop, ...patch.desktop },
   };
 }

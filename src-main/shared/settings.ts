@@ -31,6 +31,16 @@ export interface Settings {
     /** A click token links a browser only when presented within this many hours of its click. */
     clickTokenTtlHours: number;
   };
+  /** The installed desktop app only; headless mode keeps but ignores them. */
+  desktop: {
+    /**
+     * Start Stitchdesk at login, so tracked links keep working after a restart. null until chosen:
+     * it turns on by itself once the first campaign is sent.
+     */
+    openAtLogin: boolean | null;
+    /** A generic electron-updater feed (the folder holding latest*.yml); null never checks. */
+    updateFeedUrl: string | null;
+  };
 }
 
 export type SettingsPatch = { [K in keyof Settings]?: Partial<Settings[K]> };

@@ -1,4 +1,5 @@
-// Settings: collector address, tracked links, journal retention and the stitching rules.
+// Settings: collector address, tracked links, journal retention, the stitching rules and, in the
+// desktop app, start at login and updates.
 import {
   Alert,
   Button,
@@ -18,6 +19,7 @@ import { PageHeader } from '../../ui/PageHeader';
 import { LinkBaseCheck } from '../links/LinkBaseCheck';
 import { AuditLogPanel } from './AuditLogPanel';
 import { BackupPanel } from './BackupPanel';
+import { DesktopAppPanel } from './DesktopAppPanel';
 import { MaintenancePanel } from './MaintenancePanel';
 
 export function SettingsPage() {
@@ -183,6 +185,9 @@ export function SettingsPage() {
             />
           </Stack>
         </Card>
+        {bridge.platform === 'electron' && (
+          <DesktopAppPanel desktop={draft.desktop} onChange={(patch) => update('desktop', patch)} />
+        )}
         <AuditLogPanel />
         <MaintenancePanel />
         <BackupPanel />

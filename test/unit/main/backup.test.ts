@@ -365,7 +365,7 @@ describe('backup writer', () => {
 });
 
 describe('which files a workspace is', () => {
-  it('every file of the data folder but the lock, the backups folder, the schedule and *.tmp', () => {
+  it('every file of the data folder but the lock, the backups folder, the schedule, the logs and *.tmp', () => {
     for (const path of [
       'settings.json',
       'link-secret.key',
@@ -378,6 +378,7 @@ describe('which files a workspace is', () => {
       'stitchdesk.lock',
       'backups/x.stbk',
       'backup-schedule.json',
+      'logs/main.log',
       'links.json.123.tmp',
       'restore-x.tmp/links.json',
       '../etc/passwd',
