@@ -8,7 +8,8 @@ import http from 'node:http';
 export async function runLoad(opts) {
   const target = new URL(opts.url);
   const agent = new http.Agent({ keepAlive: true, maxSockets: opts.connections });
-  const latencies = [];
+  // A caller pooling several runs passes its own array, so percentiles span all of them.
+  const latencies = opts.latencies ?? [];
   let ok = 0;
   let failed = 0;
   let sequence = 0;
@@ -54,4 +55,46 @@ export async function runLoad(opts) {
   latencies.sort((a, b) => a - b);
   const pick = (q) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
   return { ok, failed, elapsedS, reqPerS: ok / elapsedS, p50Ms: pick(0.5), p99Ms: pick(0.99) };
+}
+
+/**
+ * Measures several servers in turns: `rounds` slices each, the order rotating every round, so a
+ * change in the machine's background load (a shared 2-core box) falls on all of them alike instead
+ * of on whichever ran last. Each target: `{ name, url, request, expect }`; results by name, pooled.
+ */
+export async function runInterleaved(targets, { connections, durationMs, rounds = 4 }) {
+  const sliceMs = Math.max(250, Math.round(durationMs / rounds));
+  const pooled = new Map(targets.map((t) => [t.name, { ok: 0, failed: 0, elapsedS: 0, latencies: [] }]));
+  for (let round = 0; round < rounds; round++) {
+    const shift = round % targets.length;
+    for (const target of [...targets.slice(shift), ...targets.slice(0, shift)]) {
+      const into = pooled.get(target.name);
+      const slice = await runLoad({
+        url: target.url,
+        connections,
+        durationMs: sliceMs,
+        request: target.request,
+        expect: target.expect,
+        latencies: into.latencies,
+      });
+      into.ok += slice.ok;
+      into.failed += slice.failed;
+      into.elapsedS += slice.elapsedS;
+    }
+  }
+  const results = {};
+  for (const [name, { ok, failed, elapsedS, latencies }] of pooled) {
+    latencies.sort((a, b) => a - b);
+    const pick = (q) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
+    results[name] = {
+      ok,
+      failed,
+      elapsedS,
+      rounds,
+      reqPerS: ok / elapsedS,
+      p50Ms: pick(0.5),
+      p99Ms: pick(0.99),
+    };
+  }
+  return results;
 }

@@ -7,12 +7,14 @@ import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { BROWSER_UA, startApp } from '../lib/headless.mjs';
-import { runLoad } from '../lib/load.mjs';
+import { runInterleaved, runLoad } from '../lib/load.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const CONNECTIONS = 20;
 const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 8000);
 const BATCH = 10;
+/** Turns each server gets within DURATION_MS (see runInterleaved). */
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 4);
 
 function batchBody(siteId, i) {
   const now = new Date().toISOString();
@@ -80,30 +82,45 @@ export async function run() {
     path: new URL(codes[i % codes.length].url).pathname,
     headers: { 'user-agent': BROWSER_UA },
   });
-  // Each server is warmed up briefly, then measured; fresh messageIds for every run.
-  let firstId = 0;
-  const measure = async (url, request, status) => {
-    const options = { url, connections: CONNECTIONS, expect: (s) => s === status };
-    await runLoad({ ...options, durationMs: 1000, request: (i) => request(firstId + i) });
-    firstId += 10_000_000;
-    const result = await runLoad({
-      ...options,
-      durationMs: DURATION_MS,
-      request: (i) => request(firstId + i),
-    });
-    firstId += 10_000_000;
-    return result;
+  // Each server is warmed up briefly, then all four are measured in turns (runInterleaved), so the
+  // ratios compare servers under the same background load; fresh messageIds for every request.
+  let nextId = 0;
+  const fresh = (request) => () => request(nextId++);
+  const measureAll = async (servers, request, status) => {
+    const expect = (s) => s === status;
+    for (const { url } of Object.values(servers)) {
+      await runLoad({ url, connections: CONNECTIONS, durationMs: 1000, request: fresh(request), expect });
+    }
+    const targets = Object.entries(servers).map(([name, { url, status: answer }]) => ({
+      name,
+      url,
+      request: fresh(request),
+      expect: (s) => s === (answer ?? status),
+    }));
+    return runInterleaved(targets, { connections: CONNECTIONS, durationMs: DURATION_MS, rounds: ROUNDS });
   };
 
   const collect = collectRequest(site.id);
-  const bareCollect = await measure(references.bare.url, collect, 204);
-  const floorCollect = await measure(references.floor.url, collect, 204);
-  const fastifyFloorCollect = await measure(references.fastifyFloor.url, collect, 204);
-  const appCollect = await measure(app.url, collect, 200);
-  const bareRedirect = await measure(references.bare.url, redirectRequest, 302);
-  const floorRedirect = await measure(references.floor.url, redirectRequest, 302);
-  const fastifyFloorRedirect = await measure(references.fastifyFloor.url, redirectRequest, 302);
-  const appRedirect = await measure(app.url, redirectRequest, 302);
+  const servers = (appStatus) => ({
+    bare: { url: references.bare.url },
+    floor: { url: references.floor.url },
+    fastifyFloor: { url: references.fastifyFloor.url },
+    app: { url: app.url, status: appStatus },
+  });
+  const collected = await measureAll(servers(200), collect, 204);
+  const redirected = await measureAll(servers(302), redirectRequest, 302);
+  const [bareCollect, floorCollect, fastifyFloorCollect, appCollect] = [
+    collected.bare,
+    collected.floor,
+    collected.fastifyFloor,
+    collected.app,
+  ];
+  const [bareRedirect, floorRedirect, fastifyFloorRedirect, appRedirect] = [
+    redirected.bare,
+    redirected.floor,
+    redirected.fastifyFloor,
+    redirected.app,
+  ];
   const rss = app.peakRssMb();
   const status = await app.call('collector.status');
   for (const reference of Object.values(references)) await reference.stop();
@@ -126,6 +143,7 @@ export async function run() {
     details: {
       connections: CONNECTIONS,
       durationMs: DURATION_MS,
+      rounds: ROUNDS,
       batchSize: BATCH,
       durability: 'fsync before 2xx (group commit)',
       bareCollect,

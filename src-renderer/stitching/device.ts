@@ -8,13 +8,15 @@ export interface DeviceInfo {
   device: DeviceType;
   /** e.g. "Chrome on Android"; "Unknown browser" when nothing is known. */
   label: string;
+  /** With versions, to tell two browsers of one phone model apart: "Chrome 131 on Android 14". */
+  versioned: string;
 }
 
 const cache = new Map<string, DeviceInfo>();
 const CACHE_LIMIT = 5_000;
 
 export function describeDevice(userAgent: string | undefined): DeviceInfo {
-  if (!userAgent) return { device: 'unknown', label: 'Unknown browser' };
+  if (!userAgent) return { device: 'unknown', label: 'Unknown browser', versioned: 'Unknown browser' };
   const cached = cache.get(userAgent);
   if (cached) return cached;
   const result = UAParser(userAgent);
@@ -24,7 +26,11 @@ export function describeDevice(userAgent: string | undefined): DeviceInfo {
   const device: DeviceType =
     type === 'mobile' || type === 'tablet' ? type : browser || os ? 'desktop' : 'unknown';
   const label = browser && os ? `${browser} on ${os}` : (browser ?? os ?? 'Unknown browser');
-  const info: DeviceInfo = { device, label };
+  const withVersion = (name: string | undefined, version: string | undefined) =>
+    name && version ? `${name} ${version}` : name;
+  const [b, o] = [withVersion(browser, result.browser.major), withVersion(os, result.os.version)];
+  const versioned = b && o ? `${b} on ${o}` : (b ?? o ?? 'Unknown browser');
+  const info: DeviceInfo = { device, label, versioned };
   if (browser) info.browser = browser;
   if (os) info.os = os;
   if (cache.size >= CACHE_LIMIT) cache.clear();

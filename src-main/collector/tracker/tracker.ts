@@ -214,6 +214,7 @@ function start(): void {
           traits: { ...contactTraits(form) },
           properties: {
             formId: form.getAttribute('id') || undefined,
+            formName: form.getAttribute('name') || form.getAttribute('aria-label') || undefined,
             // Without query or hash: a GET form's own values would be there.
             formAction: action.origin + action.pathname,
           },

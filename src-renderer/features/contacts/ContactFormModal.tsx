@@ -1,6 +1,6 @@
 // The contact form, in a modal: "Add contact" from the list, "Edit contact" on a profile. Phones
 // show the E.164 number they will be saved as; nothing is saved while a field is wrong.
-import { Button, Checkbox, Group, Modal, SimpleGrid, Stack, TextInput } from '@mantine/core';
+import { Button, Checkbox, Group, Modal, SimpleGrid, Stack, Textarea, TextInput } from '@mantine/core';
 import { useEffect, useState } from 'react';
 import type { ContactRow } from '../../db/types';
 import { appDb } from '../../state/db';
@@ -133,6 +133,16 @@ export function ContactFormModal(props: {
               onChange={(e) => set('lists', e.currentTarget.value)}
             />
           </SimpleGrid>
+          <Textarea
+            label="Custom fields"
+            description="One per line, as Field: value (City: Lisbon). Usable as merge fields, e.g. {{custom.City}}."
+            autosize
+            minRows={2}
+            maxRows={8}
+            value={draft.custom}
+            error={errors.custom}
+            onChange={(e) => set('custom', e.currentTarget.value)}
+          />
           <Group gap="lg">
             {(
               [

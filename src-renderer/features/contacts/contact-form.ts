@@ -17,15 +17,18 @@ export interface ContactDraft {
   /** Comma-separated, as typed. */
   tags: string;
   lists: string;
+  /** Imported or added custom fields, one `Field: value` per line. */
+  custom: string;
   consent: ContactRow['consent'];
 }
 
-export type DraftField = 'firstName' | 'email' | 'phone' | 'whatsapp';
+export type DraftField = 'firstName' | 'email' | 'phone' | 'whatsapp' | 'custom';
 export type DraftErrors = Partial<Record<DraftField, string>>;
 
 export interface CheckedDraft {
   errors: DraftErrors;
   /** Canonical values, present when the field was filled and valid. */
+  custom?: Record<string, string>;
   email?: string;
   phone?: string;
   whatsapp?: string;
@@ -39,6 +42,7 @@ export const emptyDraft = (): ContactDraft => ({
   whatsapp: '',
   tags: '',
   lists: '',
+  custom: '',
   consent: { sms: false, whatsapp: false, email: false },
 });
 
@@ -51,8 +55,29 @@ export function draftOf(contact: ContactRow): ContactDraft {
     whatsapp: contact.whatsapp ?? '',
     tags: contact.tags.join(', '),
     lists: contact.lists.join(', '),
+    custom: Object.entries(contact.custom ?? {})
+      .map(([field, value]) => `${field}: ${value}`)
+      .join('\n'),
     consent: { ...contact.consent },
   };
+}
+
+/**
+ * "City: Lisbon\nCompany: Acme" → { City: "Lisbon", Company: "Acme" }; an empty value drops the field.
+ * A line without a colon is an error naming it, so nothing typed is silently lost.
+ */
+export function parseCustomFields(text: string): { fields: Record<string, string> } | { error: string } {
+  const fields: Record<string, string> = {};
+  const lines = text.split('\n');
+  for (const [index, line] of lines.entries()) {
+    if (!line.trim()) continue;
+    const colon = line.indexOf(':');
+    const field = colon > 0 ? line.slice(0, colon).trim() : '';
+    if (!field) return { error: `Line ${index + 1} needs a field name and a colon, like "City: Lisbon"` };
+    const value = line.slice(colon + 1).trim();
+    if (value) fields[field] = value;
+  }
+  return { fields };
 }
 
 /** "vip, spring ,vip" → ["vip", "spring"]. */
@@ -83,6 +108,9 @@ export function checkDraft(draft: ContactDraft, country: CountryCode): CheckedDr
       checked.errors[field] =
         `Not a valid phone number. Use international format (+44 20 7946 0958) or a ${country} number`;
   }
+  const custom = parseCustomFields(draft.custom);
+  if ('error' in custom) checked.errors.custom = custom.error;
+  else checked.custom = custom.fields;
   if (!draft.firstName.trim() && !draft.lastName.trim() && !email && !draft.phone.trim()) {
     checked.errors.firstName = 'Give at least a name, an email or a phone number';
   }
@@ -140,6 +168,7 @@ export async function saveContact(
     lastName: draft.lastName.trim(),
     tags: splitNames(draft.tags),
     lists: splitNames(draft.lists),
+    custom: checked.custom ?? {},
     ...consented,
   };
   if (!existing) {

@@ -2,6 +2,7 @@
 // why it is linked, with its flags and an Unlink that can be undone.
 import { Anchor, Badge, Button, Card, Group, Stack, Text, Title } from '@mantine/core';
 import { IconDeviceDesktop, IconDeviceMobile, IconDeviceTablet, IconWorld } from '@tabler/icons-react';
+import Dexie from 'dexie';
 import { useLiveQuery } from 'dexie-react-hooks';
 import { Link } from 'react-router';
 import type { DeviceType } from '../../db/types';
@@ -117,6 +118,7 @@ function IdentityItem(props: { identity: ContactIdentity }) {
               )}
             </Group>
             <Text size="sm">{explanation.text}</Text>
+            {visitor && device && <BrowserDetail visitorId={visitor.id} versioned={device.versioned} />}
             <Text size="xs" c="dimmed">
               {visitor && (
                 <>
@@ -152,3 +154,31 @@ function IdentityItem(props: { identity: ContactIdentity }) {
     </Card>
   );
 }
+
+/** Which browser exactly (a short id and versions: two phones of one model differ) and where it went last. */
+function BrowserDetail(props: { visitorId: string; versioned: string }) {
+  const db = appDb();
+  const lastPages = useLiveQuery(
+    async () =>
+      (
+        await db.events
+          .where('[visitorId+type+timestamp]')
+          .between([props.visitorId, 'page', Dexie.minKey], [props.visitorId, 'page', Dexie.maxKey])
+          .reverse()
+          .limit(LAST_PAGES)
+          .toArray()
+      ).map((e) => e.path ?? e.url ?? ''),
+    [db, props.visitorId],
+  );
+  return (
+    <Text size="xs" c="dimmed">
+      Visitor <span title={props.visitorId}>{shortId(props.visitorId)}</span> · {props.versioned}
+      {lastPages && lastPages.length > 0 && <> · last pages {lastPages.filter(Boolean).join(', ')}</>}
+    </Text>
+  );
+}
+
+const LAST_PAGES = 3;
+
+/** The first 8 characters: enough to tell browsers apart on one profile. */
+const shortId = (id: string): string => (id.length > 10 ? `${id.slice(0, 8)}…` : id);

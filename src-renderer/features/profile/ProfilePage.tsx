@@ -102,6 +102,18 @@ function Profile(props: { contact: ContactRow }) {
             {contact.whatsapp && <Text size="sm">WhatsApp {contact.whatsapp}</Text>}
             {contact.email && <Text size="sm">{contact.email}</Text>}
           </Group>
+          {Object.keys(contact.custom ?? {}).length > 0 && (
+            <Group gap="md" aria-label="Custom fields" role="group">
+              {Object.entries(contact.custom).map(([field, value]) => (
+                <Text key={field} size="sm">
+                  <Text span size="sm" c="dimmed">
+                    {field}
+                  </Text>{' '}
+                  {value}
+                </Text>
+              ))}
+            </Group>
+          )}
           <Group gap={4}>
             {(['sms', 'whatsapp', 'email'] as const).map((channel) => (
               <Badge

@@ -1,6 +1,7 @@
 // The stitched timeline: newest first, grouped by browsing session, one icon and colour per channel,
 // virtualized (only the rows in view are rendered) and paged from the store as it is scrolled.
-// Page addresses are shown as text; only http(s) ones become links, opened outside the app.
+// Page addresses are shown with their query (UTM tags as chips) and referrer; only http(s) ones become
+// links, opened outside the app. Forms show their name and captured fields; custom events their properties.
 import { Anchor, Badge, Button, Group, Stack, Text, ThemeIcon, Title } from '@mantine/core';
 import { IconBrandWhatsapp, IconClick, IconForms, IconMessage, IconWorld } from '@tabler/icons-react';
 import { useVirtualizer } from '@tanstack/react-virtual';
@@ -11,8 +12,17 @@ import type { CampaignRow, EventRow } from '../../db/types';
 import type { TimelineItem } from '../../queries/timeline';
 import { appDb } from '../../state/db';
 import { describeDevice } from '../../stitching/device';
-import { formatDateTime, safeHttpUrl } from '../../ui/format';
-import { type ChannelKind, channelOf, eventKind, type TimelineGroup, timelineView } from './profile-data';
+import { formatDateTime } from '../../ui/format';
+import {
+  type ChannelKind,
+  channelOf,
+  eventKind,
+  formSummary,
+  pageAddress,
+  propertyPairs,
+  type TimelineGroup,
+  timelineView,
+} from './profile-data';
 
 const PAGE = 100;
 
@@ -197,31 +207,85 @@ function EventDetail(props: { event: EventRow; campaigns: Map<string, CampaignRo
       </Group>
     );
   }
-  const where = event.path ?? event.url;
-  if (!where) return null;
-  const href = safeHttpUrl(event.url);
-  const text = (
-    <Text span size="sm" style={{ overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' }}>
-      {where}
-    </Text>
-  );
+  if (event.type === 'form_submit') return <FormDetail event={event} />;
+  if (event.type === 'track') return <PropertiesDetail event={event} />;
+  const address = pageAddress(event);
+  if (!address) return null;
+  const ellipsis = { overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' } as const;
   return (
     <Group gap={6} wrap="nowrap" style={{ minWidth: 0 }}>
-      {href ? (
-        <Anchor href={href} target="_blank" rel="noopener noreferrer" size="sm" title={href}>
-          {where}
+      {address.href ? (
+        <Anchor
+          href={address.href}
+          target="_blank"
+          rel="noopener noreferrer"
+          size="sm"
+          title={address.href}
+          style={ellipsis}
+        >
+          {address.text}
         </Anchor>
       ) : (
-        text
+        <Text span size="sm" style={ellipsis}>
+          {address.text}
+        </Text>
+      )}
+      {address.utm.map(([key, value]) => (
+        <Badge key={key} size="xs" variant="light" color="gray" style={{ flexShrink: 0 }} tt="none">
+          {key}: {value}
+        </Badge>
+      ))}
+      {address.referrer && (
+        <Text span size="xs" c="dimmed" style={{ flexShrink: 0 }}>
+          from {address.referrer}
+        </Text>
       )}
       {event.title && (
-        <Text
-          span
-          size="xs"
-          c="dimmed"
-          style={{ overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' }}
-        >
+        <Text span size="xs" c="dimmed" style={ellipsis}>
           {event.title}
+        </Text>
+      )}
+    </Group>
+  );
+}
+
+/** The form's name and the fields the tracker captured (email and phone only, never other inputs). */
+function FormDetail(props: { event: EventRow }) {
+  const { name, fields } = formSummary(props.event);
+  const address = pageAddress(props.event);
+  return (
+    <Group gap={6} wrap="nowrap" style={{ minWidth: 0 }}>
+      {name && (
+        <Text span size="sm">
+          {name}
+        </Text>
+      )}
+      {fields.map(([label, value]) => (
+        <Badge key={label} size="xs" variant="light" color="orange" tt="none" style={{ flexShrink: 0 }}>
+          {label}: {value}
+        </Badge>
+      ))}
+      {address && (
+        <Text span size="xs" c="dimmed" style={{ overflow: 'hidden', textOverflow: 'ellipsis' }}>
+          on {address.text}
+        </Text>
+      )}
+    </Group>
+  );
+}
+
+function PropertiesDetail(props: { event: EventRow }) {
+  const { pairs, more } = propertyPairs(props.event);
+  return (
+    <Group gap={4} wrap="nowrap" style={{ minWidth: 0, overflow: 'hidden' }}>
+      {pairs.map(([key, value]) => (
+        <Badge key={key} size="xs" variant="outline" color="gray.8" tt="none" style={{ flexShrink: 0 }}>
+          {key}: {value}
+        </Badge>
+      ))}
+      {more > 0 && (
+        <Text span size="xs" c="dimmed">
+          +{more} more
         </Text>
       )}
     </Group>

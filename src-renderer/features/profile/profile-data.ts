@@ -41,12 +41,15 @@ export async function timelineView(
   const sessionById = new Map(sessions.filter((s) => s !== undefined).map((s) => [s.id, s]));
   const visitorById = new Map(visitors.filter((v) => v !== undefined).map((v) => [v.id, v]));
   const groups: TimelineGroup[] = [];
-  for (const item of page.items) {
+  page.items.forEach((item, index) => {
     const sessionId = item.event.sessionId;
     const last = groups[groups.length - 1];
-    if (sessionId && last?.session?.id === sessionId) {
+    // An event of no session (the link click that started it, a send) between two events of one
+    // session stays inside it: one session is one group, not two under the same header.
+    const within = sessionId ?? nextSessionId(page.items, index);
+    if (within && last?.session?.id === within) {
       last.items.push(item);
-      continue;
+      return;
     }
     const group: TimelineGroup = { items: [item] };
     const session = sessionId ? sessionById.get(sessionId) : undefined;
@@ -54,13 +57,102 @@ export async function timelineView(
     const visitor = item.event.visitorId ? visitorById.get(item.event.visitorId) : undefined;
     if (visitor) group.visitor = visitor;
     groups.push(group);
-  }
+  });
   return {
     groups,
     campaigns: new Map(campaigns.filter((c) => c !== undefined).map((c) => [c.id, c])),
     more: page.next !== null,
     shown: page.items.length,
   };
+}
+
+/** The session of the next (older) event that has one, if any. */
+function nextSessionId(items: readonly TimelineItem[], index: number): string | undefined {
+  for (let i = index + 1; i < items.length; i++) {
+    const sessionId = items[i]?.event.sessionId;
+    if (sessionId) return sessionId;
+  }
+  return undefined;
+}
+
+/** A page address as the timeline shows it: path with query, the full URL, and its UTM tags. */
+export interface PageAddress {
+  /** Path and query (the full URL when it cannot be parsed). */
+  text: string;
+  /** An http(s) URL that may be opened, else null. */
+  href: string | null;
+  /** `utm_*` parameters, without the prefix: [["source", "sms"], ["campaign", "spring"]]. */
+  utm: [string, string][];
+  /** Where the visit came from, when another site (or another app) sent it. */
+  referrer: string | null;
+}
+
+export function pageAddress(event: EventRow): PageAddress | null {
+  const raw = event.url ?? event.path;
+  if (!raw) return null;
+  let url: URL | null = null;
+  try {
+    url = new URL(raw);
+  } catch {
+    url = null;
+  }
+  if (!url) return { text: raw, href: null, utm: [], referrer: referrerOf(event, null) };
+  const utm: [string, string][] = [];
+  for (const [key, value] of url.searchParams) {
+    if (key.startsWith('utm_') && value) utm.push([key.slice(4), value]);
+  }
+  const href = url.protocol === 'http:' || url.protocol === 'https:' ? url.href : null;
+  return { text: `${url.pathname}${url.search}`, href, utm, referrer: referrerOf(event, url) };
+}
+
+/** The referrer's host (or the whole text), unless it is the same site: an internal link is no source. */
+function referrerOf(event: EventRow, page: URL | null): string | null {
+  if (!event.referrer) return null;
+  try {
+    const from = new URL(event.referrer);
+    if (page && from.host === page.host) return null;
+    return from.host || event.referrer;
+  } catch {
+    return event.referrer;
+  }
+}
+
+/** A submitted form as the timeline shows it: its name and the fields the tracker captured. */
+export interface FormSummary {
+  name: string | null;
+  /** Only what was captured (email and phone, as typed), in that order. */
+  fields: [string, string][];
+}
+
+export function formSummary(event: EventRow): FormSummary {
+  const props = event.properties ?? {};
+  const text = (value: unknown): string | null =>
+    typeof value === 'string' && value.trim() !== '' ? value.trim() : null;
+  let name = text(props.formName) ?? text(props.formId);
+  const action = text(props.formAction);
+  if (!name && action) {
+    try {
+      name = new URL(action).pathname;
+    } catch {
+      name = action;
+    }
+  }
+  const fields: [string, string][] = [];
+  for (const key of ['email', 'phone'] as const) {
+    const value = text(event.traits?.[key]);
+    if (value) fields.push([key === 'email' ? 'Email' : 'Phone', value]);
+  }
+  return { name, fields };
+}
+
+/** A custom event's properties as short `key: value` pairs (objects as JSON), at most `max` of them. */
+export function propertyPairs(event: EventRow, max = 6): { pairs: [string, string][]; more: number } {
+  const entries = Object.entries(event.properties ?? {}).filter(([, v]) => v !== undefined && v !== null);
+  const shown = entries.slice(0, max).map(([key, value]): [string, string] => {
+    const text = typeof value === 'object' ? JSON.stringify(value) : String(value);
+    return [key, text.length > 80 ? `${text.slice(0, 79)}…` : text];
+  });
+  return { pairs: shown, more: entries.length - shown.length };
 }
 
 const DAY = 86_400_000;

@@ -16,6 +16,24 @@ import { addContact, freshDb } from './support';
 const draft = (fields: Partial<ReturnType<typeof emptyDraft>>) => ({ ...emptyDraft(), ...fields });
 
 describe('contact form', () => {
+  it('custom fields: shown one per line, edited as Field: value, an empty value removes one, a line without a colon is refused', async () => {
+    const db = freshDb();
+    await addContact(db, { id: 'ana', firstName: 'Ana', custom: { City: 'Lisbon', Company: 'Acme' } });
+    const ana = await db.contacts.get('ana');
+    if (!ana) throw new Error('no contact');
+    const edit = draftOf(ana);
+    expect(edit.custom).toBe('City: Lisbon\nCompany: Acme');
+
+    const bad = checkDraft({ ...edit, custom: 'City: Porto\nLoyalty gold' }, 'PT');
+    expect(bad.errors.custom).toMatch(/Line 2 needs a field name and a colon/);
+
+    const changed = { ...edit, custom: 'City: Porto\nCompany:\n Tier : gold: plus ' };
+    const checked = checkDraft(changed, 'PT');
+    expect(checked.errors).toEqual({});
+    await saveContact(db, changed, checked, ana);
+    expect((await db.contacts.get('ana'))?.custom).toEqual({ City: 'Porto', Tier: 'gold: plus' });
+  });
+
   it('refuses a malformed email or phone and a contact with nothing to call them by', () => {
     const checked = checkDraft(draft({ firstName: 'Ana', email: 'ana.example.org', phone: '555 12' }), 'US');
     expect(checked.errors.email).toMatch(/valid email/);
@@ -28,9 +46,9 @@ describe('contact form', () => {
       draft({ firstName: 'Ana', email: ' Ana@Example.ORG ', phone: '(415) 555-2671' }),
       'US',
     );
-    expect(us).toEqual({ errors: {}, email: 'ana@example.org', phone: '+14155552671' });
+    expect(us).toEqual({ errors: {}, custom: {}, email: 'ana@example.org', phone: '+14155552671' });
     const gb = checkDraft(draft({ firstName: 'Ben', whatsapp: '020 7946 0958' }), 'GB');
-    expect(gb).toEqual({ errors: {}, whatsapp: '+442079460958' });
+    expect(gb).toEqual({ errors: {}, custom: {}, whatsapp: '+442079460958' });
   });
 
   it('names the contact who already has the email or phone, and ignores the contact being edited', async () => {
