@@ -1,0 +1,284 @@
+// Counting and resolving a segment set-wise, from indexes: each behavioural condition reads the
+// events that can satisfy it in one index range (clicks of a campaign, page views of a path in a
+// window, forms in a window) and maps their browsers to contacts through the identity links — no
+// per-contact queries. Results are sets of root contacts, or the complement of one, so NOT needs
+// no list of everyone until a campaign asks for the members.
+import type { StitchDb } from '../db';
+import type { ContactRow, EventRow, IdentityRow } from '../db/types';
+import { propertyHolds, rowHolds } from './evaluate';
+import {
+  compilePattern,
+  type SegmentCondition,
+  type SegmentGroup,
+  type SegmentNode,
+  validateSegment,
+  windowStart,
+} from './model';
+
+/** `positive`: the members are `ids`; otherwise every live contact except `ids`. */
+interface IdSet {
+  positive: boolean;
+  ids: Set<string>;
+}
+
+const INF = Number.POSITIVE_INFINITY;
+
+/** What one resolution reads once: merged contacts, and (only if a field condition needs it) every row. */
+class Resolver {
+  private mergedInto: Map<string, string> | undefined;
+  private allRows: Promise<ContactRow[]> | undefined;
+
+  constructor(
+    readonly db: StitchDb,
+    readonly now: number,
+  ) {}
+
+  async roots(): Promise<Map<string, string>> {
+    if (!this.mergedInto) {
+      const merged = await this.db.contacts.orderBy('mergedInto').toArray();
+      this.mergedInto = new Map(merged.flatMap((c) => (c.mergedInto ? [[c.id, c.mergedInto] as const] : [])));
+    }
+    return this.mergedInto;
+  }
+
+  /** The contact a (possibly merged) contact's history belongs to. */
+  rootOf(map: Map<string, string>, id: string): string {
+    let current = id;
+    for (let hops = 0; hops < 32; hops++) {
+      const next = map.get(current);
+      if (!next) return current;
+      current = next;
+    }
+    return current;
+  }
+
+  rows(): Promise<ContactRow[]> {
+    this.allRows ??= this.db.contacts.toArray().then((rows) => rows.filter((c) => !c.mergedInto));
+    return this.allRows;
+  }
+}
+
+/** How many live contacts are in the segment now. */
+export async function countSegment(db: StitchDb, definition: SegmentNode, now = Date.now()): Promise<number> {
+  validateSegment(definition);
+  const r = new Resolver(db, now);
+  const set = await resolveNode(r, definition);
+  const merged = await r.roots();
+  const existing =
+    set.ids.size === 0
+      ? 0
+      : (
+          await db.contacts
+            .where(':id')
+            .anyOf([...set.ids])
+            .primaryKeys()
+        ).filter((id) => !merged.has(id)).length;
+  if (set.positive) return existing;
+  const live = (await db.contacts.count()) - merged.size;
+  return live - existing;
+}
+
+/** The live contacts in the segment now, as rows (for a campaign's Prepare). */
+export async function segmentMembers(
+  db: StitchDb,
+  definition: SegmentNode,
+  now = Date.now(),
+): Promise<ContactRow[]> {
+  validateSegment(definition);
+  const r = new Resolver(db, now);
+  const set = await resolveNode(r, definition);
+  if (!set.positive) return (await r.rows()).filter((c) => !set.ids.has(c.id));
+  const rows = await db.contacts.bulkGet([...set.ids]);
+  return rows.filter((c): c is ContactRow => c !== undefined && !c.mergedInto);
+}
+
+/** Whether a condition can only be answered by reading contact rows (no index serves it). */
+const needsRowScan = (node: SegmentNode): boolean => node.kind === 'field' || node.kind === 'consent';
+
+async function resolveNode(r: Resolver, node: SegmentNode): Promise<IdSet> {
+  const set = node.kind === 'group' ? await resolveGroup(r, node) : await resolveCondition(r, node);
+  return node.not ? { positive: !set.positive, ids: set.ids } : set;
+}
+
+async function resolveGroup(r: Resolver, group: SegmentGroup): Promise<IdSet> {
+  if (group.children.length === 0) return { positive: false, ids: new Set() };
+  if (group.op === 'or') {
+    const sets = await Promise.all(group.children.map((child) => resolveNode(r, child)));
+    return sets.reduce(union);
+  }
+  // AND: index-served children first; row conditions then test only the candidates they leave.
+  const served = group.children.filter((child) => !needsRowScan(child));
+  const scanned = group.children.filter(needsRowScan);
+  let result: IdSet | undefined;
+  if (served.length > 0)
+    result = (await Promise.all(served.map((child) => resolveNode(r, child)))).reduce(intersect);
+  for (const child of scanned) {
+    const condition = child as SegmentCondition;
+    if (result?.positive) {
+      const rows = await r.db.contacts.bulkGet([...result.ids]);
+      const kept = rows.filter(
+        (c): c is ContactRow => c !== undefined && rowHolds(condition, c) !== Boolean(condition.not),
+      );
+      result = { positive: true, ids: new Set(kept.map((c) => c.id)) };
+    } else {
+      const set = await resolveNode(r, child);
+      result = result ? intersect(result, set) : set;
+    }
+  }
+  return result ?? { positive: false, ids: new Set() };
+}
+
+function intersect(a: IdSet, b: IdSet): IdSet {
+  if (a.positive && b.positive) return { positive: true, ids: filterSet(a.ids, (id) => b.ids.has(id)) };
+  if (a.positive) return { positive: true, ids: filterSet(a.ids, (id) => !b.ids.has(id)) };
+  if (b.positive) return { positive: true, ids: filterSet(b.ids, (id) => !a.ids.has(id)) };
+  return { positive: false, ids: new Set([...a.ids, ...b.ids]) };
+}
+
+function union(a: IdSet, b: IdSet): IdSet {
+  if (a.positive && b.positive) return { positive: true, ids: new Set([...a.ids, ...b.ids]) };
+  if (a.positive) return { positive: false, ids: filterSet(b.ids, (id) => !a.ids.has(id)) };
+  if (b.positive) return { positive: false, ids: filterSet(a.ids, (id) => !b.ids.has(id)) };
+  return { positive: false, ids: filterSet(a.ids, (id) => b.ids.has(id)) };
+}
+
+function filterSet(ids: Set<string>, keep: (id: string) => boolean): Set<string> {
+  const out = new Set<string>();
+  for (const id of ids) if (keep(id)) out.add(id);
+  return out;
+}
+
+const positive = (ids: Iterable<string>): IdSet => ({ positive: true, ids: new Set(ids) });
+
+async function resolveCondition(r: Resolver, condition: SegmentCondition): Promise<IdSet> {
+  const { db, now } = r;
+  switch (condition.kind) {
+    case 'tag':
+      return positive(await db.contacts.where('tags').equals(condition.tag).primaryKeys());
+    case 'list':
+      return positive(await db.contacts.where('lists').equals(condition.list).primaryKeys());
+    case 'lastSeen': {
+      const index = db.contacts.where('stats.lastSeen');
+      const keys =
+        condition.op === 'before'
+          ? await index.below(condition.at).primaryKeys()
+          : await (condition.at > 0 ? index.aboveOrEqual(condition.at) : index.above(0)).primaryKeys();
+      return positive(keys);
+    }
+    case 'field':
+    case 'consent':
+      return positive((await r.rows()).filter((c) => rowHolds(condition, c)).map((c) => c.id));
+    case 'message': {
+      const type = condition.action === 'clicked' ? 'link_click' : 'message_sent';
+      const campaignIds = condition.campaignId
+        ? [condition.campaignId]
+        : (await db.campaigns.toArray())
+            .filter((c) => condition.channel === undefined || c.channel === condition.channel)
+            .map((c) => c.id);
+      const rows = (
+        await Promise.all(
+          campaignIds.map((id) => db.events.where('[campaignId+type]').equals([id, type]).toArray()),
+        )
+      ).flat();
+      const merged = await r.roots();
+      const ids = new Set<string>();
+      for (const e of rows) {
+        if (e.bot || !e.contactId) continue;
+        if (condition.channel !== undefined && e.channel !== condition.channel) continue;
+        ids.add(r.rootOf(merged, e.contactId));
+      }
+      return positive(ids);
+    }
+    case 'visited': {
+      const from = windowStart(condition.withinDays, now);
+      const test = compilePattern(condition.pattern, condition.match);
+      const events =
+        condition.on === 'path'
+          ? await pageViewsByPath(r, test, from)
+          : (await typeInWindow(r, 'page', from)).filter((e) => test(e.url ?? ''));
+      const counts = await countByContact(r, events);
+      return positive([...counts].filter(([, n]) => n >= condition.minCount).map(([id]) => id));
+    }
+    case 'form':
+      return positive(
+        (
+          await countByContact(
+            r,
+            await typeInWindow(r, 'form_submit', windowStart(condition.withinDays, now)),
+          )
+        ).keys(),
+      );
+    case 'event': {
+      const events = (await typeInWindow(r, 'track', windowStart(condition.withinDays, now))).filter(
+        (e) => e.name === condition.name && propertyHolds(e, condition.property),
+      );
+      return positive((await countByContact(r, events)).keys());
+    }
+  }
+}
+
+/** Events of a type from `from` on, from the `[type+timestamp]` index. */
+async function typeInWindow(r: Resolver, type: EventRow['type'], from: number): Promise<EventRow[]> {
+  const rows = await r.db.events.where('[type+timestamp]').between([type, from], [type, INF]).toArray();
+  return rows.filter((e) => !e.bot);
+}
+
+/**
+ * Page views whose path passes `test`, from `from` on: the `[path+timestamp]` index is walked one
+ * distinct path at a time (a key-only hop each), and only matching paths' ranges are read.
+ */
+async function pageViewsByPath(
+  r: Resolver,
+  test: (path: string) => boolean,
+  from: number,
+): Promise<EventRow[]> {
+  const index = () => r.db.events.where('[path+timestamp]');
+  const matching: string[] = [];
+  // '' is the least string: the first key above ['', -∞] is the first path's first event.
+  let next = await index().above(['', Number.NEGATIVE_INFINITY]).limit(1).keys();
+  while (next.length > 0) {
+    const key = next[0];
+    if (!Array.isArray(key) || typeof key[0] !== 'string') break;
+    const path = key[0];
+    if (test(path)) matching.push(path);
+    next = await index().above([path, INF]).limit(1).keys();
+  }
+  const rows = (
+    await Promise.all(matching.map((path) => index().between([path, from], [path, INF]).toArray()))
+  ).flat();
+  return rows.filter((e) => e.type === 'page' && !e.bot);
+}
+
+/**
+ * Root contacts of the events' owners, with how many of the events each has: a browser's event is
+ * a contact's while a live visitor link covers its time (`from` ≤ t < `to`), as on the timeline.
+ */
+async function countByContact(r: Resolver, events: readonly EventRow[]): Promise<Map<string, number>> {
+  const visitors = [...new Set(events.flatMap((e) => (e.visitorId ? [e.visitorId] : [])))];
+  const links =
+    visitors.length === 0
+      ? []
+      : await r.db.identities
+          .where('[kind+value]')
+          .anyOf(visitors.map((v) => ['visitor', v]))
+          .toArray();
+  const byVisitor = new Map<string, IdentityRow[]>();
+  for (const link of links) {
+    if (link.revokedAt !== null) continue;
+    const list = byVisitor.get(link.value) ?? [];
+    list.push(link);
+    byVisitor.set(link.value, list);
+  }
+  const merged = await r.roots();
+  const counts = new Map<string, number>();
+  for (const e of events) {
+    const owners = new Set<string>();
+    if (e.contactId) owners.add(r.rootOf(merged, e.contactId));
+    for (const link of (e.visitorId && byVisitor.get(e.visitorId)) || []) {
+      if (link.from <= e.timestamp && e.timestamp < (link.to ?? INF))
+        owners.add(r.rootOf(merged, link.contactId));
+    }
+    for (const owner of owners) counts.set(owner, (counts.get(owner) ?? 0) + 1);
+  }
+  return counts;
+}
