@@ -52,30 +52,60 @@ class Resolver {
     return current;
   }
 
+  /** Live visitor links of the candidates and of the contacts merged into them, each with its root. */
+  async linksOf(roots: Set<string>): Promise<{ root: string; link: IdentityRow }[]> {
+    const merged = await this.roots();
+    const owners: [string, string][] = [...roots].map((id) => [id, id]);
+    for (const child of merged.keys()) {
+      const root = this.rootOf(merged, child);
+      if (roots.has(root)) owners.push([child, root]);
+    }
+    const found = await Promise.all(
+      owners.map(async ([id, root]) => {
+        const links = await this.db.identities.where('contactId').equals(id).toArray();
+        return links
+          .filter((l) => l.kind === 'visitor' && l.revokedAt === null)
+          .map((link) => ({ root, link }));
+      }),
+    );
+    return found.flat();
+  }
+
   rows(): Promise<ContactRow[]> {
     this.allRows ??= this.db.contacts.toArray().then((rows) => rows.filter((c) => !c.mergedInto));
     return this.allRows;
   }
 }
 
+/** Every read of one resolution in one read-only transaction: many small requests, one commit. */
+function inOneTransaction<T>(db: StitchDb, work: () => Promise<T>): Promise<T> {
+  return db.transaction('r', [db.contacts, db.events, db.identities, db.campaigns], work);
+}
+
+/** Of `ids`, those of live (existing, unmerged) contacts. */
+async function liveAmong(r: Resolver, ids: Set<string>): Promise<string[]> {
+  if (ids.size === 0) return [];
+  const merged = await r.roots();
+  // A few ids are looked up; many are checked against every key (one key-only read).
+  if (ids.size <= 10_000) {
+    const rows = await r.db.contacts.bulkGet([...ids]);
+    return rows.flatMap((c) => (c && !c.mergedInto ? [c.id] : []));
+  }
+  const keys = await r.db.contacts.toCollection().primaryKeys();
+  return keys.filter((id) => ids.has(id) && !merged.has(id));
+}
+
 /** How many live contacts are in the segment now. */
 export async function countSegment(db: StitchDb, definition: SegmentNode, now = Date.now()): Promise<number> {
   validateSegment(definition);
-  const r = new Resolver(db, now);
-  const set = await resolveNode(r, definition);
-  const merged = await r.roots();
-  const existing =
-    set.ids.size === 0
-      ? 0
-      : (
-          await db.contacts
-            .where(':id')
-            .anyOf([...set.ids])
-            .primaryKeys()
-        ).filter((id) => !merged.has(id)).length;
-  if (set.positive) return existing;
-  const live = (await db.contacts.count()) - merged.size;
-  return live - existing;
+  return inOneTransaction(db, async () => {
+    const r = new Resolver(db, now);
+    const set = await resolveNode(r, definition);
+    const existing = (await liveAmong(r, set.ids)).length;
+    if (set.positive) return existing;
+    const live = (await db.contacts.count()) - (await r.roots()).size;
+    return live - existing;
+  });
 }
 
 /** The live contacts in the segment now, as rows (for a campaign's Prepare). */
@@ -85,11 +115,13 @@ export async function segmentMembers(
   now = Date.now(),
 ): Promise<ContactRow[]> {
   validateSegment(definition);
-  const r = new Resolver(db, now);
-  const set = await resolveNode(r, definition);
-  if (!set.positive) return (await r.rows()).filter((c) => !set.ids.has(c.id));
-  const rows = await db.contacts.bulkGet([...set.ids]);
-  return rows.filter((c): c is ContactRow => c !== undefined && !c.mergedInto);
+  return inOneTransaction(db, async () => {
+    const r = new Resolver(db, now);
+    const set = await resolveNode(r, definition);
+    if (!set.positive) return (await r.rows()).filter((c) => !set.ids.has(c.id));
+    const rows = await db.contacts.bulkGet([...set.ids]);
+    return rows.filter((c): c is ContactRow => c !== undefined && !c.mergedInto);
+  });
 }
 
 /** Whether a condition can only be answered by reading contact rows (no index serves it). */
@@ -100,18 +132,41 @@ async function resolveNode(r: Resolver, node: SegmentNode): Promise<IdSet> {
   return node.not ? { positive: !set.positive, ids: set.ids } : set;
 }
 
+/** Conditions on stitched activity: answered by a scan of their index range, or by probing candidates. */
+const isActivity = (
+  node: SegmentNode,
+): node is Extract<SegmentCondition, { kind: 'visited' | 'form' | 'event' }> =>
+  node.kind === 'visited' || node.kind === 'form' || node.kind === 'event';
+
+/**
+ * Up to this many candidates, an AND's activity conditions probe the candidates' browsers (one
+ * index range per linked browser) instead of reading every matching event of the whole store: a
+ * small outer set drives the join, as a query planner would choose.
+ */
+export const PROBE_LIMIT = 5_000;
+
 async function resolveGroup(r: Resolver, group: SegmentGroup): Promise<IdSet> {
   if (group.children.length === 0) return { positive: false, ids: new Set() };
   if (group.op === 'or') {
     const sets = await Promise.all(group.children.map((child) => resolveNode(r, child)));
     return sets.reduce(union);
   }
-  // AND: index-served children first; row conditions then test only the candidates they leave.
-  const served = group.children.filter((child) => !needsRowScan(child));
+  // AND: conditions served by an index alone first; activity conditions and row conditions then
+  // test only the candidates they leave, when those are few.
+  const first = group.children.filter((child) => !needsRowScan(child) && !isActivity(child));
+  const activity = group.children.filter(isActivity);
   const scanned = group.children.filter(needsRowScan);
   let result: IdSet | undefined;
-  if (served.length > 0)
-    result = (await Promise.all(served.map((child) => resolveNode(r, child)))).reduce(intersect);
+  if (first.length > 0)
+    result = (await Promise.all(first.map((child) => resolveNode(r, child)))).reduce(intersect);
+  if (result?.positive && result.ids.size <= PROBE_LIMIT) {
+    const candidates = result.ids;
+    const kept = await Promise.all(activity.map((child) => probeCandidates(r, child, candidates)));
+    result = { positive: true, ids: filterSet(candidates, (id) => kept.every((set) => set.has(id))) };
+  } else if (activity.length > 0) {
+    const sets = await Promise.all(activity.map((child) => resolveNode(r, child)));
+    result = [...(result ? [result] : []), ...sets].reduce(intersect);
+  }
   for (const child of scanned) {
     const condition = child as SegmentCondition;
     if (result?.positive) {
@@ -126,6 +181,47 @@ async function resolveGroup(r: Resolver, group: SegmentGroup): Promise<IdSet> {
     }
   }
   return result ?? { positive: false, ids: new Set() };
+}
+
+/** The candidates for whom an activity condition (with its NOT) holds, from their own browsers' events. */
+async function probeCandidates(
+  r: Resolver,
+  condition: Extract<SegmentCondition, { kind: 'visited' | 'form' | 'event' }>,
+  candidates: Set<string>,
+): Promise<Set<string>> {
+  const from = windowStart(condition.withinDays, r.now);
+  const type = condition.kind === 'visited' ? 'page' : condition.kind === 'form' ? 'form_submit' : 'track';
+  const test =
+    condition.kind === 'visited'
+      ? (() => {
+          const pattern = compilePattern(condition.pattern, condition.match);
+          return (e: EventRow) => pattern((condition.on === 'path' ? e.path : e.url) ?? '');
+        })()
+      : condition.kind === 'event'
+        ? (e: EventRow) => e.name === condition.name && propertyHolds(e, condition.property)
+        : () => true;
+  const need = condition.kind === 'visited' ? condition.minCount : 1;
+  const links = await r.linksOf(candidates);
+  const counts = new Map<string, Set<string>>();
+  await Promise.all(
+    links.map(async ({ root, link }) => {
+      const lower = Math.max(from, link.from);
+      const upper = link.to ?? INF;
+      if (upper <= lower) return;
+      const rows = await r.db.events
+        .where('[visitorId+type+timestamp]')
+        .between([link.value, type, lower], [link.value, type, upper], true, false)
+        .toArray();
+      for (const e of rows) {
+        if (e.bot || !test(e)) continue;
+        const seen = counts.get(root) ?? new Set<string>();
+        seen.add(e.id);
+        counts.set(root, seen);
+      }
+    }),
+  );
+  const holds = (id: string) => (counts.get(id)?.size ?? 0) >= need;
+  return filterSet(candidates, (id) => holds(id) !== Boolean(condition.not));
 }
 
 function intersect(a: IdSet, b: IdSet): IdSet {
