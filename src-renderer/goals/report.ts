@@ -4,6 +4,8 @@
 import type { StitchDb } from '../db';
 import type { Channel, EventRow, GoalRow } from '../db/types';
 import { type ClassifiedTap, campaignClickLinks, classifyTaps, type OpenerKind } from '../queries/reports';
+import { pageViewsByPath, typeInWindow } from '../segments/count';
+import { compilePattern } from '../segments/model';
 import { goalMatcher, goalValue, windowMs } from './model';
 
 export interface GoalResult {
@@ -32,35 +34,67 @@ export async function campaignGoals(
   campaignId: string,
   goals: readonly GoalRow[],
 ): Promise<CampaignGoals> {
-  const [messages, links, tentative] = await Promise.all([
-    db.messages.where('campaignId').equals(campaignId).toArray(),
-    campaignClickLinks(campaignId, db),
-    db.tentativeLinks.where('campaignId').equals(campaignId).toArray(),
-  ]);
-  const sent = messages.filter((m) => m.status === 'sent').length;
-  const taps = classifyTaps(messages, links, tentative);
-  const events =
-    goals.length === 0 ? new Map() : await browserEvents(db, taps, Math.max(...goals.map(windowMs)));
-  return {
-    campaignId,
-    sent,
-    goals: goals.map((goal) => goalResult(goal, taps, events, sent)),
-  };
+  return db.transaction('r', [db.messages, db.identities, db.tentativeLinks, db.events], async () => {
+    const [messages, links, tentative] = await Promise.all([
+      db.messages.where('campaignId').equals(campaignId).toArray(),
+      campaignClickLinks(campaignId, db),
+      db.tentativeLinks.where('campaignId').equals(campaignId).toArray(),
+    ]);
+    const sent = messages.filter((m) => m.status === 'sent').length;
+    const taps = classifyTaps(messages, links, tentative);
+    const results = await Promise.all(
+      goals.map(async (goal) => goalResult(goal, taps, await goalEvents(db, goal, taps), sent)),
+    );
+    return { campaignId, sent, goals: results };
+  });
 }
 
-/** Each tapping browser's events from its earliest tap to its latest tap plus the longest window. */
+/**
+ * The goal's events that may fall in a tap's window, by browser. Path and event goals read their
+ * own index range over the campaign's windows (cost follows the goal's events, not the browsers'
+ * traffic); a URL goal has no index, so the tapping browsers' events in their windows are read.
+ */
+async function goalEvents(
+  db: StitchDb,
+  goal: GoalRow,
+  taps: readonly ClassifiedTap[],
+): Promise<Map<string, EventRow[]>> {
+  const byVisitor = new Map<string, EventRow[]>();
+  if (taps.length === 0) return byVisitor;
+  const from = Math.min(...taps.map((t) => t.at));
+  const to = Math.max(...taps.map((t) => t.at)) + windowMs(goal);
+  let rows: EventRow[];
+  if (goal.kind === 'page' && goal.on === 'path') {
+    rows = await pageViewsByPath(db, compilePattern(goal.pattern, goal.match), from, to);
+  } else if (goal.kind === 'event') {
+    rows = await typeInWindow(db, 'track', from, to);
+  } else {
+    return browserEvents(db, taps, windowMs(goal));
+  }
+  const tappers = new Set(taps.map((t) => t.visitorId));
+  const matches = goalMatcher(goal);
+  for (const event of rows) {
+    if (!event.visitorId || !tappers.has(event.visitorId) || !matches(event)) continue;
+    const list = byVisitor.get(event.visitorId) ?? [];
+    list.push(event);
+    byVisitor.set(event.visitorId, list);
+  }
+  return byVisitor;
+}
+
+/** Each tapping browser's events from its earliest tap to its latest tap plus the window. */
 async function browserEvents(
   db: StitchDb,
   taps: readonly ClassifiedTap[],
-  longest: number,
+  window: number,
 ): Promise<Map<string, EventRow[]>> {
   const spans = new Map<string, { from: number; to: number }>();
   for (const tap of taps) {
     const span = spans.get(tap.visitorId);
-    if (!span) spans.set(tap.visitorId, { from: tap.at, to: tap.at + longest });
+    if (!span) spans.set(tap.visitorId, { from: tap.at, to: tap.at + window });
     else {
       span.from = Math.min(span.from, tap.at);
-      span.to = Math.max(span.to, tap.at + longest);
+      span.to = Math.max(span.to, tap.at + window);
     }
   }
   const entries = await Promise.all(

@@ -290,8 +290,8 @@ async function resolveCondition(r: Resolver, condition: SegmentCondition): Promi
       const test = compilePattern(condition.pattern, condition.match);
       const events =
         condition.on === 'path'
-          ? await pageViewsByPath(r, test, from)
-          : (await typeInWindow(r, 'page', from)).filter((e) => test(e.url ?? ''));
+          ? await pageViewsByPath(db, test, from)
+          : (await typeInWindow(db, 'page', from)).filter((e) => test(e.url ?? ''));
       const counts = await countByContact(r, events);
       return positive([...counts].filter(([, n]) => n >= condition.minCount).map(([id]) => id));
     }
@@ -300,12 +300,12 @@ async function resolveCondition(r: Resolver, condition: SegmentCondition): Promi
         (
           await countByContact(
             r,
-            await typeInWindow(r, 'form_submit', windowStart(condition.withinDays, now)),
+            await typeInWindow(db, 'form_submit', windowStart(condition.withinDays, now)),
           )
         ).keys(),
       );
     case 'event': {
-      const events = (await typeInWindow(r, 'track', windowStart(condition.withinDays, now))).filter(
+      const events = (await typeInWindow(db, 'track', windowStart(condition.withinDays, now))).filter(
         (e) => e.name === condition.name && propertyHolds(e, condition.property),
       );
       return positive((await countByContact(r, events)).keys());
@@ -313,22 +313,31 @@ async function resolveCondition(r: Resolver, condition: SegmentCondition): Promi
   }
 }
 
-/** Events of a type from `from` on, from the `[type+timestamp]` index. */
-async function typeInWindow(r: Resolver, type: EventRow['type'], from: number): Promise<EventRow[]> {
-  const rows = await r.db.events.where('[type+timestamp]').between([type, from], [type, INF]).toArray();
+/** Events of a type in `[from, to]`, from the `[type+timestamp]` index (bots left out). */
+export async function typeInWindow(
+  db: StitchDb,
+  type: EventRow['type'],
+  from: number,
+  to = INF,
+): Promise<EventRow[]> {
+  const rows = await db.events
+    .where('[type+timestamp]')
+    .between([type, from], [type, to], true, true)
+    .toArray();
   return rows.filter((e) => !e.bot);
 }
 
 /**
- * Page views whose path passes `test`, from `from` on: the `[path+timestamp]` index is walked one
+ * Page views in `[from, to]` whose path passes `test`: the `[path+timestamp]` index is walked one
  * distinct path at a time (a key-only hop each), and only matching paths' ranges are read.
  */
-async function pageViewsByPath(
-  r: Resolver,
+export async function pageViewsByPath(
+  db: StitchDb,
   test: (path: string) => boolean,
   from: number,
+  to = INF,
 ): Promise<EventRow[]> {
-  const index = () => r.db.events.where('[path+timestamp]');
+  const index = () => db.events.where('[path+timestamp]');
   const matching: string[] = [];
   // '' is the least string: the first key above ['', -∞] is the first path's first event.
   let next = await index().above(['', Number.NEGATIVE_INFINITY]).limit(1).keys();
@@ -340,7 +349,7 @@ async function pageViewsByPath(
     next = await index().above([path, INF]).limit(1).keys();
   }
   const rows = (
-    await Promise.all(matching.map((path) => index().between([path, from], [path, INF]).toArray()))
+    await Promise.all(matching.map((path) => index().between([path, from], [path, to], true, true).toArray()))
   ).flat();
   return rows.filter((e) => e.type === 'page' && !e.bot);
 }

@@ -89,6 +89,12 @@ describe('goal conversions of a campaign', () => {
     });
     // From each browser's click: Ana 2 days, Ben's desktop 1 day.
     expect(goals[0]?.medianMs).toBe((2 * DAY_MS + DAY_MS) / 2);
+    // The same goal on the URL (no index: the tapping browsers' events are read) counts the same.
+    const byUrl = await campaignGoals(db, 'spring', [
+      { ...thanks(), id: 'url', on: 'url', pattern: 'shop.test/thanks' },
+    ]);
+    expect(byUrl.goals[0]).toMatchObject({ conversions: 2, by: { owner: 1, tentative: 1, forwarded: 0 } });
+    expect(byUrl.goals[0]?.medianMs).toBe(goals[0]?.medianMs);
   });
 
   it('the window is inclusive: a conversion exactly N days after the tap counts, a millisecond later does not', async () => {
