@@ -34,19 +34,17 @@ export async function campaignGoals(
   campaignId: string,
   goals: readonly GoalRow[],
 ): Promise<CampaignGoals> {
-  return db.transaction('r', [db.messages, db.identities, db.tentativeLinks, db.events], async () => {
-    const [messages, links, tentative] = await Promise.all([
-      db.messages.where('campaignId').equals(campaignId).toArray(),
-      campaignClickLinks(campaignId, db),
-      db.tentativeLinks.where('campaignId').equals(campaignId).toArray(),
-    ]);
-    const sent = messages.filter((m) => m.status === 'sent').length;
-    const taps = classifyTaps(messages, links, tentative);
-    const results = await Promise.all(
-      goals.map(async (goal) => goalResult(goal, taps, await goalEvents(db, goal, taps), sent)),
-    );
-    return { campaignId, sent, goals: results };
-  });
+  const [messages, links, tentative] = await Promise.all([
+    db.messages.where('campaignId').equals(campaignId).toArray(),
+    campaignClickLinks(campaignId, db),
+    db.tentativeLinks.where('campaignId').equals(campaignId).toArray(),
+  ]);
+  const sent = messages.filter((m) => m.status === 'sent').length;
+  const taps = classifyTaps(messages, links, tentative);
+  const results = await Promise.all(
+    goals.map(async (goal) => goalResult(goal, taps, await goalEvents(db, goal, taps), sent)),
+  );
+  return { campaignId, sent, goals: results };
 }
 
 /**

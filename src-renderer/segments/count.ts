@@ -6,6 +6,7 @@
 import type { StitchDb } from '../db';
 import type { ContactRow, EventRow, IdentityRow } from '../db/types';
 import { propertyHolds, rowHolds } from './evaluate';
+import { getAllInRanges } from './many-ranges';
 import {
   compilePattern,
   type SegmentCondition,
@@ -60,15 +61,16 @@ class Resolver {
       const root = this.rootOf(merged, child);
       if (roots.has(root)) owners.push([child, root]);
     }
-    const found = await Promise.all(
-      owners.map(async ([id, root]) => {
-        const links = await this.db.identities.where('contactId').equals(id).toArray();
-        return links
-          .filter((l) => l.kind === 'visitor' && l.revokedAt === null)
-          .map((link) => ({ root, link }));
-      }),
+    const found = await getAllInRanges(
+      this.db.identities,
+      'contactId',
+      owners.map(([id]) => IDBKeyRange.only(id)),
     );
-    return found.flat();
+    return owners.flatMap(([, root], i) =>
+      (found[i] ?? [])
+        .filter((l) => l.kind === 'visitor' && l.revokedAt === null)
+        .map((link) => ({ root, link })),
+    );
   }
 
   rows(): Promise<ContactRow[]> {
@@ -161,8 +163,8 @@ async function resolveGroup(r: Resolver, group: SegmentGroup): Promise<IdSet> {
     result = (await Promise.all(first.map((child) => resolveNode(r, child)))).reduce(intersect);
   if (result?.positive && result.ids.size <= PROBE_LIMIT) {
     const candidates = result.ids;
-    const kept = await Promise.all(activity.map((child) => probeCandidates(r, child, candidates)));
-    result = { positive: true, ids: filterSet(candidates, (id) => kept.every((set) => set.has(id))) };
+    const kept = await probeCandidates(r, activity, candidates);
+    result = { positive: true, ids: kept };
   } else if (activity.length > 0) {
     const sets = await Promise.all(activity.map((child) => resolveNode(r, child)));
     result = [...(result ? [result] : []), ...sets].reduce(intersect);
@@ -183,45 +185,70 @@ async function resolveGroup(r: Resolver, group: SegmentGroup): Promise<IdSet> {
   return result ?? { positive: false, ids: new Set() };
 }
 
-/** The candidates for whom an activity condition (with its NOT) holds, from their own browsers' events. */
+type ActivityCondition = Extract<SegmentCondition, { kind: 'visited' | 'form' | 'event' }>;
+
+/** An activity condition as a test on one event, with how many matching events it needs. */
+function activityTest(
+  condition: ActivityCondition,
+  now: number,
+): { from: number; need: number; test: (e: EventRow) => boolean } {
+  const from = windowStart(condition.withinDays, now);
+  if (condition.kind === 'visited') {
+    const pattern = compilePattern(condition.pattern, condition.match);
+    const test = (e: EventRow) =>
+      e.type === 'page' && e.timestamp >= from && pattern((condition.on === 'path' ? e.path : e.url) ?? '');
+    return { from, need: condition.minCount, test };
+  }
+  if (condition.kind === 'form')
+    return { from, need: 1, test: (e) => e.type === 'form_submit' && e.timestamp >= from };
+  const test = (e: EventRow) =>
+    e.type === 'track' &&
+    e.timestamp >= from &&
+    e.name === condition.name &&
+    propertyHolds(e, condition.property);
+  return { from, need: 1, test };
+}
+
+/**
+ * The candidates for whom every activity condition (each with its NOT) holds, from their own
+ * browsers' events: one index range per linked browser, from the earliest window any condition
+ * needs, read once for all the conditions.
+ */
 async function probeCandidates(
   r: Resolver,
-  condition: Extract<SegmentCondition, { kind: 'visited' | 'form' | 'event' }>,
+  conditions: readonly ActivityCondition[],
   candidates: Set<string>,
 ): Promise<Set<string>> {
-  const from = windowStart(condition.withinDays, r.now);
-  const type = condition.kind === 'visited' ? 'page' : condition.kind === 'form' ? 'form_submit' : 'track';
-  const test =
-    condition.kind === 'visited'
-      ? (() => {
-          const pattern = compilePattern(condition.pattern, condition.match);
-          return (e: EventRow) => pattern((condition.on === 'path' ? e.path : e.url) ?? '');
-        })()
-      : condition.kind === 'event'
-        ? (e: EventRow) => e.name === condition.name && propertyHolds(e, condition.property)
-        : () => true;
-  const need = condition.kind === 'visited' ? condition.minCount : 1;
+  const tests = conditions.map((c) => activityTest(c, r.now));
+  const from = Math.min(...tests.map((t) => t.from));
   const links = await r.linksOf(candidates);
-  const counts = new Map<string, Set<string>>();
-  await Promise.all(
-    links.map(async ({ root, link }) => {
-      const lower = Math.max(from, link.from);
-      const upper = link.to ?? INF;
-      if (upper <= lower) return;
-      const rows = await r.db.events
-        .where('[visitorId+type+timestamp]')
-        .between([link.value, type, lower], [link.value, type, upper], true, false)
-        .toArray();
-      for (const e of rows) {
-        if (e.bot || !test(e)) continue;
-        const seen = counts.get(root) ?? new Set<string>();
-        seen.add(e.id);
-        counts.set(root, seen);
-      }
+  // Per candidate and condition: the ids of its matching events (a browser's event counts once).
+  const matched = new Map<string, Set<string>[]>();
+  const spans = links.filter(({ link }) => (link.to ?? INF) > Math.max(from, link.from));
+  const found = await getAllInRanges(
+    r.db.events,
+    '[visitorId+timestamp]',
+    spans.map(({ link }) =>
+      IDBKeyRange.bound([link.value, Math.max(from, link.from)], [link.value, link.to ?? INF], false, true),
+    ),
+  );
+  spans.forEach(({ root }, index) => {
+    for (const e of found[index] ?? []) {
+      if (e.bot) continue;
+      tests.forEach((t, i) => {
+        if (!t.test(e)) return;
+        const sets = matched.get(root) ?? tests.map(() => new Set<string>());
+        sets[i]?.add(e.id);
+        matched.set(root, sets);
+      });
+    }
+  });
+  return filterSet(candidates, (id) =>
+    conditions.every((c, i) => {
+      const n = matched.get(id)?.[i]?.size ?? 0;
+      return n >= (tests[i]?.need ?? 1) !== Boolean(c.not);
     }),
   );
-  const holds = (id: string) => (counts.get(id)?.size ?? 0) >= need;
-  return filterSet(candidates, (id) => holds(id) !== Boolean(condition.not));
 }
 
 function intersect(a: IdSet, b: IdSet): IdSet {
@@ -360,13 +387,14 @@ export async function pageViewsByPath(
  */
 async function countByContact(r: Resolver, events: readonly EventRow[]): Promise<Map<string, number>> {
   const visitors = [...new Set(events.flatMap((e) => (e.visitorId ? [e.visitorId] : [])))];
-  const links =
-    visitors.length === 0
-      ? []
-      : await r.db.identities
-          .where('[kind+value]')
-          .anyOf(visitors.map((v) => ['visitor', v]))
-          .toArray();
+  // One equality range per browser, all in flight at once: much faster than `anyOf`'s cursor hops.
+  const links = (
+    await getAllInRanges(
+      r.db.identities,
+      '[kind+value]',
+      visitors.map((v) => IDBKeyRange.only(['visitor', v])),
+    )
+  ).flat();
   const byVisitor = new Map<string, IdentityRow[]>();
   for (const link of links) {
     if (link.revokedAt !== null) continue;

@@ -9,7 +9,7 @@ export function ContactSegments(props: { contactId: string }) {
   const db = appDb();
   const segments = useLiveQuery(() => segmentsOfContact(db, props.contactId), [db, props.contactId]);
   return (
-    <Card withBorder p="sm" mt="md" aria-label="Segments">
+    <Card withBorder p="sm" mt="md" component="section" aria-label="Segments">
       <Title order={3} size="h5" mb="xs">
         Segments
       </Title>
@@ -21,7 +21,7 @@ export function ContactSegments(props: { contactId: string }) {
           </Anchor>
         </Text>
       ) : (
-        <Group gap={6} aria-label="Segments this contact is in">
+        <Group gap={6} role="group" aria-label="Segments this contact is in">
           {segments.map((s) => (
             <Badge key={s.id} variant="light">
               {s.name}
