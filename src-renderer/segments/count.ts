@@ -79,11 +79,6 @@ class Resolver {
   }
 }
 
-/** Every read of one resolution in one read-only transaction: many small requests, one commit. */
-function inOneTransaction<T>(db: StitchDb, work: () => Promise<T>): Promise<T> {
-  return db.transaction('r', [db.contacts, db.events, db.identities, db.campaigns], work);
-}
-
 /** Of `ids`, those of live (existing, unmerged) contacts. */
 async function liveAmong(r: Resolver, ids: Set<string>): Promise<string[]> {
   if (ids.size === 0) return [];
@@ -100,14 +95,12 @@ async function liveAmong(r: Resolver, ids: Set<string>): Promise<string[]> {
 /** How many live contacts are in the segment now. */
 export async function countSegment(db: StitchDb, definition: SegmentNode, now = Date.now()): Promise<number> {
   validateSegment(definition);
-  return inOneTransaction(db, async () => {
-    const r = new Resolver(db, now);
-    const set = await resolveNode(r, definition);
-    const existing = (await liveAmong(r, set.ids)).length;
-    if (set.positive) return existing;
-    const live = (await db.contacts.count()) - (await r.roots()).size;
-    return live - existing;
-  });
+  const r = new Resolver(db, now);
+  const set = await resolveNode(r, definition);
+  const existing = (await liveAmong(r, set.ids)).length;
+  if (set.positive) return existing;
+  const live = (await db.contacts.count()) - (await r.roots()).size;
+  return live - existing;
 }
 
 /** The live contacts in the segment now, as rows (for a campaign's Prepare). */
@@ -117,13 +110,11 @@ export async function segmentMembers(
   now = Date.now(),
 ): Promise<ContactRow[]> {
   validateSegment(definition);
-  return inOneTransaction(db, async () => {
-    const r = new Resolver(db, now);
-    const set = await resolveNode(r, definition);
-    if (!set.positive) return (await r.rows()).filter((c) => !set.ids.has(c.id));
-    const rows = await db.contacts.bulkGet([...set.ids]);
-    return rows.filter((c): c is ContactRow => c !== undefined && !c.mergedInto);
-  });
+  const r = new Resolver(db, now);
+  const set = await resolveNode(r, definition);
+  if (!set.positive) return (await r.rows()).filter((c) => !set.ids.has(c.id));
+  const rows = await db.contacts.bulkGet([...set.ids]);
+  return rows.filter((c): c is ContactRow => c !== undefined && !c.mergedInto);
 }
 
 /** Whether a condition can only be answered by reading contact rows (no index serves it). */
