@@ -250,23 +250,16 @@ async function primitives(db: StitchDb, now: number): Promise<Record<string, num
   await time('pathHop', () =>
     db.events.where('[path+timestamp]').above(['/p/1', Number.POSITIVE_INFINITY]).limit(1).keys(),
   );
-  const pricing = (await time('pricingRows', () =>
+  await time('pricingRows', () =>
     db.events
       .where('[path+timestamp]')
       .between(['/pricing', from], ['/pricing', Number.POSITIVE_INFINITY])
       .toArray(),
-  )) as EventRow[];
+  );
   await time('formRows', () =>
     db.events
       .where('[type+timestamp]')
       .between(['form_submit', from], ['form_submit', Number.POSITIVE_INFINITY])
-      .toArray(),
-  );
-  const visitors = [...new Set(pricing.map((e) => e.visitorId ?? ''))];
-  await time('linksAnyOf', () =>
-    db.identities
-      .where('[kind+value]')
-      .anyOf(visitors.map((v) => ['visitor', v]))
       .toArray(),
   );
   await time('linksAll', () =>
