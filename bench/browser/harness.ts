@@ -12,6 +12,7 @@ import { type IngestSettings, ingestBatch } from '../../src-renderer/ingest/batc
 import { eventTime } from '../../src-renderer/ingest/parse';
 import { contactTimeline } from '../../src-renderer/queries/timeline';
 import { bridgeHasher, KEYED_SCHEME, setIdentifierHasher } from '../../src-renderer/stitching/suppression';
+import { runSegmentCount } from './audiences';
 import {
   ADVERSARIAL,
   generatePlan,
@@ -281,6 +282,7 @@ declare global {
       runStitch: typeof runStitch;
       runTimeline: typeof runTimeline;
       runIdentity: typeof runIdentity;
+      runSegmentCount: typeof runSegmentCount;
     };
   }
 }
@@ -322,6 +324,6 @@ function pooled(scores: Score[]): Score {
   };
 }
 
-window.stitchBench = { runIngest, runStitch, runTimeline, runIdentity };
+window.stitchBench = { runIngest, runStitch, runTimeline, runIdentity, runSegmentCount };
 document.title = 'ready';
 (window as unknown as { timings: () => unknown }).timings = () => (globalThis as unknown as { T: unknown }).T;

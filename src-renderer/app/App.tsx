@@ -4,6 +4,7 @@ import {
   IconAddressBook,
   IconAntenna,
   IconChartBar,
+  IconFilter,
   IconSend,
   IconSettings,
   IconWorldWww,
@@ -19,6 +20,7 @@ import { ExportPage } from '../features/export/ExportPage';
 import { ImportPage } from '../features/import/ImportPage';
 import { ProfilePage } from '../features/profile/ProfilePage';
 import { ReportsPage } from '../features/reports/ReportsPage';
+import { SegmentsPage } from '../features/segments/SegmentsPage';
 import { SettingsPage } from '../features/settings/SettingsPage';
 import { VisitorsPage } from '../features/visitors/VisitorsPage';
 import { bridge, bridgeMissing } from '../platform';
@@ -30,6 +32,7 @@ import { StatusBar } from './StatusBar';
 const SECTIONS: { path: string; label: string; icon: ReactNode; element: ReactNode }[] = [
   { path: '/contacts', label: 'Contacts', icon: <IconAddressBook size={18} />, element: <ContactsPage /> },
   { path: '/visitors', label: 'Visitors', icon: <IconWorldWww size={18} />, element: <VisitorsPage /> },
+  { path: '/segments', label: 'Segments', icon: <IconFilter size={18} />, element: <SegmentsPage /> },
   { path: '/campaigns', label: 'Campaigns', icon: <IconSend size={18} />, element: <CampaignsPage /> },
   { path: '/reports', label: 'Reports', icon: <IconChartBar size={18} />, element: <ReportsPage /> },
   { path: '/collector', label: 'Collector', icon: <IconAntenna size={18} />, element: <CollectorPage /> },

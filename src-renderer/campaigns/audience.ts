@@ -1,8 +1,9 @@
-// Who a campaign reaches: contacts of the chosen audience (everyone, a tag, a list) that consented
+// Who a campaign reaches: contacts of the chosen audience (everyone, a tag, a list, a saved segment) that consented
 // to the channel, have a number it can reach, and are not suppressed (erased) — with why others are out.
 import { parsePhoneNumber } from 'libphonenumber-js/max';
 import type { StitchDb } from '../db';
 import type { CampaignAudience, Channel, ContactRow } from '../db/types';
+import { segmentMembers } from '../segments/count';
 import { suppressedAmong } from '../stitching/suppression';
 
 export type ExclusionReason = 'noConsent' | 'noNumber' | 'notMobile' | 'suppressed' | 'duplicate';
@@ -60,8 +61,22 @@ export interface AudienceResult {
   excluded: Record<ExclusionReason, number>;
 }
 
-export function audienceContacts(db: StitchDb, audience: CampaignAudience): Promise<ContactRow[]> {
+export class MissingSegmentError extends Error {}
+
+export async function audienceContacts(
+  db: StitchDb,
+  audience: CampaignAudience,
+  now = Date.now(),
+): Promise<ContactRow[]> {
   switch (audience.kind) {
+    case 'segment': {
+      const segment = await db.segments.get(audience.segmentId);
+      if (!segment)
+        throw new MissingSegmentError(
+          'The segment this campaign was sent to was deleted; pick another audience.',
+        );
+      return segmentMembers(db, segment.definition, now);
+    }
     case 'tag':
       return db.contacts.where('tags').equals(audience.tag).toArray();
     case 'list':
@@ -75,8 +90,9 @@ export async function buildAudience(
   db: StitchDb,
   audience: CampaignAudience,
   channel: Channel,
+  now = Date.now(),
 ): Promise<AudienceResult> {
-  const contacts = (await audienceContacts(db, audience))
+  const contacts = (await audienceContacts(db, audience, now))
     // A merged contact lives on in the one it was merged into.
     .filter((c) => !c.mergedInto)
     .sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));

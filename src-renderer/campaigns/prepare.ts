@@ -2,7 +2,7 @@
 // Prepare renders every recipient's message and mints their links in bulk (≤ 10,000 per call).
 import type { LinkCampaignInput, MintedCode, MintRequest } from '../../src-main/shared/links';
 import type { StitchDb } from '../db';
-import type { MessageRow } from '../db/types';
+import type { AudienceSnapshot, MessageRow } from '../db/types';
 import { recordMessageSent } from '../stitching/messages';
 import { buildAudience } from './audience';
 import { withUtm } from './links';
@@ -46,7 +46,15 @@ export async function prepareCampaign(
     throw new CampaignStateError('This campaign has sent messages; duplicate it to send again.');
   }
   onProgress(0, 1, 'Choosing recipients');
-  const { recipients } = await buildAudience(db, campaign.audience ?? { kind: 'all' }, campaign.channel);
+  const audience = campaign.audience ?? { kind: 'all' };
+  // A segment is dynamic: this moment's members are frozen into the messages, and the campaign says
+  // which segment it resolved and when.
+  const resolvedAt = Date.now();
+  const { recipients, matched } = await buildAudience(db, audience, campaign.channel, resolvedAt);
+  const segment = audience.kind === 'segment' ? await db.segments.get(audience.segmentId) : undefined;
+  const audienceSnapshot: AudienceSnapshot | undefined = segment
+    ? { segmentId: segment.id, segmentName: segment.name, resolvedAt, matched }
+    : undefined;
   if (recipients.length === 0) throw new CampaignStateError('No recipients: check the audience and consent.');
 
   const links = trackedLinksOf(campaign);
@@ -116,6 +124,7 @@ export async function prepareCampaign(
     preparedAt: Date.now(),
     recipients: rows.length,
     segments,
+    audienceSnapshot,
   });
   return { recipients: rows.length, segments };
 }

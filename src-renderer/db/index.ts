@@ -6,9 +6,11 @@ import type {
   CampaignRow,
   ContactRow,
   EventRow,
+  GoalRow,
   IdentityRow,
   MessageRow,
   MetaRow,
+  SegmentRow,
   SessionRow,
   SuppressionRow,
   TentativeLinkRow,
@@ -28,6 +30,8 @@ export class StitchDb extends Dexie {
   meta!: Table<MetaRow, string>;
   suppressions!: Table<SuppressionRow, string>;
   tentativeLinks!: Table<TentativeLinkRow, string>;
+  segments!: Table<SegmentRow, string>;
+  goals!: Table<GoalRow, string>;
 
   constructor(name: string, options?: DexieOptions) {
     super(name, options);

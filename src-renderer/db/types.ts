@@ -3,6 +3,8 @@
 import type { Channel, ClickSource } from '../../src-main/shared/channels';
 import type { IdentifierKind } from '../../src-main/shared/erasure';
 import type { EventSource, EventType } from '../../src-main/shared/events';
+import type { GoalDefinition } from '../goals/model';
+import type { SegmentGroup } from '../segments/model';
 import type { Evidence, TapFact } from '../stitching/evidence';
 
 export type { Channel };
@@ -221,6 +223,8 @@ export interface CampaignRow {
   whatsapp?: WhatsAppSettings;
   preparedAt?: number;
   sentAt?: number;
+  /** Set when the last Prepare resolved a saved segment. */
+  audienceSnapshot?: AudienceSnapshot;
   /** Recipients and SMS segments at the last Prepare. */
   recipients?: number;
   segments?: number;
@@ -230,7 +234,34 @@ export interface CampaignRow {
 export type CampaignAudience =
   | { kind: 'all' }
   | { kind: 'tag'; tag: string }
-  | { kind: 'list'; list: string };
+  | { kind: 'list'; list: string }
+  /** A saved segment, resolved (and frozen into the messages) at Prepare. */
+  | { kind: 'segment'; segmentId: string };
+
+/** Which segment a Prepare resolved, and when: the report says who the messages went to. */
+export interface AudienceSnapshot {
+  segmentId: string;
+  segmentName: string;
+  resolvedAt: number;
+  /** Contacts in the segment at that moment (before consent and number checks). */
+  matched: number;
+}
+
+/** A saved segment: dynamic, resolved again whenever it is counted or a campaign is prepared. */
+export interface SegmentRow {
+  id: string;
+  name: string;
+  definition: SegmentGroup;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** A conversion goal (see src-renderer/goals/model.ts). */
+export type GoalRow = GoalDefinition & {
+  id: string;
+  name: string;
+  createdAt: number;
+};
 
 export interface CampaignLink {
   /** Stable id registered with the main process (`l1`, `l2`… in order of first appearance). */

@@ -62,6 +62,18 @@ export const schemaVersions: readonly SchemaVersion[] = [
     version: 3,
     stores: { tentativeLinks: 'id, contactId, messageId, visitorId, campaignId, status' },
   },
+  {
+    // v4: saved segments and conversion goals (issue 13); events get the two indexes a segment count
+    // reads set-wise: page views of a path in a time window, and forms / custom events in a window.
+    version: 4,
+    stores: {
+      events:
+        'id, [visitorId+timestamp], [visitorId+type+timestamp], [contactId+timestamp], [campaignId+type], clickToken, ' +
+        '[type+timestamp], [path+timestamp]',
+      segments: 'id, name',
+      goals: 'id, name',
+    },
+  },
 ];
 
 export const currentSchemaVersion = schemaVersions[schemaVersions.length - 1]?.version ?? 1;

@@ -130,24 +130,45 @@ export async function campaignReport(db: StitchDb, campaignId: string): Promise<
   };
 }
 
-function splitOpeners(
+/** Who a browser that opened a message's link turned out to be, for the recipient. */
+export type OpenerKind = 'owner' | 'tentative' | 'forwarded';
+
+export interface ClassifiedTap {
+  messageId: string;
+  visitorId: string;
+  /** The browser's first tap on the message's links. */
+  at: number;
+  kind: OpenerKind;
+}
+
+/** Every tap of the campaign's messages, classified by the links the engine made of it. */
+export function classifyTaps(
   messages: readonly MessageRow[],
   links: readonly IdentityRow[],
   tentative: readonly TentativeLinkRow[],
-): CampaignReport['openedBy'] {
+): ClassifiedTap[] {
   const linked = new Set(links.map((l) => `${l.messageId}\n${l.value}`));
   const waiting = new Map(tentative.map((t) => [`${t.messageId}\n${t.visitorId}`, t.status]));
-  const split = { owner: 0, tentative: 0, forwarded: 0 };
+  const taps: ClassifiedTap[] = [];
   for (const message of messages) {
     for (const tap of message.taps ?? []) {
       const key = `${message.id}\n${tap.visitorId}`;
       const status = linked.has(key) ? 'linked' : waiting.get(key);
       // A tap with neither row was trusted but covered by an earlier link of the same recipient.
-      if (status === 'tentative') split.tentative++;
-      else if (status === 'rejected') split.forwarded++;
-      else split.owner++;
+      const kind = status === 'tentative' ? 'tentative' : status === 'rejected' ? 'forwarded' : 'owner';
+      taps.push({ messageId: message.id, visitorId: tap.visitorId, at: tap.at, kind });
     }
   }
+  return taps;
+}
+
+function splitOpeners(
+  messages: readonly MessageRow[],
+  links: readonly IdentityRow[],
+  tentative: readonly TentativeLinkRow[],
+): CampaignReport['openedBy'] {
+  const split = { owner: 0, tentative: 0, forwarded: 0 };
+  for (const tap of classifyTaps(messages, links, tentative)) split[tap.kind]++;
   return split;
 }
 

@@ -81,6 +81,21 @@ test('every page and the main dialogs have no critical or serious axe violations
   await goToSection(page, 'Visitors');
   await expectAccessiblePage(page, 'Visitors');
 
+  await goToSection(page, 'Segments');
+  await expectAccessiblePage(page, 'Segments');
+  // The builder with one condition of each kind that has its own inputs.
+  await page.getByRole('button', { name: 'New segment' }).click();
+  for (const kind of [
+    'Received or clicked a campaign',
+    'Visited a page',
+    'Did a custom event',
+    'Contact field',
+  ]) {
+    await page.getByLabel('Add a condition', { exact: true }).selectOption({ label: kind });
+  }
+  await expect(page.getByRole('group', { name: 'Condition 4' })).toBeVisible();
+  await expectAccessiblePage(page, 'Segments');
+
   await goToSection(page, 'Campaigns');
   await expectAccessiblePage(page, 'Campaigns');
   await page.getByRole('button', { name: 'New campaign' }).click();

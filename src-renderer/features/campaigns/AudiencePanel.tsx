@@ -1,7 +1,19 @@
-// The builder's audience: everyone, a tag or a list, with the live recipient count and who is left
+// The builder's audience: everyone, a tag, a list or a saved segment, with the live recipient count and who is left
 // out and why (no consent, no reachable number, landline, erased, duplicate number).
-import { Badge, Card, Group, Loader, SegmentedControl, Select, Stack, Text, Title } from '@mantine/core';
+import {
+  Anchor,
+  Badge,
+  Card,
+  Group,
+  Loader,
+  SegmentedControl,
+  Select,
+  Stack,
+  Text,
+  Title,
+} from '@mantine/core';
 import { useLiveQuery } from 'dexie-react-hooks';
+import { Link } from 'react-router';
 import {
   type AudienceResult,
   audienceOptions,
@@ -20,6 +32,7 @@ export function AudiencePanel(props: {
 }) {
   const db = appDb();
   const options = useLiveQuery(() => audienceOptions(db), [db]);
+  const segments = useLiveQuery(() => db.segments.orderBy('name').toArray(), [db]);
   const audience = props.draft.audience ?? { kind: 'all' };
   const result = props.audience;
   const excluded = result
@@ -40,14 +53,35 @@ export function AudiencePanel(props: {
           onChange={(kind) => {
             if (kind === 'tag') props.onChange({ kind: 'tag', tag: options?.tags[0] ?? '' });
             else if (kind === 'list') props.onChange({ kind: 'list', list: options?.lists[0] ?? '' });
+            else if (kind === 'segment')
+              props.onChange({ kind: 'segment', segmentId: segments?.[0]?.id ?? '' });
             else props.onChange({ kind: 'all' });
           }}
           data={[
             { value: 'all', label: 'All contacts' },
             { value: 'tag', label: 'Tag' },
             { value: 'list', label: 'List' },
+            { value: 'segment', label: 'Segment' },
           ]}
         />
+        {audience.kind === 'segment' && (
+          <Select
+            size="xs"
+            label="Segment"
+            searchable
+            allowDeselect={false}
+            disabled={props.locked}
+            data={(segments ?? []).map((s) => ({ value: s.id, label: s.name }))}
+            value={audience.segmentId || null}
+            onChange={(segmentId) => props.onChange({ kind: 'segment', segmentId: segmentId ?? '' })}
+            nothingFoundMessage="No saved segment yet"
+          />
+        )}
+        {audience.kind === 'segment' && (
+          <Anchor component={Link} to="/segments" size="xs" mb={6}>
+            Build segments
+          </Anchor>
+        )}
         {audience.kind === 'tag' && (
           <Select
             size="xs"
@@ -78,6 +112,17 @@ export function AudiencePanel(props: {
         )}
       </Group>
       <Stack gap={4} mt="sm" aria-live="polite">
+        {audience.kind === 'segment' && segments && !segments.some((s) => s.id === audience.segmentId) ? (
+          <Text size="sm" c="red">
+            {segments.length === 0
+              ? 'No saved segment yet: build one on the Segments page.'
+              : 'Pick a segment (the one chosen before was deleted).'}
+          </Text>
+        ) : audience.kind === 'segment' && !props.locked ? (
+          <Text size="xs" c="dimmed">
+            The segment is resolved again at Prepare; its members at that moment get the messages.
+          </Text>
+        ) : null}
         {!result ? (
           <Loader size="xs" />
         ) : (

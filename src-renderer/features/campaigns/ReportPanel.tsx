@@ -20,7 +20,9 @@ import { Link } from 'react-router';
 import { neutralizeCell } from '../../contacts-io/export';
 import { type CampaignReport, campaignReport } from '../../queries/reports';
 import { appDb } from '../../state/db';
+import { formatDateTime } from '../../ui/format';
 import { saveTextFile } from '../../ui/save-file';
+import { CampaignGoals } from '../goals/CampaignGoals';
 import { ClicksChart } from './ClicksChart';
 import { percent } from './labels';
 
@@ -29,6 +31,10 @@ const TABLE_ROWS = 300;
 export function ReportPanel(props: { campaignId: string }) {
   const db = appDb();
   const report = useLiveQuery(() => campaignReport(db, props.campaignId), [db, props.campaignId]);
+  const snapshot = useLiveQuery(
+    async () => (await db.campaigns.get(props.campaignId))?.audienceSnapshot,
+    [db, props.campaignId],
+  );
   if (!report) return null;
   const stats: [string, string, string?][] = [
     ['Sent', report.sent.toLocaleString()],
@@ -101,6 +107,13 @@ export function ReportPanel(props: { campaignId: string }) {
           </Card>
         ))}
       </SimpleGrid>
+      {snapshot && (
+        <Text size="sm" data-testid="audience-snapshot">
+          Sent to the segment <b>{snapshot.segmentName}</b> as it was at {formatDateTime(snapshot.resolvedAt)}
+          : {snapshot.matched.toLocaleString()} contact{snapshot.matched === 1 ? '' : 's'} matched then.
+        </Text>
+      )}
+      <CampaignGoals campaignId={props.campaignId} />
       <Card withBorder padding="sm">
         <Title order={5} mb="xs">
           Clicks over time

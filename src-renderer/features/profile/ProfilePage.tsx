@@ -25,6 +25,7 @@ import { fullName } from '../../ui/contact-text';
 import { EmptyState } from '../../ui/EmptyState';
 import { formatAgo, formatCount, formatDate, formatDateTime } from '../../ui/format';
 import { ContactFormModal } from '../contacts/ContactFormModal';
+import { ContactSegments } from '../segments/ContactSegments';
 import { ActivityChart } from './ActivityChart';
 import { EraseModal } from './EraseModal';
 import { IdentitiesPanel } from './IdentitiesPanel';
@@ -204,6 +205,7 @@ function Profile(props: { contact: ContactRow }) {
           <Card withBorder p="sm" mt="md">
             <IdentitiesPanel contactId={contact.id} />
           </Card>
+          <ContactSegments contactId={contact.id} />
           <TentativePanel
             contactId={contact.id}
             contactName={contact.firstName || fullName(contact)}

@@ -1,4 +1,5 @@
-// Reports: campaign results side by side, SMS against WhatsApp, then every sent campaign.
+// Reports: campaign results side by side, SMS against WhatsApp, then every sent campaign; goals and
+// the comparison by goal.
 import { Anchor, Card, SimpleGrid, Table, Text, Title } from '@mantine/core';
 import { IconChartBar } from '@tabler/icons-react';
 import { useLiveQuery } from 'dexie-react-hooks';
@@ -8,6 +9,7 @@ import { appDb } from '../../state/db';
 import { EmptyState } from '../../ui/EmptyState';
 import { PageHeader } from '../../ui/PageHeader';
 import { CHANNEL_LABEL, percent } from '../campaigns/labels';
+import { GoalsPanel } from '../goals/GoalsPanel';
 
 export function ReportsPage() {
   const db = appDb();
@@ -15,6 +17,7 @@ export function ReportsPage() {
   return (
     <>
       <PageHeader title="Reports" />
+      <GoalsPanel />
       {data?.campaigns.length === 0 && (
         <EmptyState icon={<IconChartBar />} title="Nothing to report yet">
           Reports compare clicks, stitched visitors and conversions across your SMS and WhatsApp campaigns

@@ -10,7 +10,7 @@ describe('schema versions', () => {
   it('versions are listed in order, the newest being what the store opens with', () => {
     const numbers = schemaVersions.map((v) => v.version);
     expect(numbers).toEqual([...numbers].sort((a, b) => a - b));
-    expect(currentSchemaVersion).toBe(3);
+    expect(currentSchemaVersion).toBe(4);
   });
 
   it('a v1 store is upgraded: contacts get stats from their links and events, and phone search works', async () => {
@@ -97,6 +97,69 @@ describe('schema versions', () => {
     // The v2 indexes answer the contact list.
     expect((await contactsPage(db, { sortBy: 'pageViews' })).rows.map((c) => c.id)).toEqual(['ana', 'ben']);
     expect((await contactsPage(db, { search: '(415) 555-2671' })).rows.map((c) => c.id)).toEqual(['ana']);
+    db.close();
+  });
+
+  it('a v3 store opens as v4: its events answer the segment indexes, and segments and goals can be saved', async () => {
+    const name = `upgrade-v3-${Math.random()}`;
+    const v3 = new Dexie(name);
+    for (const { version, stores } of schemaVersions.filter((v) => v.version <= 3))
+      v3.version(version).stores(stores);
+    await v3.open();
+    await v3.table('events').bulkAdd([
+      {
+        id: 'p1',
+        type: 'page',
+        visitorId: 'A',
+        path: '/pricing',
+        timestamp: 100,
+        receivedAt: 100,
+        source: 'tracker',
+      },
+      {
+        id: 'p2',
+        type: 'page',
+        visitorId: 'A',
+        path: '/home',
+        timestamp: 200,
+        receivedAt: 200,
+        source: 'tracker',
+      },
+      { id: 'f1', type: 'form_submit', visitorId: 'A', timestamp: 300, receivedAt: 300, source: 'tracker' },
+    ]);
+    v3.close();
+
+    const db = openStitchDb(name);
+    await db.open();
+    expect(db.verno).toBe(4);
+    expect(
+      await db.events.where('[path+timestamp]').between(['/pricing', 0], ['/pricing', 1000]).primaryKeys(),
+    ).toEqual(['p1']);
+    expect(
+      await db.events
+        .where('[type+timestamp]')
+        .between(['form_submit', 250], ['form_submit', 1000])
+        .primaryKeys(),
+    ).toEqual(['f1']);
+    await db.segments.add({
+      id: 's',
+      name: 'All',
+      definition: { kind: 'group', op: 'and', children: [] },
+      createdAt: 1,
+      updatedAt: 1,
+    });
+    await db.goals.add({
+      id: 'g',
+      name: 'Pricing',
+      kind: 'page',
+      on: 'path',
+      match: 'contains',
+      pattern: '/pricing',
+      windowDays: 7,
+      createdAt: 1,
+    });
+    expect(await db.segments.count()).toBe(1);
+    expect(await db.goals.count()).toBe(1);
     db.close();
   });
 });

@@ -200,6 +200,26 @@ export class FakeJournal {
     );
   }
 
+  /** A custom event (`ps('track', name, properties)`), as a browser sends it. */
+  track(
+    visitor: string,
+    minutes: number,
+    name: string,
+    properties: Record<string, unknown> = {},
+  ): JournalRecord {
+    return this.push(
+      {
+        type: 'track',
+        anonymousId: visitor,
+        event: name,
+        properties,
+        context: { userAgent: UA.androidChrome, sessionId: `${visitor}-s` },
+      },
+      minutes,
+      'tracker',
+    );
+  }
+
   identify(
     visitor: string,
     minutes: number,

@@ -1,0 +1,408 @@
+// Counting and resolving a segment set-wise, from indexes: each behavioural condition reads the
+// events that can satisfy it in one index range (clicks of a campaign, page views of a path in a
+// window, forms in a window) and maps their browsers to contacts through the identity links — no
+// per-contact queries. Results are sets of root contacts, or the complement of one, so NOT needs
+// no list of everyone until a campaign asks for the members.
+import type { StitchDb } from '../db';
+import type { ContactRow, EventRow, IdentityRow } from '../db/types';
+import { propertyHolds, rowHolds } from './evaluate';
+import { getAllInRanges } from './many-ranges';
+import {
+  compilePattern,
+  type SegmentCondition,
+  type SegmentGroup,
+  type SegmentNode,
+  validateSegment,
+  windowStart,
+} from './model';
+
+/** `positive`: the members are `ids`; otherwise every live contact except `ids`. */
+interface IdSet {
+  positive: boolean;
+  ids: Set<string>;
+}
+
+const INF = Number.POSITIVE_INFINITY;
+
+/** What one resolution reads once: merged contacts, and (only if a field condition needs it) every row. */
+class Resolver {
+  private mergedInto: Map<string, string> | undefined;
+  private allRows: Promise<ContactRow[]> | undefined;
+
+  constructor(
+    readonly db: StitchDb,
+    readonly now: number,
+  ) {}
+
+  async roots(): Promise<Map<string, string>> {
+    if (!this.mergedInto) {
+      const merged = await this.db.contacts.orderBy('mergedInto').toArray();
+      this.mergedInto = new Map(merged.flatMap((c) => (c.mergedInto ? [[c.id, c.mergedInto] as const] : [])));
+    }
+    return this.mergedInto;
+  }
+
+  /** The contact a (possibly merged) contact's history belongs to. */
+  rootOf(map: Map<string, string>, id: string): string {
+    let current = id;
+    for (let hops = 0; hops < 32; hops++) {
+      const next = map.get(current);
+      if (!next) return current;
+      current = next;
+    }
+    return current;
+  }
+
+  /** Live visitor links of the candidates and of the contacts merged into them, each with its root. */
+  async linksOf(roots: Set<string>): Promise<{ root: string; link: IdentityRow }[]> {
+    const merged = await this.roots();
+    const owners: [string, string][] = [...roots].map((id) => [id, id]);
+    for (const child of merged.keys()) {
+      const root = this.rootOf(merged, child);
+      if (roots.has(root)) owners.push([child, root]);
+    }
+    const found = await getAllInRanges(
+      this.db.identities,
+      'contactId',
+      owners.map(([id]) => IDBKeyRange.only(id)),
+    );
+    return owners.flatMap(([, root], i) =>
+      (found[i] ?? [])
+        .filter((l) => l.kind === 'visitor' && l.revokedAt === null)
+        .map((link) => ({ root, link })),
+    );
+  }
+
+  rows(): Promise<ContactRow[]> {
+    this.allRows ??= this.db.contacts.toArray().then((rows) => rows.filter((c) => !c.mergedInto));
+    return this.allRows;
+  }
+}
+
+/** Of `ids`, those of live (existing, unmerged) contacts. */
+async function liveAmong(r: Resolver, ids: Set<string>): Promise<string[]> {
+  if (ids.size === 0) return [];
+  const merged = await r.roots();
+  // A few ids are looked up; many are checked against every key (one key-only read).
+  if (ids.size <= 10_000) {
+    const rows = await r.db.contacts.bulkGet([...ids]);
+    return rows.flatMap((c) => (c && !c.mergedInto ? [c.id] : []));
+  }
+  const keys = await r.db.contacts.toCollection().primaryKeys();
+  return keys.filter((id) => ids.has(id) && !merged.has(id));
+}
+
+/** How many live contacts are in the segment now. */
+export async function countSegment(db: StitchDb, definition: SegmentNode, now = Date.now()): Promise<number> {
+  validateSegment(definition);
+  const r = new Resolver(db, now);
+  const set = await resolveNode(r, definition);
+  const existing = (await liveAmong(r, set.ids)).length;
+  if (set.positive) return existing;
+  const live = (await db.contacts.count()) - (await r.roots()).size;
+  return live - existing;
+}
+
+/** The live contacts in the segment now, as rows (for a campaign's Prepare). */
+export async function segmentMembers(
+  db: StitchDb,
+  definition: SegmentNode,
+  now = Date.now(),
+): Promise<ContactRow[]> {
+  validateSegment(definition);
+  const r = new Resolver(db, now);
+  const set = await resolveNode(r, definition);
+  if (!set.positive) return (await r.rows()).filter((c) => !set.ids.has(c.id));
+  const rows = await db.contacts.bulkGet([...set.ids]);
+  return rows.filter((c): c is ContactRow => c !== undefined && !c.mergedInto);
+}
+
+/** Whether a condition can only be answered by reading contact rows (no index serves it). */
+const needsRowScan = (node: SegmentNode): boolean => node.kind === 'field' || node.kind === 'consent';
+
+async function resolveNode(r: Resolver, node: SegmentNode): Promise<IdSet> {
+  const set = node.kind === 'group' ? await resolveGroup(r, node) : await resolveCondition(r, node);
+  return node.not ? { positive: !set.positive, ids: set.ids } : set;
+}
+
+/** Conditions on stitched activity: answered by a scan of their index range, or by probing candidates. */
+const isActivity = (
+  node: SegmentNode,
+): node is Extract<SegmentCondition, { kind: 'visited' | 'form' | 'event' }> =>
+  node.kind === 'visited' || node.kind === 'form' || node.kind === 'event';
+
+/**
+ * Up to this many candidates, an AND's activity conditions probe the candidates' browsers (one
+ * index range per linked browser) instead of reading every matching event of the whole store: a
+ * small outer set drives the join, as a query planner would choose.
+ */
+export const PROBE_LIMIT = 5_000;
+
+async function resolveGroup(r: Resolver, group: SegmentGroup): Promise<IdSet> {
+  if (group.children.length === 0) return { positive: false, ids: new Set() };
+  if (group.op === 'or') {
+    const sets = await Promise.all(group.children.map((child) => resolveNode(r, child)));
+    return sets.reduce(union);
+  }
+  // AND: conditions served by an index alone first; activity conditions and row conditions then
+  // test only the candidates they leave, when those are few.
+  const first = group.children.filter((child) => !needsRowScan(child) && !isActivity(child));
+  const activity = group.children.filter(isActivity);
+  const scanned = group.children.filter(needsRowScan);
+  let result: IdSet | undefined;
+  if (first.length > 0)
+    result = (await Promise.all(first.map((child) => resolveNode(r, child)))).reduce(intersect);
+  if (result?.positive && result.ids.size <= PROBE_LIMIT) {
+    const candidates = result.ids;
+    const kept = await probeCandidates(r, activity, candidates);
+    result = { positive: true, ids: kept };
+  } else if (activity.length > 0) {
+    const sets = await Promise.all(activity.map((child) => resolveNode(r, child)));
+    result = [...(result ? [result] : []), ...sets].reduce(intersect);
+  }
+  for (const child of scanned) {
+    const condition = child as SegmentCondition;
+    if (result?.positive) {
+      const rows = await r.db.contacts.bulkGet([...result.ids]);
+      const kept = rows.filter(
+        (c): c is ContactRow => c !== undefined && rowHolds(condition, c) !== Boolean(condition.not),
+      );
+      result = { positive: true, ids: new Set(kept.map((c) => c.id)) };
+    } else {
+      const set = await resolveNode(r, child);
+      result = result ? intersect(result, set) : set;
+    }
+  }
+  return result ?? { positive: false, ids: new Set() };
+}
+
+type ActivityCondition = Extract<SegmentCondition, { kind: 'visited' | 'form' | 'event' }>;
+
+/** An activity condition as a test on one event, with how many matching events it needs. */
+function activityTest(
+  condition: ActivityCondition,
+  now: number,
+): { from: number; need: number; test: (e: EventRow) => boolean } {
+  const from = windowStart(condition.withinDays, now);
+  if (condition.kind === 'visited') {
+    const pattern = compilePattern(condition.pattern, condition.match);
+    const test = (e: EventRow) =>
+      e.type === 'page' && e.timestamp >= from && pattern((condition.on === 'path' ? e.path : e.url) ?? '');
+    return { from, need: condition.minCount, test };
+  }
+  if (condition.kind === 'form')
+    return { from, need: 1, test: (e) => e.type === 'form_submit' && e.timestamp >= from };
+  const test = (e: EventRow) =>
+    e.type === 'track' &&
+    e.timestamp >= from &&
+    e.name === condition.name &&
+    propertyHolds(e, condition.property);
+  return { from, need: 1, test };
+}
+
+/**
+ * The candidates for whom every activity condition (each with its NOT) holds, from their own
+ * browsers' events: one index range per linked browser, from the earliest window any condition
+ * needs, read once for all the conditions.
+ */
+async function probeCandidates(
+  r: Resolver,
+  conditions: readonly ActivityCondition[],
+  candidates: Set<string>,
+): Promise<Set<string>> {
+  const tests = conditions.map((c) => activityTest(c, r.now));
+  const from = Math.min(...tests.map((t) => t.from));
+  const links = await r.linksOf(candidates);
+  // Per candidate and condition: the ids of its matching events (a browser's event counts once).
+  const matched = new Map<string, Set<string>[]>();
+  const spans = links.filter(({ link }) => (link.to ?? INF) > Math.max(from, link.from));
+  const found = await getAllInRanges(
+    r.db.events,
+    '[visitorId+timestamp]',
+    spans.map(({ link }) =>
+      IDBKeyRange.bound([link.value, Math.max(from, link.from)], [link.value, link.to ?? INF], false, true),
+    ),
+  );
+  spans.forEach(({ root }, index) => {
+    for (const e of found[index] ?? []) {
+      if (e.bot) continue;
+      tests.forEach((t, i) => {
+        if (!t.test(e)) return;
+        const sets = matched.get(root) ?? tests.map(() => new Set<string>());
+        sets[i]?.add(e.id);
+        matched.set(root, sets);
+      });
+    }
+  });
+  return filterSet(candidates, (id) =>
+    conditions.every((c, i) => {
+      const n = matched.get(id)?.[i]?.size ?? 0;
+      return n >= (tests[i]?.need ?? 1) !== Boolean(c.not);
+    }),
+  );
+}
+
+function intersect(a: IdSet, b: IdSet): IdSet {
+  if (a.positive && b.positive) return { positive: true, ids: filterSet(a.ids, (id) => b.ids.has(id)) };
+  if (a.positive) return { positive: true, ids: filterSet(a.ids, (id) => !b.ids.has(id)) };
+  if (b.positive) return { positive: true, ids: filterSet(b.ids, (id) => !a.ids.has(id)) };
+  return { positive: false, ids: new Set([...a.ids, ...b.ids]) };
+}
+
+function union(a: IdSet, b: IdSet): IdSet {
+  if (a.positive && b.positive) return { positive: true, ids: new Set([...a.ids, ...b.ids]) };
+  if (a.positive) return { positive: false, ids: filterSet(b.ids, (id) => !a.ids.has(id)) };
+  if (b.positive) return { positive: false, ids: filterSet(a.ids, (id) => !b.ids.has(id)) };
+  return { positive: false, ids: filterSet(a.ids, (id) => b.ids.has(id)) };
+}
+
+function filterSet(ids: Set<string>, keep: (id: string) => boolean): Set<string> {
+  const out = new Set<string>();
+  for (const id of ids) if (keep(id)) out.add(id);
+  return out;
+}
+
+const positive = (ids: Iterable<string>): IdSet => ({ positive: true, ids: new Set(ids) });
+
+async function resolveCondition(r: Resolver, condition: SegmentCondition): Promise<IdSet> {
+  const { db, now } = r;
+  switch (condition.kind) {
+    case 'tag':
+      return positive(await db.contacts.where('tags').equals(condition.tag).primaryKeys());
+    case 'list':
+      return positive(await db.contacts.where('lists').equals(condition.list).primaryKeys());
+    case 'lastSeen': {
+      const index = db.contacts.where('stats.lastSeen');
+      const keys =
+        condition.op === 'before'
+          ? await index.below(condition.at).primaryKeys()
+          : await (condition.at > 0 ? index.aboveOrEqual(condition.at) : index.above(0)).primaryKeys();
+      return positive(keys);
+    }
+    case 'field':
+    case 'consent':
+      return positive((await r.rows()).filter((c) => rowHolds(condition, c)).map((c) => c.id));
+    case 'message': {
+      const type = condition.action === 'clicked' ? 'link_click' : 'message_sent';
+      const campaignIds = condition.campaignId
+        ? [condition.campaignId]
+        : (await db.campaigns.toArray())
+            .filter((c) => condition.channel === undefined || c.channel === condition.channel)
+            .map((c) => c.id);
+      const rows = (
+        await Promise.all(
+          campaignIds.map((id) => db.events.where('[campaignId+type]').equals([id, type]).toArray()),
+        )
+      ).flat();
+      const merged = await r.roots();
+      const ids = new Set<string>();
+      for (const e of rows) {
+        if (e.bot || !e.contactId) continue;
+        if (condition.channel !== undefined && e.channel !== condition.channel) continue;
+        ids.add(r.rootOf(merged, e.contactId));
+      }
+      return positive(ids);
+    }
+    case 'visited': {
+      const from = windowStart(condition.withinDays, now);
+      const test = compilePattern(condition.pattern, condition.match);
+      const events =
+        condition.on === 'path'
+          ? await pageViewsByPath(db, test, from)
+          : (await typeInWindow(db, 'page', from)).filter((e) => test(e.url ?? ''));
+      const counts = await countByContact(r, events);
+      return positive([...counts].filter(([, n]) => n >= condition.minCount).map(([id]) => id));
+    }
+    case 'form':
+      return positive(
+        (
+          await countByContact(
+            r,
+            await typeInWindow(db, 'form_submit', windowStart(condition.withinDays, now)),
+          )
+        ).keys(),
+      );
+    case 'event': {
+      const events = (await typeInWindow(db, 'track', windowStart(condition.withinDays, now))).filter(
+        (e) => e.name === condition.name && propertyHolds(e, condition.property),
+      );
+      return positive((await countByContact(r, events)).keys());
+    }
+  }
+}
+
+/** Events of a type in `[from, to]`, from the `[type+timestamp]` index (bots left out). */
+export async function typeInWindow(
+  db: StitchDb,
+  type: EventRow['type'],
+  from: number,
+  to = INF,
+): Promise<EventRow[]> {
+  const rows = await db.events
+    .where('[type+timestamp]')
+    .between([type, from], [type, to], true, true)
+    .toArray();
+  return rows.filter((e) => !e.bot);
+}
+
+/**
+ * Page views in `[from, to]` whose path passes `test`: the `[path+timestamp]` index is walked one
+ * distinct path at a time (a key-only hop each), and only matching paths' ranges are read.
+ */
+export async function pageViewsByPath(
+  db: StitchDb,
+  test: (path: string) => boolean,
+  from: number,
+  to = INF,
+): Promise<EventRow[]> {
+  const index = () => db.events.where('[path+timestamp]');
+  const matching: string[] = [];
+  // '' is the least string: the first key above ['', -∞] is the first path's first event.
+  let next = await index().above(['', Number.NEGATIVE_INFINITY]).limit(1).keys();
+  while (next.length > 0) {
+    const key = next[0];
+    if (!Array.isArray(key) || typeof key[0] !== 'string') break;
+    const path = key[0];
+    if (test(path)) matching.push(path);
+    next = await index().above([path, INF]).limit(1).keys();
+  }
+  const rows = (
+    await Promise.all(matching.map((path) => index().between([path, from], [path, to], true, true).toArray()))
+  ).flat();
+  return rows.filter((e) => e.type === 'page' && !e.bot);
+}
+
+/**
+ * Root contacts of the events' owners, with how many of the events each has: a browser's event is
+ * a contact's while a live visitor link covers its time (`from` ≤ t < `to`), as on the timeline.
+ */
+async function countByContact(r: Resolver, events: readonly EventRow[]): Promise<Map<string, number>> {
+  const visitors = [...new Set(events.flatMap((e) => (e.visitorId ? [e.visitorId] : [])))];
+  // One equality range per browser, all in flight at once: much faster than `anyOf`'s cursor hops.
+  const links = (
+    await getAllInRanges(
+      r.db.identities,
+      '[kind+value]',
+      visitors.map((v) => IDBKeyRange.only(['visitor', v])),
+    )
+  ).flat();
+  const byVisitor = new Map<string, IdentityRow[]>();
+  for (const link of links) {
+    if (link.revokedAt !== null) continue;
+    const list = byVisitor.get(link.value) ?? [];
+    list.push(link);
+    byVisitor.set(link.value, list);
+  }
+  const merged = await r.roots();
+  const counts = new Map<string, number>();
+  for (const e of events) {
+    const owners = new Set<string>();
+    if (e.contactId) owners.add(r.rootOf(merged, e.contactId));
+    for (const link of (e.visitorId && byVisitor.get(e.visitorId)) || []) {
+      if (link.from <= e.timestamp && e.timestamp < (link.to ?? INF))
+        owners.add(r.rootOf(merged, link.contactId));
+    }
+    for (const owner of owners) counts.set(owner, (counts.get(owner) ?? 0) + 1);
+  }
+  return counts;
+}
