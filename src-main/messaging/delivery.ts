@@ -13,7 +13,7 @@ export const FINAL_STATUSES: ReadonlySet<string> = new Set([
 
 /** The gap before each poll, by poll number; the last one repeats. */
 export const DEFAULT_POLL_DELAYS_MS: readonly number[] = [
-  3_000, 10_000, 30_000, 60_000, 120_000, 300_000, 900_000, 1_800_000,
+  2_000, 5_000, 15_000, 30_000, 60_000, 120_000, 300_000, 900_000, 1_800_000,
 ];
 /** Past this age a message's status is left as last known: carriers rarely report after a day. */
 export const DEFAULT_POLL_DEADLINE_MS = 72 * 3_600_000;

@@ -98,11 +98,13 @@ export class OutboxService {
 
   /** Plans and stores the messages durably, then acknowledges; ids already held are left as they are. */
   submit(request: ScheduleSubmitRequest): ScheduleSubmitResult {
-    const existing = this.store.campaigns.get(request.campaignId);
-    if (existing?.state === 'cancelled') {
-      throw new OutboxRequestError(409, 'This campaign’s sending was cancelled');
-    }
-    const fresh = request.messages.filter((m) => !this.store.messages.has(m.messageId));
+    // A cancelled campaign can be scheduled again: its cancelled messages are taken afresh.
+    const held = this.store.campaigns.get(request.campaignId);
+    const existing = held?.state === 'cancelled' ? undefined : held;
+    const fresh = request.messages.filter((m) => {
+      const known = this.store.messages.get(m.messageId);
+      return !known || known.state === 'cancelled';
+    });
     const planned = planSendTimes({
       sendAt: request.sendAt,
       quietHours: request.quietHours,

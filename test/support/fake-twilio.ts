@@ -1,6 +1,6 @@
 // A local stand-in for Twilio's Messages API, for unit and E2E tests: `POST Messages.json` answers
 // 201 with a sid (after an optional delay), `GET Messages/<sid>.json` walks each message through
-// queued → sent → delivered, or to undelivered 30003 for numbers ending in 99. Counts every request.
+// sent → delivered, or to undelivered 30003 for numbers ending in 99. Counts every request.
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -22,7 +22,7 @@ export interface FakeTwilio {
 }
 
 /** Statuses a message reports on successive GETs; the last repeats. */
-const DELIVERED = ['queued', 'sent', 'delivered'];
+const DELIVERED = ['sent', 'delivered'];
 const UNDELIVERED = ['sent', 'undelivered'];
 
 export async function startFakeTwilio(

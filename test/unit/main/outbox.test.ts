@@ -166,15 +166,11 @@ describe('outbox', () => {
     await sleep(900);
     expect(fake.posts.filter((p) => p.body.startsWith('x '))).toHaveLength(0);
     expect(() => outbox.resume('x')).toThrow(/cancelled/);
-    expect(() =>
-      outbox.submit({
-        campaignId: 'x',
-        channel: 'sms',
-        sendAt: Date.now(),
-        quietHours: null,
-        messages: messages('x', 1),
-      }),
-    ).toThrow(/cancelled/);
+    // Scheduling it again takes the cancelled messages afresh.
+    const again = { campaignId: 'x', channel: 'sms' as const, sendAt: Date.now(), quietHours: null };
+    expect(outbox.submit({ ...again, messages: messages('x', 1) }).accepted).toBe(1);
+    await until(() => fake?.posts.some((p) => p.body === 'x message 0') === true);
+    expect(outbox.status('x')).toMatchObject({ state: 'done', counts: { sent: 1, cancelled: 3 } });
     expect(() => outbox.pause('nope')).toThrow(/No scheduled sending/);
     expect(statuses.some((s) => s.campaignId === 'p' && s.state === 'paused')).toBe(true);
   });
