@@ -4,7 +4,7 @@
 import { afterAnswer, type PollTiming, startPolling } from '../messaging/delivery';
 import { type MessagingProvider, sendAll } from '../messaging/provider';
 import { MessagingNotConfiguredError, type ProviderRegistry } from '../messaging/providers';
-import type { MessagingChannel, OutgoingMessage } from '../shared/messaging';
+import type { MessagingChannel, OutgoingMessage, SendResult } from '../shared/messaging';
 import type {
   CampaignOutboxStatus,
   MessageOutcome,
@@ -331,13 +331,14 @@ export class OutboxService {
       if (idempotent) message.idempotencyKey = `stitchdesk:${m.message.messageId}`;
       return message;
     });
-    const results = await sendAll(guarded, channel, outgoing, { ratePerSecond });
-    const sentAt = this.now();
-    const finished = results.map((result): OutboxMessage => {
+    // Each answer is recorded (fsynced) as it comes: after a crash only the requests truly in
+    // flight are unknown.
+    const finish = (result: SendResult): void => {
       const m = this.store.messages.get(result.messageId) as OutboxMessage;
       const next: OutboxMessage = { ...m };
       delete next.idempotent;
       if (result.ok) {
+        const sentAt = this.now();
         next.state = 'sent';
         next.sentAt = sentAt;
         if (result.providerId) next.providerId = result.providerId;
@@ -353,11 +354,11 @@ export class OutboxService {
         next.error = result.error ?? 'Failed';
         if (result.status) next.providerStatus = result.status;
       }
-      return next;
-    });
-    this.store.commit({ messages: finished });
-    this.emitOutcomes(finished.map((m) => m.message.messageId));
-    for (const id of new Set(finished.map((m) => m.campaignId))) this.emitStatus(id);
+      this.store.commit({ messages: [next] });
+      this.emitOutcomes([result.messageId]);
+    };
+    await sendAll(guarded, channel, outgoing, { ratePerSecond, onResult: finish });
+    for (const id of new Set(due.map((m) => m.campaignId))) this.emitStatus(id);
     return true;
   }
 

@@ -18,6 +18,8 @@ export interface FakeTwilio {
   statusGets: Map<string, number>;
   /** Milliseconds each POST waits before answering (a slow provider, to kill the app mid-send). */
   postDelayMs: number;
+  /** Called as each POST arrives, before it is answered. */
+  onPost?: (post: FakeTwilioPost) => void;
   close(): Promise<void>;
 }
 
@@ -78,6 +80,7 @@ export async function startFakeTwilio(
         };
         posts.push(post);
         byId.set(post.sid, post);
+        fake.onPost?.(post);
         const answer = () => send(201, { sid: post.sid, status: 'queued', to: post.to });
         if (fake.postDelayMs > 0) setTimeout(answer, fake.postDelayMs);
         else answer();

@@ -205,6 +205,8 @@ export function SendPanel(props: {
           <Text size="sm" data-testid="prepared-count">
             {counts.prepared.toLocaleString()} prepared · {counts.sent.toLocaleString()} sent
             {counts.failed > 0 ? ` · ${counts.failed.toLocaleString()} failed` : ''}
+            {counts.scheduled > 0 ? ` · ${counts.scheduled.toLocaleString()} scheduled` : ''}
+            {counts.unknown > 0 ? ` · ${counts.unknown.toLocaleString()} unknown` : ''}
           </Text>
         </Group>
         {job && (
