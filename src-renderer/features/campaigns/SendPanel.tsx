@@ -39,9 +39,9 @@ import { appDb } from '../../state/db';
 import { saveTextFile } from '../../ui/save-file';
 import { LinkBaseWarning } from '../links/LinkBaseWarning';
 
-/** Messages per `outbox.submit` call (each is stored durably before it is answered). */
-const SEND_CHUNK = 500;
-const PLAN_CHUNK = 10_000;
+/** Messages per `outbox.submit` call, each durable before it is answered; well under 1 MB a call. */
+const SEND_CHUNK = 100;
+const PLAN_CHUNK = 2_000;
 const TABLE_ROWS = 200;
 
 interface Job {
