@@ -140,7 +140,8 @@ export function SendPanel(props: {
       const contacts = await db.contacts.bulkGet(pending.map((m) => m.contactId));
       await db.campaigns.update(campaign.id, { status: 'sending', schedule });
       let held = 0;
-      let first = Number.POSITIVE_INFINITY;
+      let waiting = 0;
+      let next = Number.POSITIVE_INFINITY;
       for (let start = 0; start < pending.length; start += SEND_CHUNK) {
         const chunk = pending.slice(start, start + SEND_CHUNK);
         const result = await bridge.invoke('outbox.submit', {
@@ -150,7 +151,11 @@ export function SendPanel(props: {
           messages: chunk.map((m, i) => withZone(outgoing(campaign, m), contacts[start + i])),
         });
         const planned = new Map(result.planned.map((p) => [p.messageId, p.sendAt]));
-        for (const at of planned.values()) first = Math.min(first, at);
+        for (const at of planned.values()) {
+          if (at <= Date.now() + 1_000) continue;
+          waiting += 1;
+          next = Math.min(next, at);
+        }
         await db.messages
           .where('id')
           .anyOf(chunk.map((m) => m.id))
@@ -163,9 +168,8 @@ export function SendPanel(props: {
         held += chunk.length;
         progress(start + chunk.length, pending.length, 'Scheduling');
       }
-      return first <= Date.now() + 1_000
-        ? `Sending ${held.toLocaleString()} messages.`
-        : `Scheduled ${held.toLocaleString()} messages; the first goes out ${new Date(first).toLocaleString()}.`;
+      if (waiting === 0) return `Sending ${held.toLocaleString()} messages.`;
+      return `Scheduled ${held.toLocaleString()} messages: ${(held - waiting).toLocaleString()} go out now, ${waiting.toLocaleString()} wait for their send time or quiet hours (next ${new Date(next).toLocaleString()}).`;
     });
 
   return (
@@ -429,7 +433,7 @@ function OutboxCard(props: { campaignId: string; onError: (message: string) => v
     bridge.invoke(channel, { campaignId }).then(setStatus, (e: Error) => onError(e.message));
   const { counts } = status;
   return (
-    <Card withBorder padding="sm" aria-label="Outbox">
+    <Card withBorder padding="sm" role="region" aria-label="Outbox">
       <Group justify="space-between" mb="xs">
         <Title order={4}>Outbox</Title>
         <Badge variant="light" data-testid="outbox-state">
