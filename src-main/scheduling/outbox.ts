@@ -309,14 +309,25 @@ export class OutboxService {
     const { provider, ratePerSecond } = chosen;
     const idempotent = provider.idempotent === true;
 
-    // Durable before any request starts: after a crash these are known to be possibly out.
-    this.store.commit({ messages: due.map((m) => ({ ...m, state: 'sending', idempotent })) });
-    this.emitOutcomes(due.map((m) => m.message.messageId));
-
     const ambiguous = new Set<string>();
+    const skipped = new Set<string>();
     const guarded: MessagingProvider = {
       name: provider.name,
       attempt: async (message, ch) => {
+        const current = this.store.messages.get(message.messageId);
+        if (current?.state === 'scheduled') {
+          // Paused or cancelled since the batch began: this one is not sent.
+          if (this.store.campaigns.get(current.campaignId)?.state !== 'active') {
+            skipped.add(message.messageId);
+            return { kind: 'failed', error: 'Paused or cancelled' };
+          }
+          // Durable right before its first request: after a crash it is known to be possibly out.
+          this.store.commit({ messages: [{ ...current, state: 'sending', idempotent }] });
+          this.emitOutcomes([message.messageId]);
+        } else if (current?.state !== 'sending') {
+          skipped.add(message.messageId);
+          return { kind: 'failed', error: 'No longer waiting' };
+        }
         const outcome = await provider.attempt(message, ch);
         if (outcome.kind === 'retry' && outcome.ambiguous && !idempotent) {
           // Retrying could send it twice: stop here and report it as unknown.
@@ -334,6 +345,7 @@ export class OutboxService {
     // Each answer is recorded (fsynced) as it comes: after a crash only the requests truly in
     // flight are unknown.
     const finish = (result: SendResult): void => {
+      if (skipped.has(result.messageId)) return;
       const m = this.store.messages.get(result.messageId) as OutboxMessage;
       const next: OutboxMessage = { ...m };
       delete next.idempotent;
