@@ -106,7 +106,7 @@ test('a scheduled campaign: held in the recipient’s quiet hours, sent when the
   await expect(stat(page, 'Sent')).toHaveText('2', { timeout: 20_000 });
   await expect(stat(page, 'Delivered')).toHaveText('2', { timeout: 30_000 });
   const recipients = page.getByRole('table', { name: 'Recipients' });
-  await expect(recipients.getByText('Delivered')).toHaveCount(2);
+  await expect(recipients.locator('tbody').getByText('Delivered', { exact: true })).toHaveCount(2);
 
   await recipients.getByRole('link', { name: new RegExp(`^Ana ${ana}`) }).click();
   await expect(page.getByRole('heading', { level: 1, name: /^Ana / })).toBeVisible();
