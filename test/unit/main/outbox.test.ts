@@ -31,14 +31,14 @@ async function until(check: () => boolean, ms = 10_000): Promise<void> {
   }
 }
 
-function outboxOn(dataDir: string, baseUrl: string) {
+function outboxOn(dataDir: string, baseUrl: string, ratePerSecond = 50) {
   const messaging = new MessagingService(dataDir);
   messaging.config.configure({
     accountSid: SID,
     authToken: 'token-0123456789abcdef',
     smsFrom: '+12015550100',
     baseUrl,
-    ratePerSecond: 50,
+    ratePerSecond,
   });
   const pushed: MessageOutcome[] = [];
   const statuses: CampaignOutboxStatus[] = [];
@@ -174,6 +174,33 @@ describe('outbox', () => {
     expect(() => outbox.pause('nope')).toThrow(/No scheduled sending/);
     expect(statuses.some((s) => s.campaignId === 'p' && s.state === 'paused')).toBe(true);
   });
+
+  it('a pause stops a batch between two requests, and resume sends the rest once', async () => {
+    fake = await startFakeTwilio();
+    const dataDir = mkdtempSync(join(tmpdir(), 'outbox-'));
+    // Two a second: a batch of four spans two seconds.
+    const { outbox } = outboxOn(dataDir, fake.baseUrl, 2);
+    fake.onPost = () => {
+      if (fake?.posts.length === 1) outbox.pause('mid');
+    };
+    outbox.submit({
+      campaignId: 'mid',
+      channel: 'sms',
+      sendAt: Date.now(),
+      quietHours: null,
+      messages: messages('mid', 6),
+    });
+    await sleep(2_000);
+    expect(fake.posts).toHaveLength(1);
+    expect(outbox.status('mid')).toMatchObject({
+      state: 'paused',
+      counts: { sent: 1, scheduled: 5, sending: 0 },
+    });
+    fake.onPost = undefined;
+    outbox.resume('mid');
+    await until(() => fake?.posts.length === 6, 15_000);
+    expect([...postsPerBody(fake).values()].every((n) => n === 1)).toBe(true);
+  }, 30_000);
 
   it('waits while the provider is not set up, and sends once it is', async () => {
     fake = await startFakeTwilio();
