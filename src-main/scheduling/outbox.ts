@@ -16,8 +16,7 @@ import type {
 } from '../shared/scheduling';
 import type { Logger } from '../util/log';
 import { type OutboxCampaign, type OutboxMessage, OutboxStore } from './outbox-store';
-import { nextAllowed, planSendTimes } from './plan';
-import { recipientZones } from './zones';
+import { nextAllowed, planEach, planSendTimes } from './plan';
 
 /** A campaign id the outbox does not hold, or one that can no longer take the request. */
 export class OutboxRequestError extends Error {
@@ -105,14 +104,10 @@ export class OutboxService {
       const known = this.store.messages.get(m.messageId);
       return !known || known.state === 'cancelled';
     });
-    const planned = planSendTimes({
-      sendAt: request.sendAt,
-      quietHours: request.quietHours,
-      messages: fresh,
-    });
+    const plans = planEach({ sendAt: request.sendAt, quietHours: request.quietHours, messages: fresh });
+    const planned = plans.map((p) => p.planned);
     const messages = fresh.map((input, i): OutboxMessage => {
-      const plan = planned[i] as PlannedTime;
-      const zones = recipientZones(input.to, input.timeZone);
+      const { planned: plan, fallback } = plans[i] as (typeof plans)[number];
       const { timeZone: _zone, ...message } = input;
       return {
         message,
@@ -120,7 +115,7 @@ export class OutboxService {
         channel: request.channel,
         sendAt: plan.sendAt,
         zones: plan.zones,
-        fallbackZone: zones.fallback,
+        fallbackZone: fallback,
         zoneSource: plan.zoneSource,
         state: 'scheduled',
         seq: 0,

@@ -70,6 +70,11 @@ export function nextAllowed(
 
 /** Send times for a campaign: one `nextAllowed` per distinct zone set, shared by its recipients. */
 export function planSendTimes(request: SchedulePlanRequest): PlannedTime[] {
+  return planEach(request).map((p) => p.planned);
+}
+
+/** `planSendTimes`, with each recipient's fallback zone, which the outbox keeps for re-checks. */
+export function planEach(request: SchedulePlanRequest): { planned: PlannedTime; fallback: string | null }[] {
   const quiet = request.quietHours;
   if (quiet) windowOf(quiet);
   const memo = new Map<string, number>();
@@ -84,6 +89,9 @@ export function planSendTimes(request: SchedulePlanRequest): PlannedTime[] {
         memo.set(key, sendAt);
       } else sendAt = known;
     }
-    return { messageId: m.messageId, sendAt, zones: zones.zones, zoneSource: zones.source };
+    return {
+      planned: { messageId: m.messageId, sendAt, zones: zones.zones, zoneSource: zones.source },
+      fallback: zones.fallback,
+    };
   });
 }

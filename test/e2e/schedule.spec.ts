@@ -2,6 +2,7 @@
 // that cover "now" in one recipient's zone (London, from her +44 number) but not the other's
 // (Tokyo): the first is held in the main-process outbox until her quiet hours end, the second goes
 // at once; both through the local Twilio stand-in, then Delivered in the report and on the timeline.
+import AxeBuilder from '@axe-core/playwright';
 import { expect, type Page, test } from '@playwright/test';
 import { appUrl } from '../support/app';
 import { bridgeCall } from '../support/bridge';
@@ -21,6 +22,13 @@ function localHhMm(at: number, zone: string): string {
     minute: '2-digit',
     hourCycle: 'h23',
   }).format(at);
+}
+
+/** Axe over the whole page: nothing critical or serious. */
+async function expectAccessible(page: Page) {
+  const scan = await new AxeBuilder({ page }).analyze();
+  const serious = scan.violations.filter((v) => v.impact === 'critical' || v.impact === 'serious');
+  expect(serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
 }
 
 async function addContact(page: Page, first: string, last: string, phone: string) {
@@ -88,6 +96,8 @@ test('a scheduled campaign: held in the recipient’s quiet hours, sent when the
   await expect(page.getByRole('table', { name: 'Prepared messages' })).toContainText('scheduled for');
   await expect(page.getByTestId('prepared-count')).toContainText('1 sent · 1 scheduled');
 
+  await expectAccessible(page);
+
   // Pause holds it even past the window; resume lets it go.
   await outbox.getByRole('button', { name: 'Pause sending' }).click();
   await expect(page.getByTestId('outbox-state')).toHaveText('Paused');
@@ -107,6 +117,8 @@ test('a scheduled campaign: held in the recipient’s quiet hours, sent when the
   await expect(stat(page, 'Delivered')).toHaveText('2', { timeout: 30_000 });
   const recipients = page.getByRole('table', { name: 'Recipients' });
   await expect(recipients.locator('tbody').getByText('Delivered', { exact: true })).toHaveCount(2);
+
+  await expectAccessible(page);
 
   await recipients.getByRole('link', { name: new RegExp(`^Ana ${ana}`) }).click();
   await expect(page.getByRole('heading', { level: 1, name: /^Ana / })).toBeVisible();
