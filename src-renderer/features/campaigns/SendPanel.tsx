@@ -110,11 +110,10 @@ export function SendPanel(props: {
     const contacts = await db.contacts.bulkGet(rows.map((m) => m.contactId));
     const times = new Map<string, number>();
     for (let start = 0; start < rows.length; start += PLAN_CHUNK) {
-      const chunk = rows.slice(start, start + PLAN_CHUNK).filter((m) => m.to);
-      const planned = await bridge.invoke('outbox.plan', {
-        ...schedule,
-        messages: chunk.map((m, i) => withZone({ messageId: m.id, to: m.to ?? '' }, contacts[start + i])),
-      });
+      const chunk = rows
+        .slice(start, start + PLAN_CHUNK)
+        .flatMap((m, i) => (m.to ? [withZone({ messageId: m.id, to: m.to }, contacts[start + i])] : []));
+      const planned = await bridge.invoke('outbox.plan', { ...schedule, messages: chunk });
       for (const p of planned) times.set(p.messageId, p.sendAt);
     }
     const csv = sendFileCsv(campaign, rows, times);
