@@ -2,8 +2,10 @@
 // that cover "now" in one recipient's zone (London, from her +44 number) but not the other's
 // (Tokyo): the first is held in the main-process outbox until her quiet hours end, the second goes
 // at once; both through the local Twilio stand-in, then Delivered in the report and on the timeline.
+import { readFileSync } from 'node:fs';
 import AxeBuilder from '@axe-core/playwright';
 import { expect, type Page, test } from '@playwright/test';
+import Papa from 'papaparse';
 import { appUrl } from '../support/app';
 import { bridgeCall } from '../support/bridge';
 import { type FakeTwilio, startFakeTwilio } from '../support/fake-twilio';
@@ -87,6 +89,19 @@ test('a scheduled campaign: held in the recipient’s quiet hours, sent when the
   await page.getByLabel('Quiet hours').check();
   await page.getByLabel('Quiet from').fill(localHhMm(now - 3_600_000, 'Europe/London'));
   await page.getByLabel('Quiet until').fill(localHhMm(quietEnd, 'Europe/London'));
+
+  // The send file carries each recipient's computed time: Ana's is the end of her quiet hours.
+  const download = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Export send file' }).click();
+  const file = readFileSync(await (await download).path(), 'utf8');
+  const rows = Papa.parse<{ phone: string; send_at: string }>(file, {
+    header: true,
+    skipEmptyLines: true,
+  }).data;
+  expect(rows.find((r) => r.phone === '+447400123457')?.send_at).toBe(new Date(quietEnd).toISOString());
+  const kenAt = Date.parse(rows.find((r) => r.phone === '+819012345678')?.send_at ?? '');
+  expect(kenAt).toBeLessThanOrEqual(Date.now());
+
   await page.getByRole('button', { name: 'Schedule 2 with Twilio' }).click();
   await expect(page.getByText(/^Scheduled 2 messages: 1 go out now, 1 wait/)).toBeVisible();
 
