@@ -110,7 +110,11 @@ export function createBridgeHandlers(services: CoreServices): BridgeHandlerMap {
         messageIds: identifierList,
         offsets: z.array(z.number().int().min(0)).max(5000).optional(),
       }),
-      run: (request) => redactJournal(services.journal, request),
+      run: (request) => {
+        // Scheduled sends hold her number and texts too: the same erasure reaches them.
+        services.outbox.redact(request);
+        return redactJournal(services.journal, request);
+      },
     },
     'suppression.hash': {
       input: z.strictObject({

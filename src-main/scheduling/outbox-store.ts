@@ -127,7 +127,8 @@ export class OutboxStore {
     writeFileAtomic(join(this.dir, SNAPSHOT), JSON.stringify(snapshot), 0o600);
   }
 
-  private compact(): void {
+  /** Folds the log into a fresh snapshot: older copies of changed rows are gone from disk after it. */
+  compact(): void {
     this.writeSnapshot();
     closeSync(this.fd);
     this.fd = openSync(join(this.dir, LOG), 'w', 0o600);

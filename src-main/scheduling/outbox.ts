@@ -193,6 +193,29 @@ export class OutboxService {
     return this.emitStatus(campaignId) as CampaignOutboxStatus;
   }
 
+  /**
+   * Erasure: every message to one of these numbers or with one of these ids loses its number and
+   * text (on disk too: the log is folded into a new snapshot); one still waiting is cancelled.
+   */
+  redact(request: { phones: readonly string[]; messageIds: readonly string[] }): number {
+    const phones = new Set(request.phones);
+    const ids = new Set(request.messageIds);
+    const erased = [...this.store.messages.values()]
+      .filter((m) => ids.has(m.message.messageId) || phones.has(m.message.to))
+      .map(
+        (m): OutboxMessage => ({
+          ...m,
+          message: { messageId: m.message.messageId, to: '' },
+          state: m.state === 'scheduled' ? 'cancelled' : m.state,
+        }),
+      );
+    if (erased.length === 0) return 0;
+    this.store.commit({ messages: erased });
+    this.store.compact();
+    this.emitOutcomes(erased.map((m) => m.message.messageId));
+    return erased.length;
+  }
+
   /** Every outcome changed after `since`, oldest change first, at most `limit`. */
   outcomes(since: number, limit: number): { outcomes: MessageOutcome[]; lastSeq: number } {
     const changed = [...this.store.messages.values()]

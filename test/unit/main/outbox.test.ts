@@ -202,6 +202,31 @@ describe('outbox', () => {
     expect([...postsPerBody(fake).values()].every((n) => n === 1)).toBe(true);
   }, 30_000);
 
+  it('erasure forgets the number and text of her messages, on disk too, and cancels one still waiting', async () => {
+    fake = await startFakeTwilio();
+    const dataDir = mkdtempSync(join(tmpdir(), 'outbox-'));
+    const { outbox } = outboxOn(dataDir, fake.baseUrl);
+    outbox.submit({
+      campaignId: 'e',
+      channel: 'sms',
+      sendAt: Date.now() + 60_000,
+      quietHours: null,
+      messages: messages('e', 3),
+    });
+    expect(outbox.redact({ phones: ['+12015551000'], messageIds: ['e:1'] })).toBe(2);
+    const byId = new Map(outbox.outcomes(0, 10).outcomes.map((o) => [o.messageId, o]));
+    expect(byId.get('e:0')?.state).toBe('cancelled');
+    expect(byId.get('e:1')?.state).toBe('cancelled');
+    expect(byId.get('e:2')?.state).toBe('scheduled');
+    const { readFileSync } = await import('node:fs');
+    const onDisk =
+      readFileSync(join(dataDir, 'outbox', 'outbox.json'), 'utf8') +
+      readFileSync(join(dataDir, 'outbox', 'outbox.log'), 'utf8');
+    expect(onDisk).not.toContain('+12015551000');
+    expect(onDisk).not.toContain('e message 1');
+    expect(onDisk).toContain('e message 2');
+  });
+
   it('waits while the provider is not set up, and sends once it is', async () => {
     fake = await startFakeTwilio();
     const dataDir = mkdtempSync(join(tmpdir(), 'outbox-'));
