@@ -20,6 +20,7 @@ import { loadOrCreateLinkSecret } from './links/codes';
 import { LinkBaseProbe } from './links/reachability';
 import { LinkRegistry } from './links/registry';
 import { MessagingService } from './messaging/service';
+import { OutboxService } from './scheduling/outbox';
 import { SettingsStore } from './settings/store';
 import type { Settings } from './shared/settings';
 import { createBatcher } from './util/batcher';
@@ -53,6 +54,8 @@ export interface CoreServices {
   readonly links: LinkRegistry;
   readonly linkProbe: LinkBaseProbe;
   readonly messaging: MessagingService;
+  /** Scheduled sends: held, sent at most once each, and polled for delivery, in this process. */
+  readonly outbox: OutboxService;
   readonly backup: BackupService;
   /** Keyed hashes of erased identifiers; the key never leaves this process. */
   readonly hashIdentifiers: IdentifierHasher;
@@ -97,6 +100,15 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
   const linksRef = swappable(new LinkRegistry(opts.dataDir, loadOrCreateLinkSecret(opts.dataDir)));
   const links = linksRef.ref;
   const messagingRef = swappable(new MessagingService(opts.dataDir));
+  const openOutbox = () =>
+    new OutboxService({
+      dataDir: opts.dataDir,
+      providers: () => messagingRef.current().providers,
+      log: opts.log,
+      onOutcomes: (outcomes) => bus.emit('outbox.outcomes', outcomes),
+      onStatus: (status) => bus.emit('outbox.status', status),
+    });
+  const outboxRef = swappable(openOutbox());
 
   let hasher = createIdentifierHasher(loadOrCreateSuppressionKey(opts.dataDir));
   const backup = new BackupService(
@@ -104,7 +116,10 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
     {
       appVersion: APP_VERSION,
       isEmpty: () => sites.list().length === 0 && links.isEmpty() && journal.stats().lastOffset < 0,
-      suspend: () => journalRef.current().close(),
+      suspend: () => {
+        outboxRef.current().close();
+        return journalRef.current().close();
+      },
       async resume() {
         // Each store re-reads its file; the journal recovers the restored segments and position.
         settingsRef.swap(new SettingsStore(opts.dataDir, opts.onSettingsChange));
@@ -112,6 +127,8 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
         sitesRef.swap(new SiteStore(opts.dataDir));
         linksRef.swap(new LinkRegistry(opts.dataDir, loadOrCreateLinkSecret(opts.dataDir)));
         messagingRef.swap(new MessagingService(opts.dataDir));
+        outboxRef.swap(openOutbox());
+        outboxRef.current().start();
         // A restored workspace brings its own suppression key: its erasures must keep matching.
         hasher = createIdentifierHasher(loadOrCreateSuppressionKey(opts.dataDir));
         journalRef.swap(await openDataJournal());
@@ -151,6 +168,7 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
     links,
     linkProbe,
     messaging: messagingRef.ref,
+    outbox: outboxRef.ref,
     backup,
     hashIdentifiers: (items) => hasher(items),
     ...(opts.dialogs ? { dialogs: opts.dialogs } : {}),
@@ -162,12 +180,14 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
     handlers,
     async start(listen) {
       await collector.listen(listen);
+      outboxRef.current().start();
       statusTimer = setInterval(() => bus.emit('collector.status', collector.status()), 2000);
       statusTimer.unref();
     },
     async close() {
       if (statusTimer) clearInterval(statusTimer);
       backup.close();
+      outboxRef.current().close();
       await collector.close();
       await journal.close();
       appended.close();

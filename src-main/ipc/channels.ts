@@ -22,6 +22,13 @@ export const BRIDGE_CHANNELS = [
   'messaging.configure',
   'messaging.status',
   'messaging.send',
+  'outbox.plan',
+  'outbox.submit',
+  'outbox.status',
+  'outbox.pause',
+  'outbox.resume',
+  'outbox.cancel',
+  'outbox.outcomes',
   'files.openContacts',
   'files.saveExport',
   'backup.begin',
@@ -44,6 +51,8 @@ export const BRIDGE_EVENTS = [
   'journal.appended',
   'menu.command',
   'messaging.progress',
+  'outbox.outcomes',
+  'outbox.status',
 ] as const satisfies readonly BridgeEventName[];
 
 type Missing<All, Listed> = [Exclude<All, Listed>] extends [never] ? true : Exclude<All, Listed>;

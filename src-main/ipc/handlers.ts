@@ -9,7 +9,8 @@ import { redactJournal } from '../erasure/redaction';
 import { FileDialogError, type FileDialogs, MAX_CONTACTS_FILE_BYTES } from '../files/file-dialogs';
 import { LinkInputError, UnknownLinkError } from '../links/registry';
 import { MessagingConfigError, messagingConfigSchema } from '../messaging/config';
-import { MessagingNotConfiguredError } from '../messaging/service';
+import { MessagingNotConfiguredError } from '../messaging/providers';
+import { OutboxRequestError } from '../scheduling/outbox';
 import type { CoreServices } from '../services';
 import { settingsPatchSchema } from '../settings/store';
 import type { ApiError, BridgeArgs, BridgeChannel, BridgeResult } from '../shared/bridge';
@@ -33,6 +34,29 @@ export class BridgeError extends Error {
 }
 
 const noArgs = z.undefined();
+
+const e164 = z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be E.164');
+const outgoingMessage = z.strictObject({
+  messageId: z.string().min(1).max(200),
+  to: e164,
+  body: z.string().max(1600).optional(),
+  template: z
+    .strictObject({
+      contentSid: z.string().regex(/^HX[0-9a-fA-F]{32}$/, 'must be a Content SID (HX…)'),
+      variables: z.record(z.string(), z.string().max(1000)),
+    })
+    .optional(),
+});
+const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time as HH:MM');
+const campaignSchedule = {
+  sendAt: z.number().int().min(0),
+  quietHours: z
+    .strictObject({ start: hhmm, end: hhmm })
+    .refine((q) => q.start !== q.end, 'quiet hours must start and end at different times')
+    .nullable(),
+};
+const timeZone = z.string().min(1).max(64).optional();
+const campaignRef = z.strictObject({ campaignId: z.string().min(1).max(64) });
 
 const identifierKind = z.enum(['email', 'phone', 'userId', 'visitor', 'message']);
 const identifierValue = z.string().min(1).max(2048);
@@ -87,7 +111,11 @@ export function createBridgeHandlers(services: CoreServices): BridgeHandlerMap {
         messageIds: identifierList,
         offsets: z.array(z.number().int().min(0)).max(5000).optional(),
       }),
-      run: (request) => redactJournal(services.journal, request),
+      run: (request) => {
+        // Scheduled sends hold her number and texts too: the same erasure reaches them.
+        services.outbox.redact(request);
+        return redactJournal(services.journal, request);
+      },
     },
     'suppression.hash': {
       input: z.strictObject({
@@ -127,22 +155,7 @@ export function createBridgeHandlers(services: CoreServices): BridgeHandlerMap {
       input: z.strictObject({
         campaignId: z.string().min(1).max(64),
         channel: z.enum(['sms', 'whatsapp']),
-        messages: z
-          .array(
-            z.strictObject({
-              messageId: z.string().min(1).max(200),
-              to: z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be E.164'),
-              body: z.string().max(1600).optional(),
-              template: z
-                .strictObject({
-                  contentSid: z.string().regex(/^HX[0-9a-fA-F]{32}$/, 'must be a Content SID (HX…)'),
-                  variables: z.record(z.string(), z.string().max(1000)),
-                })
-                .optional(),
-            }),
-          )
-          .min(1)
-          .max(1000),
+        messages: z.array(outgoingMessage).min(1).max(1000),
       }),
       run: async (request) => {
         const results = await services.messaging.send(request, (progress) =>
@@ -151,6 +164,35 @@ export function createBridgeHandlers(services: CoreServices): BridgeHandlerMap {
         noteCampaignSent(services.settings, results);
         return results;
       },
+    },
+    'outbox.plan': {
+      input: z.strictObject({
+        ...campaignSchedule,
+        messages: z
+          .array(z.strictObject({ messageId: z.string().min(1).max(200), to: e164, timeZone }))
+          .max(100_000),
+      }),
+      run: (request) => services.outbox.plan(request),
+    },
+    'outbox.submit': {
+      input: z.strictObject({
+        campaignId: z.string().min(1).max(64),
+        channel: z.enum(['sms', 'whatsapp']),
+        ...campaignSchedule,
+        messages: z.array(outgoingMessage.extend({ timeZone })).min(1).max(1000),
+      }),
+      run: (request) => services.outbox.submit(request),
+    },
+    'outbox.status': { input: campaignRef, run: ({ campaignId }) => services.outbox.status(campaignId) },
+    'outbox.pause': { input: campaignRef, run: ({ campaignId }) => services.outbox.pause(campaignId) },
+    'outbox.resume': { input: campaignRef, run: ({ campaignId }) => services.outbox.resume(campaignId) },
+    'outbox.cancel': { input: campaignRef, run: ({ campaignId }) => services.outbox.cancel(campaignId) },
+    'outbox.outcomes': {
+      input: z.strictObject({
+        since: z.number().int().min(0),
+        limit: z.number().int().min(1).max(5000).optional(),
+      }),
+      run: ({ since, limit }) => services.outbox.outcomes(since, limit ?? 1000),
     },
     'files.openContacts': { input: noArgs, run: () => dialogsOf(services).openContacts() },
     'files.saveExport': {
@@ -209,6 +251,12 @@ function asBridgeError(channel: string, error: unknown): unknown {
     return new BridgeError(404, {
       error: 'not_found',
       ...(error instanceof UnknownLinkError ? { field: error.field } : {}),
+      detail: `${channel}: ${error.message}`,
+    });
+  }
+  if (error instanceof OutboxRequestError) {
+    return new BridgeError(error.status, {
+      error: error.status === 404 ? 'not_found' : 'conflict',
       detail: `${channel}: ${error.message}`,
     });
   }

@@ -5,14 +5,33 @@ import type { MessagingChannel, OutgoingMessage, SendResult } from '../shared/me
 /** One attempt's outcome, as an adapter classifies the provider's answer. */
 export type AttemptOutcome =
   | { kind: 'sent'; providerId: string; status: string }
-  | { kind: 'retry'; error: string; retryAfterMs?: number }
+  /**
+   * `ambiguous`: the request may have reached the provider (a network error or timeout after it was
+   * sent), so a retry could send the message twice unless the provider honours idempotency keys.
+   */
+  | { kind: 'retry'; error: string; retryAfterMs?: number; ambiguous?: boolean }
   | { kind: 'failed'; error: string; status?: string };
 
 export interface MessagingProvider {
   readonly name: string;
+  /**
+   * True when the provider drops a second request carrying the same `idempotencyKey`: then a
+   * message interrupted mid-send may be sent again safely. Twilio's Messages API has no such key.
+   */
+  readonly idempotent?: boolean;
   /** One request to the provider; never throws for a provider or network failure. */
   attempt(message: OutgoingMessage, channel: MessagingChannel): Promise<AttemptOutcome>;
+  /** Asks for a sent message's delivery status, when the provider can tell; never throws. */
+  status?(providerId: string): Promise<StatusAnswer>;
 }
+
+/** The provider's answer to a delivery-status request (see `delivery.ts` for what follows). */
+export type StatusAnswer =
+  | { kind: 'status'; status: string; errorCode?: number; errorMessage?: string }
+  /** Try again later (rate limited, a server or network error). */
+  | { kind: 'retry'; error: string; retryAfterMs?: number }
+  /** The provider does not know the message (404) or refuses to tell (401/403): stop asking. */
+  | { kind: 'gone'; error: string };
 
 export interface SendOptions {
   /** Requests started per second. */

@@ -1,7 +1,7 @@
 // The Twilio Messaging API adapter: `POST {baseUrl}/2010-04-01/Accounts/{AccountSid}/Messages.json`,
 // form-encoded, HTTP Basic auth; WhatsApp addresses are `whatsapp:+E164`, templates ContentSid + ContentVariables.
 import type { MessagingChannel, OutgoingMessage } from '../shared/messaging';
-import { type AttemptOutcome, type MessagingProvider, parseRetryAfter } from './provider';
+import { type AttemptOutcome, type MessagingProvider, parseRetryAfter, type StatusAnswer } from './provider';
 
 export interface TwilioConfig {
   accountSid: string;
@@ -18,6 +18,8 @@ const REQUEST_TIMEOUT_MS = 30_000;
 interface TwilioMessage {
   sid?: unknown;
   status?: unknown;
+  error_code?: unknown;
+  error_message?: unknown;
 }
 interface TwilioError {
   code?: unknown;
@@ -50,16 +52,52 @@ export class TwilioProvider implements MessagingProvider {
     return form;
   }
 
-  async attempt(message: OutgoingMessage, channel: MessagingChannel): Promise<AttemptOutcome> {
+  private get accountUrl(): string {
     const base = this.config.baseUrl.replace(/\/+$/, '');
-    const url = `${base}/2010-04-01/Accounts/${encodeURIComponent(this.config.accountSid)}/Messages.json`;
-    const auth = Buffer.from(`${this.config.accountSid}:${this.config.authToken}`).toString('base64');
+    return `${base}/2010-04-01/Accounts/${encodeURIComponent(this.config.accountSid)}`;
+  }
+
+  private get authorization(): string {
+    return `Basic ${Buffer.from(`${this.config.accountSid}:${this.config.authToken}`).toString('base64')}`;
+  }
+
+  /** `GET Messages/{sid}.json`: the message's status and, when it failed, Twilio's error code. */
+  async status(providerId: string): Promise<StatusAnswer> {
     let response: Response;
     try {
-      response = await this.fetchImpl(url, {
+      response = await this.fetchImpl(`${this.accountUrl}/Messages/${encodeURIComponent(providerId)}.json`, {
+        headers: { authorization: this.authorization, accept: 'application/json' },
+        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+      });
+    } catch (error) {
+      return { kind: 'retry', error: `Network error: ${(error as Error).message}` };
+    }
+    const body = (await readJson(response)) as TwilioMessage & TwilioError;
+    if (response.status === 200 && typeof body.status === 'string') {
+      const answer: StatusAnswer = { kind: 'status', status: body.status };
+      if (typeof body.error_code === 'number') answer.errorCode = body.error_code;
+      if (typeof body.error_message === 'string') answer.errorMessage = body.error_message;
+      return answer;
+    }
+    const detail = `${typeof body.code === 'number' ? `Twilio ${body.code}: ` : `HTTP ${response.status}: `}${
+      typeof body.message === 'string' ? body.message : response.statusText
+    }`;
+    if (response.status === 429 || response.status >= 500 || response.status === 200) {
+      const retry: StatusAnswer = { kind: 'retry', error: detail };
+      const after = parseRetryAfter(response.headers.get('retry-after'));
+      if (after !== undefined) retry.retryAfterMs = after;
+      return retry;
+    }
+    return { kind: 'gone', error: detail };
+  }
+
+  async attempt(message: OutgoingMessage, channel: MessagingChannel): Promise<AttemptOutcome> {
+    let response: Response;
+    try {
+      response = await this.fetchImpl(`${this.accountUrl}/Messages.json`, {
         method: 'POST',
         headers: {
-          authorization: `Basic ${auth}`,
+          authorization: this.authorization,
           'content-type': 'application/x-www-form-urlencoded',
           accept: 'application/json',
         },
@@ -67,7 +105,8 @@ export class TwilioProvider implements MessagingProvider {
         signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
       });
     } catch (error) {
-      return { kind: 'retry', error: `Network error: ${(error as Error).message}` };
+      // The form may have reached Twilio before the connection failed: a retry could send it twice.
+      return { kind: 'retry', error: `Network error: ${(error as Error).message}`, ambiguous: true };
     }
     const body = await readJson(response);
     if (response.status === 201 || response.status === 200) {

@@ -21,6 +21,14 @@ import type {
   MessagingStatus,
   SendResult,
 } from './messaging';
+import type {
+  CampaignOutboxStatus,
+  MessageOutcome,
+  PlannedTime,
+  SchedulePlanRequest,
+  ScheduleSubmitRequest,
+  ScheduleSubmitResult,
+} from './scheduling';
 import type { Settings, SettingsPatch } from './settings';
 
 export interface AppInfo {
@@ -58,6 +66,20 @@ export interface BridgeHandlers {
   'messaging.status': { args: undefined; result: MessagingStatus };
   /** Sends through the provider, throttled and retried; one result per message. */
   'messaging.send': { args: MessagingSendRequest; result: SendResult[] };
+  /** Each message's send time under a schedule (quiet hours in the recipient's zone); stores nothing. */
+  'outbox.plan': { args: SchedulePlanRequest; result: PlannedTime[] };
+  /** Hands messages to the main-process outbox; answered once they are durably stored. */
+  'outbox.submit': { args: ScheduleSubmitRequest; result: ScheduleSubmitResult };
+  'outbox.status': { args: { campaignId: string }; result: CampaignOutboxStatus | null };
+  'outbox.pause': { args: { campaignId: string }; result: CampaignOutboxStatus };
+  'outbox.resume': { args: { campaignId: string }; result: CampaignOutboxStatus };
+  /** Cancels every message not yet sent; cannot be undone. */
+  'outbox.cancel': { args: { campaignId: string }; result: CampaignOutboxStatus };
+  /** Every message outcome changed after `since` (a `seq`), for a renderer catching up. */
+  'outbox.outcomes': {
+    args: { since: number; limit?: number };
+    result: { outcomes: MessageOutcome[]; lastSeq: number };
+  };
   /** Desktop only: the native open dialog for a contacts file (CSV/JSON); null when cancelled. */
   'files.openContacts': { args: undefined; result: { name: string; text: string } | null };
   /** Desktop only: the native save dialog for an export; `saved` is false when cancelled. */
@@ -126,6 +148,9 @@ export interface BridgeEvents {
   'journal.appended': { lastOffset: number };
   'menu.command': { command: MenuCommand };
   'messaging.progress': MessagingProgress;
+  /** Outbox messages whose state, send time or delivery status changed. */
+  'outbox.outcomes': MessageOutcome[];
+  'outbox.status': CampaignOutboxStatus;
 }
 
 export type MenuCommand = 'import-contacts' | 'export-contacts';

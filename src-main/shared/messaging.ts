@@ -44,6 +44,8 @@ export interface OutgoingMessage {
   to: string;
   body?: string;
   template?: OutgoingTemplate;
+  /** Sent as the provider's idempotency key by providers that support one (not Twilio). */
+  idempotencyKey?: string;
 }
 
 export interface MessagingSendRequest {

@@ -12,6 +12,7 @@ import {
 import { type ReactNode, useEffect } from 'react';
 import { HashRouter, Navigate, Route, NavLink as RouterLink, Routes, useNavigate } from 'react-router';
 import { startAutoBackups } from '../backup/run';
+import { followOutbox } from '../campaigns/outbox-sync';
 import { CampaignPage } from '../features/campaigns/CampaignPage';
 import { CampaignsPage } from '../features/campaigns/CampaignsPage';
 import { CollectorPage } from '../features/collector/CollectorPage';
@@ -26,7 +27,7 @@ import { VisitorsPage } from '../features/visitors/VisitorsPage';
 import { bridge, bridgeMissing } from '../platform';
 import { appDb } from '../state/db';
 import { useAppStore } from '../state/store';
-import { NotificationHost } from '../ui/notifications';
+import { NotificationHost, notify } from '../ui/notifications';
 import { StatusBar } from './StatusBar';
 
 const SECTIONS: { path: string; label: string; icon: ReactNode; element: ReactNode }[] = [
@@ -47,6 +48,16 @@ export function App() {
   useEffect(() => (bridgeMissing ? undefined : followIngest(appDb())), [followIngest]);
   // Daily backups need this window: the store lives here (see backup/run.ts).
   useEffect(() => (bridgeMissing ? undefined : startAutoBackups()), []);
+  // Scheduled sends run in the main process: their outcomes reach the store whenever a window is open.
+  useEffect(
+    () =>
+      bridgeMissing
+        ? undefined
+        : followOutbox(appDb(), bridge, (error) =>
+            notify({ title: 'Could not record scheduled sends', message: error.message, color: 'red' }),
+          ),
+    [],
+  );
 
   return (
     <HashRouter>

@@ -1,5 +1,6 @@
 // The send file: one CSV row per prepared message, for sending through any SMS/WhatsApp tool.
-// Cells a spreadsheet would run as a formula are neutralised by the contact export's own helper.
+// Cells a spreadsheet would run as a formula are neutralised by the contact export's own helper;
+// `send_at` carries each recipient's computed send time when the campaign is scheduled.
 import Papa from 'papaparse';
 import { neutralizeCell } from '../contacts-io/export';
 import type { CampaignRow, MessageRow } from '../db/types';
@@ -14,9 +15,18 @@ export const SEND_FILE_COLUMNS = [
   'template_name',
   'content_sid',
   'template_variables',
+  'send_at',
 ] as const;
 
-export function sendFileCsv(campaign: CampaignRow, messages: readonly MessageRow[]): string {
+/**
+ * `sendTimes`: each message's computed send time (the outbox planner's: quiet hours in the
+ * recipient's zone), written as an ISO 8601 UTC instant; empty when not given.
+ */
+export function sendFileCsv(
+  campaign: CampaignRow,
+  messages: readonly MessageRow[],
+  sendTimes?: ReadonlyMap<string, number>,
+): string {
   const template = campaign.channel === 'whatsapp' && campaign.whatsapp?.mode === 'template';
   const rows = messages.map((m) => {
     const variables = template ? JSON.stringify(contentVariables(m.templateVariables ?? [], m.code)) : '';
@@ -30,6 +40,7 @@ export function sendFileCsv(campaign: CampaignRow, messages: readonly MessageRow
       neutralizeCell(template ? (campaign.whatsapp?.templateName ?? '') : ''),
       neutralizeCell(template ? (campaign.whatsapp?.contentSid ?? '') : ''),
       neutralizeCell(variables),
+      sendTimes?.has(m.id) ? new Date(sendTimes.get(m.id) ?? 0).toISOString() : '',
     ];
   });
   return Papa.unparse({ fields: [...SEND_FILE_COLUMNS], data: rows }, { newline: '\r\n' });

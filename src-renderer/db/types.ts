@@ -3,6 +3,7 @@
 import type { Channel, ClickSource } from '../../src-main/shared/channels';
 import type { IdentifierKind } from '../../src-main/shared/erasure';
 import type { EventSource, EventType } from '../../src-main/shared/events';
+import type { CampaignSchedule } from '../../src-main/shared/scheduling';
 import type { GoalDefinition } from '../goals/model';
 import type { SegmentGroup } from '../segments/model';
 import type { Evidence, TapFact } from '../stitching/evidence';
@@ -225,6 +226,8 @@ export interface CampaignRow {
   sentAt?: number;
   /** Set when the last Prepare resolved a saved segment. */
   audienceSnapshot?: AudienceSnapshot;
+  /** The schedule last handed to the outbox (send time, quiet hours in each recipient's zone). */
+  schedule?: CampaignSchedule;
   /** Recipients and SMS segments at the last Prepare. */
   recipients?: number;
   segments?: number;
@@ -307,11 +310,21 @@ export interface MessageRow {
   text?: string;
   /** WhatsApp template: the value of each `{{n}}`, by position. */
   templateVariables?: string[];
-  status: 'pending' | 'prepared' | 'sent' | 'failed';
+  /**
+   * `scheduled`: handed to the main-process outbox, waiting for its send time; `unknown`: the send
+   * was interrupted (a crash, a lost connection) and may or may not have gone out.
+   */
+  status: 'pending' | 'prepared' | 'scheduled' | 'sent' | 'failed' | 'unknown';
   sentAt?: number;
+  /** Outbox: when it is planned to go out (quiet hours in the recipient's zone applied). */
+  scheduledAt?: number;
+  /** Outbox: the `seq` of the last outcome applied, so an older one never overwrites a newer one. */
+  outboxSeq?: number;
   /** Provider's message id and last known status (`queued`, `delivered`, `undelivered`…). */
   providerId?: string;
   providerStatus?: string;
+  /** The provider's error code for an undelivered/failed message (Twilio `ErrorCode`, e.g. 30003). */
+  providerErrorCode?: number;
   error?: string;
   /** Each distinct browser's first presentation of this message's click tokens, in time order. */
   taps?: (TapFact & { clickEventId: string; sessionStart?: number })[];

@@ -1,11 +1,9 @@
 // Campaign results for the report tab and the Reports page: sends, deliveries, clicks, stitched
 // visitors and what those visitors did after the click (sessions, page views, form submissions).
+import { type Delivery, deliveryOf } from '../campaigns/delivery';
 import type { StitchDb } from '../db';
 import type { CampaignRow, Channel, EventRow, IdentityRow, MessageRow, TentativeLinkRow } from '../db/types';
 import { campaignStats, type MessageStats } from './campaigns';
-
-const DELIVERED = new Set(['delivered', 'read']);
-const UNDELIVERED = new Set(['failed', 'undelivered', 'canceled']);
 
 export interface LinkBreakdown {
   linkId: string;
@@ -22,6 +20,9 @@ export interface RecipientReport extends MessageStats {
   stitched: number;
   lastSeen: number;
   error?: string;
+  /** By the provider's delivery status; absent while unknown. */
+  delivery?: Delivery;
+  providerStatus?: string;
 }
 
 export interface CampaignReport {
@@ -94,17 +95,17 @@ export async function campaignReport(db: StitchDb, campaignId: string): Promise<
     };
     if (message?.to) row.to = message.to;
     if (message?.error) row.error = message.error;
+    const delivery = message ? deliveryOf(message) : null;
+    if (delivery) row.delivery = delivery;
+    if (message?.providerStatus) row.providerStatus = message.providerStatus;
     return row;
   });
   recipientRows.sort((a, b) => recipientIndex(a.messageId) - recipientIndex(b.messageId));
 
   const anyProviderStatus = messages.some((m) => m.providerStatus !== undefined);
-  const delivered = anyProviderStatus
-    ? messages.filter((m) => m.providerStatus && DELIVERED.has(m.providerStatus)).length
-    : null;
-  const failed = messages.filter(
-    (m) => m.status === 'failed' || (m.providerStatus !== undefined && UNDELIVERED.has(m.providerStatus)),
-  ).length;
+  const deliveries = messages.map(deliveryOf);
+  const delivered = anyProviderStatus ? deliveries.filter((d) => d === 'Delivered').length : null;
+  const failed = deliveries.filter((d) => d === 'Failed').length;
 
   return {
     campaignId,

@@ -41,7 +41,7 @@ export function ReportPanel(props: { campaignId: string }) {
     [
       'Delivered',
       report.delivered === null ? '—' : report.delivered.toLocaleString(),
-      'Known when a provider reports it',
+      'Delivery reports from Twilio, polled after each send until final',
     ],
     ['Failed', report.failed.toLocaleString()],
     ['Link clicks', report.clicks.toLocaleString()],
@@ -161,6 +161,7 @@ export function ReportPanel(props: { campaignId: string }) {
               <Table.Th>Recipient</Table.Th>
               <Table.Th>Number</Table.Th>
               <Table.Th>Status</Table.Th>
+              <Table.Th>Delivered</Table.Th>
               <Table.Th ta="right">Clicks</Table.Th>
               <Table.Th ta="right">Stitched</Table.Th>
               <Table.Th>Flags</Table.Th>
@@ -177,6 +178,15 @@ export function ReportPanel(props: { campaignId: string }) {
                 </Table.Td>
                 <Table.Td>{r.to}</Table.Td>
                 <Table.Td>{r.error ? `${r.status}: ${r.error}` : r.status}</Table.Td>
+                <Table.Td>
+                  {r.delivery ? (
+                    <Badge size="xs" variant="light" color={r.delivery === 'Delivered' ? 'green' : 'red'}>
+                      {r.delivery}
+                    </Badge>
+                  ) : (
+                    (r.providerStatus ?? '—')
+                  )}
+                </Table.Td>
                 <Table.Td ta="right">{r.clicks}</Table.Td>
                 <Table.Td ta="right">{r.stitched}</Table.Td>
                 <Table.Td>
@@ -215,6 +225,7 @@ async function downloadReport(report: CampaignReport): Promise<void> {
         'name',
         'phone',
         'status',
+        'delivery',
         'clicks',
         'previews',
         'stitched_visitors',
@@ -227,6 +238,7 @@ async function downloadReport(report: CampaignReport): Promise<void> {
         neutralizeCell(r.name),
         r.to ?? '',
         r.status,
+        r.delivery ?? r.providerStatus ?? '',
         r.clicks,
         r.previews,
         r.stitched,

@@ -1,11 +1,13 @@
-// Prepare and send: render every message and mint every link, then either export the send file and
-// mark the messages sent, or send them through Twilio and record each recipient's outcome.
+// Prepare and send: render every message and mint every link, pick when (a send time, quiet hours
+// in each recipient's zone), then either export the send file (with each recipient's computed time)
+// and mark the messages sent, or hand them to the main-process outbox that sends them through Twilio.
 import {
   Alert,
   Badge,
   Box,
   Button,
   Card,
+  Checkbox,
   Collapse,
   Group,
   Modal,
@@ -21,23 +23,25 @@ import { IconDownload, IconSend, IconSettings } from '@tabler/icons-react';
 import { useLiveQuery } from 'dexie-react-hooks';
 import { useEffect, useState } from 'react';
 import type { MessagingStatus, OutgoingMessage } from '../../../src-main/shared/messaging';
+import type {
+  CampaignOutboxStatus,
+  CampaignSchedule,
+  ScheduledMessageInput,
+} from '../../../src-main/shared/scheduling';
 import { unknownMergeFields } from '../../campaigns/merge-fields';
-import {
-  markCampaignSent,
-  prepareCampaign,
-  preparedMessages,
-  recordSendOutcomes,
-} from '../../campaigns/prepare';
+import { markCampaignSent, prepareCampaign, preparedMessages } from '../../campaigns/prepare';
 import { trackedLinksOf } from '../../campaigns/render';
 import { sendFileCsv } from '../../campaigns/send-file';
 import { contentVariables } from '../../campaigns/whatsapp';
-import type { CampaignRow, MessageRow } from '../../db/types';
+import type { CampaignRow, ContactRow, MessageRow } from '../../db/types';
 import { bridge } from '../../platform';
 import { appDb } from '../../state/db';
 import { saveTextFile } from '../../ui/save-file';
 import { LinkBaseWarning } from '../links/LinkBaseWarning';
 
-const SEND_CHUNK = 50;
+/** Messages per `outbox.submit` call, each durable before it is answered; well under 1 MB a call. */
+const SEND_CHUNK = 100;
+const PLAN_CHUNK = 2_000;
 const TABLE_ROWS = 200;
 
 interface Job {
@@ -59,9 +63,10 @@ export function SendPanel(props: {
   const [notice, setNotice] = useState<string | null>(null);
   const [sendTime, setSendTime] = useState(() => localDateTime(Date.now()));
   const [confirmSent, setConfirmSent] = useState(false);
+  const [when, setWhen] = useState<WhenForm>(() => whenFormOf(campaign.schedule));
 
   const counts = countByStatus(messages ?? []);
-  const sentAny = counts.sent + counts.failed > 0;
+  const sentAny = counts.sent + counts.failed + counts.scheduled + counts.unknown > 0;
   const busy = job !== null;
   const unknown = unknownFields(campaign, props.customFields);
 
@@ -101,7 +106,17 @@ export function SendPanel(props: {
 
   const exportFile = async () => {
     const rows = await preparedMessages(db, campaign.id);
-    const csv = sendFileCsv(campaign, rows);
+    const schedule = scheduleOf(when);
+    const contacts = await db.contacts.bulkGet(rows.map((m) => m.contactId));
+    const times = new Map<string, number>();
+    for (let start = 0; start < rows.length; start += PLAN_CHUNK) {
+      const chunk = rows
+        .slice(start, start + PLAN_CHUNK)
+        .flatMap((m, i) => (m.to ? [withZone({ messageId: m.id, to: m.to }, contacts[start + i])] : []));
+      const planned = await bridge.invoke('outbox.plan', { ...schedule, messages: chunk });
+      for (const p of planned) times.set(p.messageId, p.sendAt);
+    }
+    const csv = sendFileCsv(campaign, rows, times);
     const name = `${campaign.name.replace(/[^\w-]+/g, '-').replace(/^-+|-+$/g, '') || 'campaign'}-send-file.csv`;
     const saved = await saveTextFile(name, csv, 'text/csv;charset=utf-8');
     if (saved.saved) setNotice(`Saved to ${saved.where}.`);
@@ -115,32 +130,45 @@ export function SendPanel(props: {
       return `Marked ${n.toLocaleString()} messages as sent.`;
     });
 
+  // The outbox in the main process sends them (window open or not); its outcomes come back through
+  // the store's outbox sync. Each chunk is durable in the outbox before it is marked scheduled here.
   const sendWithProvider = () =>
-    run('Sending', async (progress) => {
+    run('Scheduling', async (progress) => {
+      const schedule = scheduleOf(when);
       const pending = (await preparedMessages(db, campaign.id)).filter((m) => m.status === 'prepared');
-      await db.campaigns.update(campaign.id, { status: 'sending' });
-      let sent = 0;
-      let failed = 0;
-      try {
-        for (let start = 0; start < pending.length; start += SEND_CHUNK) {
-          const chunk = pending.slice(start, start + SEND_CHUNK);
-          const results = await bridge.invoke('messaging.send', {
-            campaignId: campaign.id,
-            channel: campaign.channel,
-            messages: chunk.map((m) => outgoing(campaign, m)),
-          });
-          const outcome = await recordSendOutcomes(db, campaign.id, results, Date.now());
-          sent += outcome.sent;
-          failed += outcome.failed;
-          progress(start + chunk.length, pending.length, 'Sending');
-        }
-      } finally {
-        await db.campaigns.update(campaign.id, {
-          status: sent > 0 ? 'sent' : 'prepared',
-          sentAt: Date.now(),
+      const contacts = await db.contacts.bulkGet(pending.map((m) => m.contactId));
+      await db.campaigns.update(campaign.id, { status: 'sending', schedule });
+      let held = 0;
+      let waiting = 0;
+      let next = Number.POSITIVE_INFINITY;
+      for (let start = 0; start < pending.length; start += SEND_CHUNK) {
+        const chunk = pending.slice(start, start + SEND_CHUNK);
+        const result = await bridge.invoke('outbox.submit', {
+          campaignId: campaign.id,
+          channel: campaign.channel,
+          ...schedule,
+          messages: chunk.map((m, i) => withZone(outgoing(campaign, m), contacts[start + i])),
         });
+        const planned = new Map(result.planned.map((p) => [p.messageId, p.sendAt]));
+        for (const at of planned.values()) {
+          if (at <= Date.now() + 1_000) continue;
+          waiting += 1;
+          next = Math.min(next, at);
+        }
+        await db.messages
+          .where('id')
+          .anyOf(chunk.map((m) => m.id))
+          .modify((m) => {
+            if (m.status !== 'prepared') return;
+            m.status = 'scheduled';
+            const at = planned.get(m.id);
+            if (at !== undefined) m.scheduledAt = at;
+          });
+        held += chunk.length;
+        progress(start + chunk.length, pending.length, 'Scheduling');
       }
-      return `Sent ${sent.toLocaleString()}, failed ${failed.toLocaleString()}.`;
+      if (waiting === 0) return `Sending ${held.toLocaleString()} messages.`;
+      return `Scheduled ${held.toLocaleString()} messages: ${(held - waiting).toLocaleString()} go out now, ${waiting.toLocaleString()} wait for their send time or quiet hours (next ${new Date(next).toLocaleString()}).`;
     });
 
   return (
@@ -180,6 +208,8 @@ export function SendPanel(props: {
           <Text size="sm" data-testid="prepared-count">
             {counts.prepared.toLocaleString()} prepared · {counts.sent.toLocaleString()} sent
             {counts.failed > 0 ? ` · ${counts.failed.toLocaleString()} failed` : ''}
+            {counts.scheduled > 0 ? ` · ${counts.scheduled.toLocaleString()} scheduled` : ''}
+            {counts.unknown > 0 ? ` · ${counts.unknown.toLocaleString()} unknown` : ''}
           </Text>
         </Group>
         {job && (
@@ -191,14 +221,15 @@ export function SendPanel(props: {
           </Stack>
         )}
       </Card>
+      <WhenCard when={when} onChange={setWhen} />
       <Card withBorder padding="sm">
         <Title order={4} mb="xs">
-          2a. Send with your own tool
+          3a. Send with your own tool
         </Title>
         <Text size="sm" mb="xs">
-          The send file has one row per message: phone (E.164), the exact text, the tracked link and, for
-          WhatsApp templates, the template name and variables. After sending it, mark the messages as sent so
-          they appear on each contact's timeline.
+          The send file has one row per message: phone (E.164), the exact text, the tracked link, for WhatsApp
+          templates the template name and variables, and each recipient's send time (step 2, UTC). After
+          sending it, mark the messages as sent so they appear on each contact's timeline.
         </Text>
         <Group align="flex-end">
           <Button
@@ -252,9 +283,11 @@ export function SendPanel(props: {
         campaign={campaign}
         busy={busy}
         prepared={counts.prepared}
+        later={isLater(when)}
         onSend={sendWithProvider}
         onError={setError}
       />
+      <OutboxCard campaignId={campaign.id} onError={setError} />
       {messages && messages.length > 0 && <MessagesTable messages={messages} />}
     </Stack>
   );
@@ -281,13 +314,158 @@ function unknownFields(campaign: CampaignRow, customFields: ReadonlySet<string>)
 }
 
 function countByStatus(messages: readonly MessageRow[]) {
-  const counts = { prepared: 0, sent: 0, failed: 0 };
-  for (const m of messages) {
-    if (m.status === 'prepared') counts.prepared += 1;
-    else if (m.status === 'sent') counts.sent += 1;
-    else if (m.status === 'failed') counts.failed += 1;
-  }
+  const counts = { prepared: 0, scheduled: 0, sent: 0, failed: 0, unknown: 0, pending: 0 };
+  for (const m of messages) counts[m.status] += 1;
   return counts;
+}
+
+interface WhenForm {
+  /** `YYYY-MM-DDTHH:mm`, the sender's local time. */
+  sendAt: string;
+  quiet: boolean;
+  start: string;
+  end: string;
+}
+
+function whenFormOf(schedule: CampaignSchedule | undefined): WhenForm {
+  return {
+    sendAt: localDateTime(Math.max(Date.now(), schedule?.sendAt ?? 0)),
+    quiet: schedule ? schedule.quietHours !== null : true,
+    start: schedule?.quietHours?.start ?? '21:00',
+    end: schedule?.quietHours?.end ?? '08:00',
+  };
+}
+
+function scheduleOf(when: WhenForm): CampaignSchedule {
+  const sendAt = new Date(when.sendAt).getTime();
+  if (Number.isNaN(sendAt)) throw new Error('Pick a date and time to send at.');
+  if (!when.quiet) return { sendAt, quietHours: null };
+  if (!/^\d\d:\d\d$/.test(when.start) || !/^\d\d:\d\d$/.test(when.end) || when.start === when.end) {
+    throw new Error('Quiet hours need a start and an end time that differ.');
+  }
+  return { sendAt, quietHours: { start: when.start, end: when.end } };
+}
+
+/** Whether the schedule may hold messages back (a later time, or quiet hours somewhere). */
+function isLater(when: WhenForm): boolean {
+  const at = new Date(when.sendAt).getTime();
+  return when.quiet || (!Number.isNaN(at) && at > Date.now() + 60_000);
+}
+
+/** A contact's own IANA zone (`custom.timezone`) overrides the one its phone number's country gives. */
+function withZone<T extends { messageId: string; to: string }>(
+  message: T,
+  contact: ContactRow | undefined,
+): T & Pick<ScheduledMessageInput, 'timeZone'> {
+  const zone = contact?.custom.timezone?.trim();
+  return zone ? { ...message, timeZone: zone } : message;
+}
+
+function WhenCard(props: { when: WhenForm; onChange: (when: WhenForm) => void }) {
+  const { when, onChange } = props;
+  return (
+    <Card withBorder padding="sm">
+      <Title order={4} mb="xs">
+        2. When
+      </Title>
+      <Text size="sm" mb="xs">
+        Messages go out from the send time on. Quiet hours apply in each recipient's own time zone — from
+        their phone number's country (in a country with several zones, in all of them), or their{' '}
+        <code>custom.timezone</code> field (such as Europe/Berlin) when set; a message that falls in them
+        waits for the morning.
+      </Text>
+      <Group align="flex-end">
+        <TextInput
+          size="xs"
+          type="datetime-local"
+          label="Send at"
+          value={when.sendAt}
+          onChange={(e) => onChange({ ...when, sendAt: e.currentTarget.value })}
+        />
+        <Checkbox
+          size="xs"
+          mb={6}
+          label="Quiet hours"
+          checked={when.quiet}
+          onChange={(e) => onChange({ ...when, quiet: e.currentTarget.checked })}
+        />
+        <TextInput
+          size="xs"
+          type="time"
+          label="Quiet from"
+          disabled={!when.quiet}
+          value={when.start}
+          onChange={(e) => onChange({ ...when, start: e.currentTarget.value })}
+        />
+        <TextInput
+          size="xs"
+          type="time"
+          label="Quiet until"
+          disabled={!when.quiet}
+          value={when.end}
+          onChange={(e) => onChange({ ...when, end: e.currentTarget.value })}
+        />
+      </Group>
+    </Card>
+  );
+}
+
+const OUTBOX_STATE_LABEL: Record<CampaignOutboxStatus['state'], string> = {
+  active: 'Sending',
+  paused: 'Paused',
+  cancelled: 'Cancelled',
+  done: 'Done',
+};
+
+/** The campaign's sending in the outbox: what waits, what went, and pause / resume / cancel. */
+function OutboxCard(props: { campaignId: string; onError: (message: string) => void }) {
+  const [status, setStatus] = useState<CampaignOutboxStatus | null>(null);
+  const { campaignId, onError } = props;
+  useEffect(() => {
+    bridge.invoke('outbox.status', { campaignId }).then(setStatus, () => undefined);
+    return bridge.on('outbox.status', (next) => {
+      if (next.campaignId === campaignId) setStatus(next);
+    });
+  }, [campaignId]);
+  if (!status) return null;
+  const act = (channel: 'outbox.pause' | 'outbox.resume' | 'outbox.cancel') =>
+    bridge.invoke(channel, { campaignId }).then(setStatus, (e: Error) => onError(e.message));
+  const { counts } = status;
+  return (
+    <Card withBorder padding="sm" role="region" aria-label="Outbox">
+      <Group justify="space-between" mb="xs">
+        <Title order={4}>Outbox</Title>
+        <Badge variant="light" data-testid="outbox-state">
+          {OUTBOX_STATE_LABEL[status.state]}
+        </Badge>
+      </Group>
+      <Text size="sm" data-testid="outbox-counts">
+        {counts.scheduled.toLocaleString()} waiting · {counts.sent.toLocaleString()} sent ·{' '}
+        {counts.failed.toLocaleString()} failed
+        {counts.unknown > 0
+          ? ` · ${counts.unknown.toLocaleString()} unknown (check Twilio's message log)`
+          : ''}
+        {counts.cancelled > 0 ? ` · ${counts.cancelled.toLocaleString()} cancelled` : ''}
+        {status.nextSendAt !== null ? ` · next ${new Date(status.nextSendAt).toLocaleString()}` : ''}
+      </Text>
+      {(status.state === 'active' || status.state === 'paused') && (
+        <Group gap="xs" mt="xs">
+          {status.state === 'active' ? (
+            <Button size="xs" variant="default" onClick={() => void act('outbox.pause')}>
+              Pause sending
+            </Button>
+          ) : (
+            <Button size="xs" variant="default" onClick={() => void act('outbox.resume')}>
+              Resume sending
+            </Button>
+          )}
+          <Button size="xs" color="red" variant="light" onClick={() => void act('outbox.cancel')}>
+            Cancel the rest
+          </Button>
+        </Group>
+      )}
+    </Card>
+  );
 }
 
 /** `YYYY-MM-DDTHH:mm` in local time, as a datetime-local input wants. */
@@ -300,6 +478,8 @@ function ProviderCard(props: {
   campaign: CampaignRow;
   busy: boolean;
   prepared: number;
+  /** The schedule may hold messages back: the button says Schedule rather than Send. */
+  later: boolean;
   onSend: () => void;
   onError: (message: string) => void;
 }) {
@@ -352,7 +532,7 @@ function ProviderCard(props: {
   return (
     <Card withBorder padding="sm">
       <Group justify="space-between" mb="xs">
-        <Title order={4}>2b. Send with Twilio</Title>
+        <Title order={4}>3b. Send with Twilio</Title>
         <Button
           size="compact-xs"
           variant="subtle"
@@ -453,8 +633,12 @@ function ProviderCard(props: {
         disabled={!status?.configured || props.busy || props.prepared === 0 || missingSid}
         onClick={props.onSend}
       >
-        Send {props.prepared.toLocaleString()} with Twilio
+        {props.later ? 'Schedule' : 'Send'} {props.prepared.toLocaleString()} with Twilio
       </Button>
+      <Text size="xs" c="dimmed" mt={4}>
+        The app sends them itself, at the account's rate, also with the window closed; a message interrupted
+        mid-send (the app killed) is reported as unknown, never sent twice.
+      </Text>
     </Card>
   );
 }
@@ -482,6 +666,9 @@ function MessagesTable(props: { messages: readonly MessageRow[] }) {
               <Table.Td>{m.to}</Table.Td>
               <Table.Td>
                 {m.status}
+                {m.status === 'scheduled' && m.scheduledAt
+                  ? ` for ${new Date(m.scheduledAt).toLocaleString()}`
+                  : ''}
                 {m.providerStatus ? ` (${m.providerStatus})` : ''}
                 {m.error ? ` — ${m.error}` : ''}
               </Table.Td>

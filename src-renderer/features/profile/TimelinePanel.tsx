@@ -8,6 +8,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { useLiveQuery } from 'dexie-react-hooks';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { Link } from 'react-router';
+import type { Delivery } from '../../campaigns/delivery';
 import type { CampaignRow, EventRow } from '../../db/types';
 import type { TimelineItem } from '../../queries/timeline';
 import { appDb } from '../../state/db';
@@ -116,7 +117,11 @@ export function TimelinePanel(props: { contactId: string; showTentative?: boolea
                 {row.kind === 'session' ? (
                   <SessionHeader group={row.group} />
                 ) : (
-                  <EventItem item={row.item} campaigns={view?.campaigns ?? new Map()} />
+                  <EventItem
+                    item={row.item}
+                    campaigns={view?.campaigns ?? new Map()}
+                    deliveries={view?.deliveries ?? new Map()}
+                  />
                 )}
               </li>
             );
@@ -161,7 +166,11 @@ function SessionHeader(props: { group: TimelineGroup }) {
   );
 }
 
-function EventItem(props: { item: TimelineItem; campaigns: Map<string, CampaignRow> }) {
+function EventItem(props: {
+  item: TimelineItem;
+  campaigns: Map<string, CampaignRow>;
+  deliveries: Map<string, Delivery>;
+}) {
   const { event } = props.item;
   const channel = channelOf(event);
   const style = CHANNEL_STYLE[channel];
@@ -178,12 +187,30 @@ function EventItem(props: { item: TimelineItem; campaigns: Map<string, CampaignR
         {eventKind(event)}
       </Text>
       <EventDetail event={event} campaigns={props.campaigns} />
+      {event.type === 'message_sent' && event.recipientMessageId && (
+        <DeliveryBadge delivery={props.deliveries.get(event.recipientMessageId)} />
+      )}
       {props.item.via.kind === 'tentative' && (
         <Text size="xs" fw={600} c="red.9" style={{ flexShrink: 0 }}>
           Tentative
         </Text>
       )}
     </Group>
+  );
+}
+
+/** Delivered / Failed as the provider reported it; nothing while it is not known. */
+function DeliveryBadge(props: { delivery: Delivery | undefined }) {
+  if (!props.delivery) return null;
+  return (
+    <Badge
+      size="xs"
+      variant="light"
+      color={props.delivery === 'Delivered' ? 'green' : 'red'}
+      style={{ flexShrink: 0 }}
+    >
+      {props.delivery}
+    </Badge>
   );
 }
 

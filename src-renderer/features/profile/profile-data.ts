@@ -1,5 +1,7 @@
 // What the profile reads besides the engine's queries: the timeline grouped into sessions with the
 // names it shows, events per day for the activity chart, and what erasing the contact would delete.
+
+import { type Delivery, deliveryOf } from '../../campaigns/delivery';
 import type { StitchDb } from '../../db';
 import { liveVisitorLinks, mergedFamily } from '../../db/stats';
 import type { CampaignRow, EventRow, SessionRow, VisitorRow } from '../../db/types';
@@ -15,6 +17,8 @@ export interface TimelineGroup {
 export interface TimelineView {
   groups: TimelineGroup[];
   campaigns: Map<string, CampaignRow>;
+  /** Delivered / Failed of the sent messages shown, by message id (absent while unknown). */
+  deliveries: Map<string, Delivery>;
   /** More, older events exist. */
   more: boolean;
   shown: number;
@@ -33,11 +37,20 @@ export async function timelineView(
   const campaignIds = [
     ...new Set(page.items.map((i) => i.event.campaignId).filter((id) => id !== undefined)),
   ];
-  const [sessions, visitors, campaigns] = await Promise.all([
+  const sentIds = page.items.flatMap((i) =>
+    i.event.type === 'message_sent' && i.event.recipientMessageId ? [i.event.recipientMessageId] : [],
+  );
+  const [sessions, visitors, campaigns, sentMessages] = await Promise.all([
     db.sessions.bulkGet(sessionIds),
     db.visitors.bulkGet(visitorIds),
     db.campaigns.bulkGet(campaignIds),
+    db.messages.bulkGet(sentIds),
   ]);
+  const deliveries = new Map<string, Delivery>();
+  for (const message of sentMessages) {
+    const delivery = message ? deliveryOf(message) : null;
+    if (message && delivery) deliveries.set(message.id, delivery);
+  }
   const sessionById = new Map(sessions.filter((s) => s !== undefined).map((s) => [s.id, s]));
   const visitorById = new Map(visitors.filter((v) => v !== undefined).map((v) => [v.id, v]));
   const groups: TimelineGroup[] = [];
@@ -61,6 +74,7 @@ export async function timelineView(
   return {
     groups,
     campaigns: new Map(campaigns.filter((c) => c !== undefined).map((c) => [c.id, c])),
+    deliveries,
     more: page.next !== null,
     shown: page.items.length,
   };

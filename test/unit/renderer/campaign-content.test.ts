@@ -199,9 +199,14 @@ describe('send file', () => {
     };
     const csv = sendFileCsv(smsCampaign, [message]);
     const [header, row] = csv.split('\r\n');
-    expect(header).toBe('message_id,phone,channel,text,link,template_name,content_sid,template_variables');
-    expect(row).toBe(
-      'c1:0,+12015550123,sms,"\'=HYPERLINK(""http://evil.test"",""x"")",https://go.test/r/AAAAAAAAAAAAAAAA,,,',
+    expect(header).toBe(
+      'message_id,phone,channel,text,link,template_name,content_sid,template_variables,send_at',
     );
+    expect(row).toBe(
+      'c1:0,+12015550123,sms,"\'=HYPERLINK(""http://evil.test"",""x"")",https://go.test/r/AAAAAAAAAAAAAAAA,,,,',
+    );
+    // With the planner's times, each row gets its own send time.
+    const timed = sendFileCsv(smsCampaign, [message], new Map([['c1:0', Date.UTC(2026, 0, 15, 8, 0)]]));
+    expect(timed.split('\r\n')[1]?.endsWith(',2026-01-15T08:00:00.000Z')).toBe(true);
   });
 });
