@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { LinkCampaignInput, MintedCode, MintRequest } from '../shared/links';
 import { writeFileAtomic } from '../util/fs';
 import { decodeLinkCode, encodeLinkCode, loadOrCreateLinkSecret } from './codes';
+import { decodeUnsubscribeToken, encodeUnsubscribeToken } from './unsubscribe-token';
 
 /** A bad value from the caller; `field` is the path the bridge names in its 400 answer. */
 export class LinkInputError extends Error {
@@ -143,6 +144,31 @@ export class LinkRegistry {
       }
       return { recipient, code, url: `${base}/r/${code}` };
     });
+  }
+
+  /**
+   * One signed unsubscribe URL per recipient index (`<base>/u/<token>`): the footer link and
+   * `List-Unsubscribe` of an email. Needs no registered link: the token names the campaign itself.
+   */
+  mintUnsubscribe(req: { campaignId: string; recipients: number[] }, baseUrl: string): MintedCode[] {
+    const campaignId = checkId(req?.campaignId, 'campaignId');
+    if (!Array.isArray(req.recipients)) throw new LinkInputError('recipients', 'must be a list of indexes');
+    if (req.recipients.length > MAX_RECIPIENTS_PER_MINT) {
+      throw new LinkInputError('recipients', `at most ${MAX_RECIPIENTS_PER_MINT} per request`);
+    }
+    const base = checkBaseUrl(baseUrl);
+    return req.recipients.map((recipient, i) => {
+      if (!Number.isSafeInteger(recipient) || recipient < 0) {
+        throw new LinkInputError(`recipients[${i}]`, 'must be a non-negative integer');
+      }
+      const code = encodeUnsubscribeToken(this.secret, campaignId, recipient);
+      return { recipient, code, url: `${base}/u/${code}` };
+    });
+  }
+
+  /** The campaign and recipient an unsubscribe token stands for, or null when forged or damaged. */
+  resolveUnsubscribe(token: string): { campaignId: string; recipient: number } | null {
+    return decodeUnsubscribeToken(this.secret, token);
   }
 
   /** True before any campaign link is registered (a restore may then replace the workspace). */

@@ -15,10 +15,13 @@ import type { IdentifierToHash, RedactionReport, RedactionRequest } from './eras
 import type { JournalRecord } from './events';
 import type { LinkBaseCheck, LinkCampaignInput, MintedCode, MintRequest } from './links';
 import type {
+  EmailConfigInput,
+  EmailStatus,
   MessagingConfigInput,
   MessagingProgress,
   MessagingSendRequest,
   MessagingStatus,
+  OutgoingMessage,
   SendResult,
 } from './messaging';
 import type { Settings, SettingsPatch } from './settings';
@@ -51,6 +54,8 @@ export interface BridgeHandlers {
   'suppression.hash': { args: { items: IdentifierToHash[] }; result: { hashes: string[] } };
   'links.register': { args: LinkCampaignInput; result: { campaignId: string; linkIds: string[] } };
   'links.mint': { args: MintRequest; result: MintedCode[] };
+  /** Signed one-click unsubscribe URLs (`<link base>/u/<token>`), one per recipient index. */
+  'links.mintUnsubscribe': { args: { campaignId: string; recipients: number[] }; result: MintedCode[] };
   /** Requests `<baseUrl>/r/…` from the main process: does that base reach this collector? */
   'links.checkBase': { args: { baseUrl: string }; result: LinkBaseCheck };
   /** Stores provider credentials (the auth token is write-only). */
@@ -58,6 +63,11 @@ export interface BridgeHandlers {
   'messaging.status': { args: undefined; result: MessagingStatus };
   /** Sends through the provider, throttled and retried; one result per message. */
   'messaging.send': { args: MessagingSendRequest; result: SendResult[] };
+  /** Stores SMTP settings (the password is write-only). */
+  'email.configure': { args: EmailConfigInput; result: EmailStatus };
+  'email.status': { args: undefined; result: EmailStatus };
+  /** One email as an `.eml` file, composed as the SMTP sender sends it. */
+  'email.compose': { args: { message: OutgoingMessage }; result: { eml: string } };
   /** Desktop only: the native open dialog for a contacts file (CSV/JSON); null when cancelled. */
   'files.openContacts': { args: undefined; result: { name: string; text: string } | null };
   /** Desktop only: the native save dialog for an export; `saved` is false when cancelled. */
