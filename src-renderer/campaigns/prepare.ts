@@ -16,6 +16,8 @@ const SENT_BATCH = 500;
 export interface LinkMinter {
   register(input: LinkCampaignInput): Promise<unknown>;
   mint(request: MintRequest): Promise<MintedCode[]>;
+  /** Email campaigns: one signed unsubscribe URL per recipient index. */
+  mintUnsubscribe?(request: { campaignId: string; recipients: number[] }): Promise<MintedCode[]>;
 }
 
 export type Progress = (done: number, total: number, step: string) => void;
@@ -50,7 +52,11 @@ export async function prepareCampaign(
   if (recipients.length === 0) throw new CampaignStateError('No recipients: check the audience and consent.');
 
   const links = trackedLinksOf(campaign);
-  const mintSteps = links.length * Math.ceil(recipients.length / MINT_BATCH);
+  const email = campaign.channel === 'email';
+  const mintMinter = minter.mintUnsubscribe?.bind(minter);
+  if (email && !mintMinter)
+    throw new CampaignStateError('Email needs unsubscribe links, which this minter cannot make.');
+  const mintSteps = (links.length + (email ? 1 : 0)) * Math.ceil(recipients.length / MINT_BATCH);
   const total = mintSteps + Math.ceil(recipients.length / WRITE_BATCH);
   let done = 0;
   const step = (label: string) => onProgress(++done, total, label);
@@ -76,6 +82,19 @@ export async function prepareCampaign(
       codes.set(link.linkId, minted);
     }
   }
+  // Every email carries its recipient's own unsubscribe link (footer and List-Unsubscribe).
+  const unsubscribe: MintedCode[] = new Array(email ? recipients.length : 0);
+  if (email && mintMinter) {
+    for (let start = 0; start < recipients.length; start += MINT_BATCH) {
+      const indexes = Array.from(
+        { length: Math.min(MINT_BATCH, recipients.length - start) },
+        (_, i) => start + i,
+      );
+      for (const code of await mintMinter({ campaignId, recipients: indexes }))
+        unsubscribe[code.recipient] = code;
+      step('Minting unsubscribe links');
+    }
+  }
 
   let segments = 0;
   const rows: MessageRow[] = recipients.map(({ contact, to }, index) => {
@@ -84,7 +103,8 @@ export async function prepareCampaign(
       const code = codes.get(link.linkId)?.[index];
       if (code) shortLinks.set(link.linkId, { linkId: link.linkId, url: code.url, code: code.code });
     }
-    const rendered = renderMessage(campaign, contact, shortLinks, linkBase);
+    const unsubscribeUrl = unsubscribe[index]?.url;
+    const rendered = renderMessage(campaign, contact, shortLinks, linkBase, unsubscribeUrl);
     if (campaign.channel === 'sms') segments += smsInfo(rendered.text).segments;
     const row: MessageRow = {
       id: messageIdOf(campaignId, index),
@@ -103,6 +123,11 @@ export async function prepareCampaign(
       row.code = first.code;
     }
     if (rendered.templateVariables) row.templateVariables = rendered.templateVariables;
+    if (rendered.email && unsubscribeUrl) {
+      row.subject = rendered.email.subject;
+      row.html = rendered.email.html;
+      row.unsubscribeUrl = unsubscribeUrl;
+    }
     return row;
   });
 
@@ -197,6 +222,27 @@ export async function recordSendOutcomes(
     }
   });
   await db.messages.bulkPut(failed);
+  await flagBounces(db, failed, at);
   await recordSent(db, sent, at, () => undefined);
   return { sent: sent.length, failed: failed.length };
+}
+
+/** A hard bounce (SMTP 5xx for the recipient) flags the contact's address: it is not emailed again. */
+async function flagBounces(db: StitchDb, failed: readonly MessageRow[], at: number): Promise<void> {
+  const bounced = failed.filter((m) => m.channel === 'email' && m.providerStatus === 'bounced' && m.to);
+  if (bounced.length === 0) return;
+  await db.transaction('rw', db.contacts, async () => {
+    for (const message of bounced) {
+      const contact = await db.contacts.get(message.contactId);
+      if (!contact || contact.email !== message.to) continue;
+      await db.contacts.update(contact.id, {
+        emailBounce: {
+          at,
+          reason: message.error ?? 'Hard bounce',
+          address: message.to ?? '',
+          campaignId: message.campaignId,
+        },
+      });
+    }
+  });
 }

@@ -1,4 +1,5 @@
-// The send file: one CSV row per prepared message, for sending through any SMS/WhatsApp tool.
+// The send file: one CSV row per prepared message, for sending through any SMS/WhatsApp tool or
+// email platform (emails: address, subject, both parts, the tracked link and the unsubscribe URL).
 // Cells a spreadsheet would run as a formula are neutralised by the contact export's own helper.
 import Papa from 'papaparse';
 import { neutralizeCell } from '../contacts-io/export';
@@ -16,7 +17,31 @@ export const SEND_FILE_COLUMNS = [
   'template_variables',
 ] as const;
 
+export const EMAIL_SEND_FILE_COLUMNS = [
+  'message_id',
+  'email',
+  'subject',
+  'text',
+  'html',
+  'link',
+  'unsubscribe_url',
+] as const;
+
 export function sendFileCsv(campaign: CampaignRow, messages: readonly MessageRow[]): string {
+  if (campaign.channel === 'email') {
+    const rows = messages.map((m) =>
+      [
+        m.id,
+        m.to ?? '',
+        m.subject ?? '',
+        m.text ?? '',
+        m.html ?? '',
+        m.linkUrl ?? '',
+        m.unsubscribeUrl ?? '',
+      ].map(neutralizeCell),
+    );
+    return Papa.unparse({ fields: [...EMAIL_SEND_FILE_COLUMNS], data: rows }, { newline: '\r\n' });
+  }
   const template = campaign.channel === 'whatsapp' && campaign.whatsapp?.mode === 'template';
   const rows = messages.map((m) => {
     const variables = template ? JSON.stringify(contentVariables(m.templateVariables ?? [], m.code)) : '';

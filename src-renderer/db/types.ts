@@ -39,6 +39,8 @@ export interface ContactRow {
   /** Where and when each consent answer came from (an import, a bulk action, an edit); absent on older rows. */
   consentRecords?: Partial<Record<ConsentChannel, ConsentRecord>>;
   custom: Record<string, string>;
+  /** The email address was refused for good (an SMTP 5xx, a hard bounce): not emailed again. */
+  emailBounce?: EmailBounce;
   createdAt: number;
   updatedAt: number;
   /** Set when this contact was merged into another; queries follow it. Undo clears it. */
@@ -53,6 +55,15 @@ export interface ContactRow {
 }
 
 export type ConsentChannel = 'sms' | 'whatsapp' | 'email';
+
+export interface EmailBounce {
+  at: number;
+  /** The server's answer, e.g. "Hard bounce, SMTP 550: 5.1.1 No such user". */
+  reason: string;
+  /** The address that bounced: a new address clears the flag. */
+  address: string;
+  campaignId?: string;
+}
 
 /** A consent answer as recorded: proof of opt-in is the source and the time, not only the yes. */
 export interface ConsentRecord {
@@ -219,6 +230,7 @@ export interface CampaignRow {
   /** SMS: append "Reply STOP to opt out". */
   optOutFooter?: boolean;
   whatsapp?: WhatsAppSettings;
+  email?: EmailSettings;
   preparedAt?: number;
   sentAt?: number;
   /** Recipients and SMS segments at the last Prepare. */
@@ -260,6 +272,17 @@ export interface WhatsAppSettings {
   buttonDestination?: string;
 }
 
+export interface EmailSettings {
+  /** May hold merge fields; no tracked links (a subject is not clickable). */
+  subject: string;
+  /** The preview line inboxes show after the subject (hidden in the body). */
+  preheader?: string;
+  /** The HTML part: merge fields (values HTML-escaped) and plain URLs, tracked ones swapped per recipient. */
+  html: string;
+  /** The plain-text part, with the same merge fields and links. */
+  text: string;
+}
+
 export interface MessageRow {
   /** `<campaignId>:<recipient index>`. */
   id: string;
@@ -270,12 +293,16 @@ export interface MessageRow {
   code?: string;
   /** Every tracked link of the message (the first is also `linkUrl`/`code`). */
   links?: { linkId: string; url: string; code: string }[];
-  /** Recipient address in E.164 (WhatsApp without the `whatsapp:` prefix). */
+  /** Recipient address in E.164 (WhatsApp without the `whatsapp:` prefix), or an email address. */
   to?: string;
   /** The exact text the recipient gets (session/SMS), or the rendered template body. */
   text?: string;
   /** WhatsApp template: the value of each `{{n}}`, by position. */
   templateVariables?: string[];
+  /** Email: the subject and HTML part (`text` is the plain-text part) and the one-click unsubscribe URL. */
+  subject?: string;
+  html?: string;
+  unsubscribeUrl?: string;
   status: 'pending' | 'prepared' | 'sent' | 'failed';
   sentAt?: number;
   /** Provider's message id and last known status (`queued`, `delivered`, `undelivered`…). */

@@ -1,5 +1,5 @@
 // Prepare and send: render every message and mint every link, then either export the send file and
-// mark the messages sent, or send them through Twilio and record each recipient's outcome.
+// mark the messages sent, or send them through Twilio (SMTP for email) and record each recipient's outcome.
 import {
   Alert,
   Badge,
@@ -21,6 +21,7 @@ import { IconDownload, IconSend, IconSettings } from '@tabler/icons-react';
 import { useLiveQuery } from 'dexie-react-hooks';
 import { useEffect, useState } from 'react';
 import type { MessagingStatus, OutgoingMessage } from '../../../src-main/shared/messaging';
+import { emailMergeText, emailOutgoing } from '../../campaigns/email';
 import { unknownMergeFields } from '../../campaigns/merge-fields';
 import {
   markCampaignSent,
@@ -36,6 +37,7 @@ import { bridge } from '../../platform';
 import { appDb } from '../../state/db';
 import { saveTextFile } from '../../ui/save-file';
 import { LinkBaseWarning } from '../links/LinkBaseWarning';
+import { EmlButton, SmtpCard } from './SmtpCard';
 
 const SEND_CHUNK = 50;
 const TABLE_ROWS = 200;
@@ -90,6 +92,7 @@ export function SendPanel(props: {
         {
           register: (input) => bridge.invoke('links.register', input),
           mint: (request) => bridge.invoke('links.mint', request),
+          mintUnsubscribe: (request) => bridge.invoke('links.mintUnsubscribe', request),
         },
         props.linkBase,
         progress,
@@ -210,6 +213,13 @@ export function SendPanel(props: {
           >
             Export send file
           </Button>
+          {campaign.channel === 'email' && (
+            <EmlButton
+              campaign={campaign}
+              disabled={busy || counts.prepared + counts.sent === 0}
+              onError={setError}
+            />
+          )}
           <TextInput
             size="xs"
             type="datetime-local"
@@ -248,19 +258,24 @@ export function SendPanel(props: {
           </Stack>
         </Modal>
       </Card>
-      <ProviderCard
-        campaign={campaign}
-        busy={busy}
-        prepared={counts.prepared}
-        onSend={sendWithProvider}
-        onError={setError}
-      />
+      {campaign.channel === 'email' ? (
+        <SmtpCard busy={busy} prepared={counts.prepared} onSend={sendWithProvider} onError={setError} />
+      ) : (
+        <ProviderCard
+          campaign={campaign}
+          busy={busy}
+          prepared={counts.prepared}
+          onSend={sendWithProvider}
+          onError={setError}
+        />
+      )}
       {messages && messages.length > 0 && <MessagesTable messages={messages} />}
     </Stack>
   );
 }
 
 function outgoing(campaign: CampaignRow, m: MessageRow): OutgoingMessage {
+  if (campaign.channel === 'email') return emailOutgoing(m);
   const message: OutgoingMessage = { messageId: m.id, to: m.to ?? '' };
   const contentSid = campaign.whatsapp?.contentSid;
   if (campaign.channel === 'whatsapp' && campaign.whatsapp?.mode === 'template' && contentSid) {
@@ -277,7 +292,10 @@ function unknownFields(campaign: CampaignRow, customFields: ReadonlySet<string>)
       spec ? unknownMergeFields(`{{${spec}}}`, customFields) : [],
     );
   }
-  return unknownMergeFields(campaign.body ?? '', customFields);
+  return unknownMergeFields(
+    campaign.channel === 'email' ? emailMergeText(campaign) : (campaign.body ?? ''),
+    customFields,
+  );
 }
 
 function countByStatus(messages: readonly MessageRow[]) {

@@ -2,7 +2,14 @@
 // virtualized (only the rows in view are rendered) and paged from the store as it is scrolled.
 // Page addresses are shown as text; only http(s) ones become links, opened outside the app.
 import { Anchor, Badge, Button, Group, Stack, Text, ThemeIcon, Title } from '@mantine/core';
-import { IconBrandWhatsapp, IconClick, IconForms, IconMessage, IconWorld } from '@tabler/icons-react';
+import {
+  IconBrandWhatsapp,
+  IconClick,
+  IconForms,
+  IconMail,
+  IconMessage,
+  IconWorld,
+} from '@tabler/icons-react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useLiveQuery } from 'dexie-react-hooks';
 import { useEffect, useMemo, useRef, useState } from 'react';
@@ -19,6 +26,7 @@ const PAGE = 100;
 const CHANNEL_STYLE: Record<ChannelKind, { color: string; icon: typeof IconWorld; label: string }> = {
   sms: { color: 'blue', icon: IconMessage, label: 'SMS' },
   whatsapp: { color: 'green', icon: IconBrandWhatsapp, label: 'WhatsApp' },
+  email: { color: 'violet', icon: IconMail, label: 'Email' },
   web: { color: 'gray', icon: IconWorld, label: 'Web' },
   form: { color: 'orange', icon: IconForms, label: 'Form' },
 };
