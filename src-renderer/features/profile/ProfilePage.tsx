@@ -101,6 +101,11 @@ function Profile(props: { contact: ContactRow }) {
             {contact.phone && <Text size="sm">Phone {contact.phone}</Text>}
             {contact.whatsapp && <Text size="sm">WhatsApp {contact.whatsapp}</Text>}
             {contact.email && <Text size="sm">{contact.email}</Text>}
+            {contact.emailBounce && contact.emailBounce.address === contact.email && (
+              <Text size="sm" c="red.8" data-testid="email-bounce">
+                Email bounced {formatDate(contact.emailBounce.at)}: {contact.emailBounce.reason}
+              </Text>
+            )}
           </Group>
           <Group gap={4}>
             {(['sms', 'whatsapp', 'email'] as const).map((channel) => (
