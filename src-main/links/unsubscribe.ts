@@ -2,12 +2,13 @@
 // mail client sends) journals an `email_unsubscribe` event, which the store's ingest applies by
 // revoking the contact's email consent; `GET` (the footer link) shows a page whose button posts it.
 // A GET never unsubscribes by itself: mail scanners fetch every link in a message.
+// `GET /o/<token>.gif` is the optional open pixel: it journals an `email_open` (unreliable by nature).
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Collector } from '../collector/server';
 import type { EventJournal } from '../journal/types';
 import type { ApiError } from '../shared/bridge';
-import type { TrackedEvent, UnsubscribeProperties } from '../shared/events';
+import type { EmailOpenProperties, TrackedEvent, UnsubscribeProperties } from '../shared/events';
 import type { Logger } from '../util/log';
 import { sendPage } from './redirect';
 import type { LinkRegistry } from './registry';
@@ -42,6 +43,49 @@ export function registerUnsubscribeRoutes(app: FastifyInstance, deps: Unsubscrib
     );
   });
   app.post<{ Params: { token: string } }>('/u/:token', (request, reply) => unsubscribe(request, reply, deps));
+  app.get<{ Params: { file: string } }>('/o/:file', (request, reply) => opened(request, reply, deps));
+}
+
+/** A transparent 1×1 GIF. */
+const PIXEL = Buffer.from('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7', 'base64');
+const MAX_USER_AGENT_LENGTH = 512;
+
+async function opened(
+  request: FastifyRequest<{ Params: { file: string } }>,
+  reply: FastifyReply,
+  deps: UnsubscribeDeps,
+): Promise<FastifyReply> {
+  const token = request.params.file.replace(/\.gif$/, '');
+  const target = deps.registry.resolveUnsubscribe(token, 'open');
+  if (!target) {
+    deps.collector.reject('/o', 'invalid_token');
+    return fail(reply, 404, 'invalid_token', 'This open-tracking image is not valid');
+  }
+  const properties: EmailOpenProperties = {
+    campaignId: target.campaignId,
+    recipientMessageId: `${target.campaignId}:${target.recipient}`,
+  };
+  const userAgent = request.headers['user-agent']?.slice(0, MAX_USER_AGENT_LENGTH);
+  const event: TrackedEvent = {
+    messageId: randomUUID(),
+    type: 'email_open',
+    properties,
+    ...(userAgent ? { context: { userAgent } } : {}),
+    timestamp: new Date().toISOString(),
+  };
+  try {
+    await deps.journal.append([{ source: 'redirect', event }]);
+    deps.collector.accept('/o', [event.type]);
+  } catch (error) {
+    // An open is a hint, not a fact: the image is answered either way.
+    deps.log?.error(`collector: GET /o: journal append failed: ${(error as Error).message}`);
+    deps.collector.reject('/o', 'journal_unavailable');
+  }
+  return reply
+    .code(200)
+    .header('content-type', 'image/gif')
+    .header('cache-control', 'no-store, max-age=0')
+    .send(PIXEL);
 }
 
 async function unsubscribe(

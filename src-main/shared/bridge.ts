@@ -13,7 +13,7 @@ import type {
 import type { CollectorStatus, LiveFeedItem, Site, SiteInput } from './collector';
 import type { IdentifierToHash, RedactionReport, RedactionRequest } from './erasure';
 import type { JournalRecord } from './events';
-import type { LinkBaseCheck, LinkCampaignInput, MintedCode, MintRequest } from './links';
+import type { EmailRecipientUrls, LinkBaseCheck, LinkCampaignInput, MintedCode, MintRequest } from './links';
 import type {
   EmailConfigInput,
   EmailStatus,
@@ -55,7 +55,10 @@ export interface BridgeHandlers {
   'links.register': { args: LinkCampaignInput; result: { campaignId: string; linkIds: string[] } };
   'links.mint': { args: MintRequest; result: MintedCode[] };
   /** Signed one-click unsubscribe URLs (`<link base>/u/<token>`), one per recipient index. */
-  'links.mintUnsubscribe': { args: { campaignId: string; recipients: number[] }; result: MintedCode[] };
+  'links.mintUnsubscribe': {
+    args: { campaignId: string; recipients: number[] };
+    result: EmailRecipientUrls[];
+  };
   /** Requests `<baseUrl>/r/…` from the main process: does that base reach this collector? */
   'links.checkBase': { args: { baseUrl: string }; result: LinkBaseCheck };
   /** Stores provider credentials (the auth token is write-only). */

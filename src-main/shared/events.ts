@@ -9,6 +9,7 @@ export type OwnEventType =
   | 'message_sent'
   | 'form_submit'
   | 'email_unsubscribe'
+  | 'email_open'
   | 'redacted';
 export type EventType = SegmentEventType | OwnEventType;
 
@@ -58,6 +59,13 @@ export interface LinkClickProperties {
   /** Present on clicks only: the one-time token appended to the redirect. */
   clickToken?: string;
   method: string;
+  [key: string]: unknown;
+}
+
+/** Properties of an `email_open` event journalled by `GET /o/<token>.gif` (unreliable: proxies fetch images). */
+export interface EmailOpenProperties {
+  campaignId: string;
+  recipientMessageId: string;
   [key: string]: unknown;
 }
 

@@ -73,6 +73,11 @@ function footerHtml(unsubscribeUrl: string): string {
   );
 }
 
+/** The open pixel: an image any mail app may load, so an "open" is a hint, never proof. */
+function pixelHtml(openUrl: string): string {
+  return `<img src="${escapeHtml(openUrl)}" width="1" height="1" alt="" style="display:block;border:0">`;
+}
+
 /** The preheader as inboxes read it: the first text of the body, hidden when the email is opened. */
 function preheaderHtml(preheader: string): string {
   return `<div style="display:none;max-height:0;overflow:hidden;opacity:0;mso-hide:all">${preheader}</div>`;
@@ -113,6 +118,8 @@ export function renderEmail(
   links: Parameters<typeof replaceTrackedUrls>[1],
   shortUrlOf: (linkId: string) => string,
   unsubscribeUrl: string,
+  /** The open pixel's URL, used only when the campaign tracks opens. */
+  openUrl?: string,
 ): RenderedEmail {
   const email = campaign.email;
   // Links are swapped before merge fields are filled, as in SMS: a value that looks like a URL stays text.
@@ -127,7 +134,11 @@ export function renderEmail(
     subject: oneLine(renderMergeFields(email?.subject ?? '', contact)),
     // A plain-text-only email stays one: no HTML part is made up for it.
     html: html.trim()
-      ? inDocument(html, preheader.trim() ? preheaderHtml(preheader) : '', footerHtml(unsubscribeUrl))
+      ? inDocument(
+          html,
+          preheader.trim() ? preheaderHtml(preheader) : '',
+          (email?.openTracking && openUrl ? pixelHtml(openUrl) : '') + footerHtml(unsubscribeUrl),
+        )
       : '',
     text: `${text.replace(/\s+$/, '')}\n\n--\n${UNSUBSCRIBE_LABEL}: ${unsubscribeUrl}\n`,
   };

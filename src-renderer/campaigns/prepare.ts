@@ -1,6 +1,11 @@
 // Prepare, mark as sent, record provider outcomes: the campaign's message rows in the store.
 // Prepare renders every recipient's message and mints their links in bulk (≤ 10,000 per call).
-import type { LinkCampaignInput, MintedCode, MintRequest } from '../../src-main/shared/links';
+import type {
+  EmailRecipientUrls,
+  LinkCampaignInput,
+  MintedCode,
+  MintRequest,
+} from '../../src-main/shared/links';
 import type { StitchDb } from '../db';
 import type { MessageRow } from '../db/types';
 import { recordMessageSent } from '../stitching/messages';
@@ -17,7 +22,7 @@ export interface LinkMinter {
   register(input: LinkCampaignInput): Promise<unknown>;
   mint(request: MintRequest): Promise<MintedCode[]>;
   /** Email campaigns: one signed unsubscribe URL per recipient index. */
-  mintUnsubscribe?(request: { campaignId: string; recipients: number[] }): Promise<MintedCode[]>;
+  mintUnsubscribe?(request: { campaignId: string; recipients: number[] }): Promise<EmailRecipientUrls[]>;
 }
 
 export type Progress = (done: number, total: number, step: string) => void;
@@ -83,7 +88,7 @@ export async function prepareCampaign(
     }
   }
   // Every email carries its recipient's own unsubscribe link (footer and List-Unsubscribe).
-  const unsubscribe: MintedCode[] = new Array(email ? recipients.length : 0);
+  const unsubscribe: EmailRecipientUrls[] = new Array(email ? recipients.length : 0);
   if (email && mintMinter) {
     for (let start = 0; start < recipients.length; start += MINT_BATCH) {
       const indexes = Array.from(
@@ -104,7 +109,8 @@ export async function prepareCampaign(
       if (code) shortLinks.set(link.linkId, { linkId: link.linkId, url: code.url, code: code.code });
     }
     const unsubscribeUrl = unsubscribe[index]?.url;
-    const rendered = renderMessage(campaign, contact, shortLinks, linkBase, unsubscribeUrl);
+    const openUrl = campaign.email?.openTracking ? unsubscribe[index]?.openUrl : undefined;
+    const rendered = renderMessage(campaign, contact, shortLinks, linkBase, unsubscribeUrl, openUrl);
     if (campaign.channel === 'sms') segments += smsInfo(rendered.text).segments;
     const row: MessageRow = {
       id: messageIdOf(campaignId, index),
@@ -127,6 +133,7 @@ export async function prepareCampaign(
       row.subject = rendered.email.subject;
       row.html = rendered.email.html;
       row.unsubscribeUrl = unsubscribeUrl;
+      if (openUrl) row.openUrl = openUrl;
     }
     return row;
   });

@@ -46,8 +46,9 @@ export function renderMessage(
   contact: ContactRow,
   shortLinks: ReadonlyMap<string, ShortLink>,
   linkBase: string,
-  /** Email: the recipient's one-click unsubscribe URL (a stand-in before Prepare). */
+  /** Email: the recipient's one-click unsubscribe URL (a stand-in before Prepare) and open pixel. */
   unsubscribeUrl?: string,
+  openUrl?: string,
 ): RenderedMessage {
   const shortUrlOf = (linkId: string): string =>
     shortLinks.get(linkId)?.url ?? placeholderShortUrl(linkBase, linkId);
@@ -58,6 +59,7 @@ export function renderMessage(
       trackedLinksOf(campaign),
       shortUrlOf,
       unsubscribeUrl ?? placeholderUnsubscribeUrl(linkBase),
+      openUrl,
     );
     return { text: email.text, email };
   }

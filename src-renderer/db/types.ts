@@ -281,6 +281,11 @@ export interface EmailSettings {
   html: string;
   /** The plain-text part, with the same merge fields and links. */
   text: string;
+  /**
+   * Off by default. A 1×1 image per recipient reports "opens" — unreliable: Apple Mail Privacy
+   * Protection and image proxies fetch every image, and many apps block images.
+   */
+  openTracking?: boolean;
 }
 
 export interface MessageRow {
@@ -303,6 +308,8 @@ export interface MessageRow {
   subject?: string;
   html?: string;
   unsubscribeUrl?: string;
+  /** Email with open tracking: the recipient's open pixel (`<link base>/o/<token>.gif`). */
+  openUrl?: string;
   status: 'pending' | 'prepared' | 'sent' | 'failed';
   sentAt?: number;
   /** Provider's message id and last known status (`queued`, `delivered`, `undelivered`…). */

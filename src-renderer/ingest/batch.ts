@@ -237,6 +237,7 @@ async function prefetch(db: StitchDb, state: BatchState, batch: Parsed[]): Promi
   const messageIds = unique([
     ...batch.map((p) => p.click?.recipientMessageId),
     ...batch.map((p) => p.unsubscribe?.recipientMessageId),
+    ...batch.map((p) => p.emailOpen?.recipientMessageId),
     ...clicks.map((c) => c.recipientMessageId),
   ]);
   const [sessions, messages] = await Promise.all([
@@ -325,6 +326,7 @@ function applyEvent(state: BatchState, p: Parsed, settings: IngestSettings): voi
     }
   }
   if (p.unsubscribe) applyUnsubscribe(state, p, row);
+  if (p.emailOpen) applyEmailOpen(state, p, row);
   state.newEvents.push(row);
 
   if (event.type === 'link_preview') recordPreview(state, p);
@@ -333,6 +335,17 @@ function applyEvent(state: BatchState, p: Parsed, settings: IngestSettings): voi
   if (event.type === 'form_submit' || event.type === 'identify' || event.type === 'alias') {
     stitchByIdentity(state, p, visitor, session, settings);
   }
+}
+
+/** An open pixel fetch: on the recipient's timeline as a hint only (no stats, no stitching). */
+function applyEmailOpen(state: BatchState, p: Parsed, row: EventRow): void {
+  const props = p.emailOpen;
+  if (!props) return;
+  row.campaignId = props.campaignId;
+  row.recipientMessageId = props.recipientMessageId;
+  row.channel = 'email';
+  const message = state.messages.get(props.recipientMessageId);
+  if (message && state.contacts.has(message.contactId)) row.contactId = state.rootOf(message.contactId);
 }
 
 /**

@@ -2,6 +2,7 @@
 // normalised, and the identifiers an erasure may have suppressed listed (hashed per batch, in main).
 import type { IdentifierToHash } from '../../src-main/shared/erasure';
 import type {
+  EmailOpenProperties,
   JournalRecord,
   LinkClickProperties,
   TrackedEvent,
@@ -37,6 +38,8 @@ export interface Parsed {
   click?: LinkClickProperties;
   /** A recipient's one-click unsubscribe (`POST /u/<token>`). */
   unsubscribe?: UnsubscribeProperties;
+  /** An email's open pixel was fetched (by the recipient's mail app, or a proxy: unreliable). */
+  emailOpen?: EmailOpenProperties;
   /** Truncated IP the collector recorded (evidence: same network as a known browser). */
   ip?: string;
   bot: boolean;
@@ -75,6 +78,13 @@ export function parseRecord(record: JournalRecord, settings: IngestSettings): Pa
     const props = event.properties as LinkClickProperties | undefined;
     if (props?.recipientMessageId) {
       parsed.click = props;
+      parsed.dropIf.push({ kind: 'message', value: props.recipientMessageId });
+    }
+  }
+  if (event.type === 'email_open') {
+    const props = event.properties as EmailOpenProperties | undefined;
+    if (props?.recipientMessageId) {
+      parsed.emailOpen = props;
       parsed.dropIf.push({ kind: 'message', value: props.recipientMessageId });
     }
   }

@@ -1,6 +1,6 @@
 // The email editor: subject, preheader, HTML and plain-text parts with merge fields, the links found
 // in both parts, the unsubscribe every email carries, and a test send of the previewed email.
-import { Alert, Button, Group, Stack, Text, Textarea, TextInput } from '@mantine/core';
+import { Alert, Button, Checkbox, Group, Stack, Text, Textarea, TextInput } from '@mantine/core';
 import { IconAlertTriangle, IconInfoCircle, IconSend } from '@tabler/icons-react';
 import { useRef, useState } from 'react';
 import {
@@ -101,6 +101,14 @@ export function EmailEditor(props: ComposerProps) {
         <IconInfoCircle size={12} /> Every email ends with an unsubscribe link and carries a one-click
         List-Unsubscribe header: an unsubscribe withdraws the contact's email consent at once.
       </Text>
+      <Checkbox
+        size="xs"
+        label="Track opens (unreliable)"
+        description="Adds a 1×1 image per recipient. Apple Mail Privacy Protection and image proxies load every image, so an open may be a machine; many apps block images, so a reader may not count."
+        disabled={props.locked}
+        checked={email.openTracking === true}
+        onChange={(e) => set({ openTracking: e.currentTarget.checked })}
+      />
       <LinksTable {...props} />
       <TestSend {...props} />
     </Stack>

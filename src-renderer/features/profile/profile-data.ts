@@ -150,6 +150,8 @@ export function eventKind(event: EventRow): string {
           : 'SMS sent';
     case 'email_unsubscribe':
       return 'Unsubscribed from email';
+    case 'email_open':
+      return 'Email opened (unreliable)';
     case 'form_submit':
       return 'Form submitted';
     case 'identify':

@@ -113,7 +113,7 @@ interface MinterRegistry {
   mintUnsubscribe(
     request: { campaignId: string; recipients: number[] },
     base: string,
-  ): { recipient: number; code: string; url: string }[];
+  ): { recipient: number; code: string; url: string; openUrl: string }[];
   resolveUnsubscribe(token: string): { campaignId: string; recipient: number } | null;
 }
 const REGISTRY_MODULE = '../../../src-main/links/registry';
@@ -181,6 +181,9 @@ describe('preparing and sending an email campaign', () => {
     expect(registry.resolveUnsubscribe(`${token.slice(0, -1)}A`)).toBeNull();
     expect(message?.html).toContain(`href="${message?.linkUrl}"`);
     expect(message?.html).toContain(`href="${message?.unsubscribeUrl}"`);
+    // Open tracking is off by default: no pixel.
+    expect(message?.openUrl).toBeUndefined();
+    expect(message?.html).not.toContain('/o/');
 
     const csv = sendFileCsv(emailCampaign(), message ? [message] : []);
     expect(csv.split('\r\n')[0]).toBe('message_id,email,subject,text,html,link,unsubscribe_url');
@@ -283,6 +286,63 @@ describe('one-click unsubscribe', () => {
       );
       expect(await timelineOf(db, 'ana')).toContain('email_unsubscribe');
       expect((await buildAudience(db, { kind: 'all' }, 'email')).excluded.noConsent).toBe(1);
+    } finally {
+      await main.close();
+    }
+  });
+});
+
+describe('open tracking (optional, unreliable)', () => {
+  it('adds a pixel only when asked; its fetch puts an "opened" hint on the timeline, and its token cannot unsubscribe', async () => {
+    const main = await startMain();
+    try {
+      const db = freshDb();
+      await addContact(db, {
+        id: 'ana',
+        firstName: 'Ana',
+        email: 'ana@example.com',
+        consent: { sms: false, whatsapp: false, email: true },
+      });
+      const campaign = emailCampaign({ links: [] });
+      await db.campaigns.add({
+        ...campaign,
+        email: { ...(campaign.email ?? { subject: '', html: '', text: '' }), openTracking: true },
+      });
+      await prepareCampaign(
+        db,
+        'news',
+        {
+          register: (input) => main.bridge.invoke('links.register', input),
+          mint: (request) => main.bridge.invoke('links.mint', request),
+          mintUnsubscribe: (request) => main.bridge.invoke('links.mintUnsubscribe', request),
+        },
+        main.url,
+      );
+      const [message] = await preparedMessages(db, 'news');
+      const openUrl = message?.openUrl ?? '';
+      expect(openUrl).toMatch(/\/o\/[^/]+\.gif$/);
+      expect(message?.html).toContain(`<img src="${openUrl}" width="1" height="1" alt=""`);
+      await db.messages.update(message?.id ?? '', { status: 'sent' });
+
+      const openToken = openUrl.slice(openUrl.lastIndexOf('/') + 1, -'.gif'.length);
+      const asUnsubscribe = await fetch(`${main.url}/u/${openToken}`, {
+        method: 'POST',
+        body: 'List-Unsubscribe=One-Click',
+      });
+      expect(asUnsubscribe.status).toBe(404);
+      const pixel = await fetch(openUrl, { headers: { 'user-agent': UA.desktopChrome } });
+      expect(pixel.headers.get('content-type')).toBe('image/gif');
+      expect((await pixel.arrayBuffer()).byteLength).toBeGreaterThan(0);
+      expect((await fetch(`${main.url}/o/nope.gif`)).status).toBe(404);
+
+      const { records } = await main.bridge.invoke('journal.read', { fromOffset: 0, limit: 100 });
+      expect(records.map((r) => r.event.type)).toEqual(['email_open']);
+      await ingestBatch(db, records, settingsWith());
+      expect(await timelineOf(db, 'ana')).toContain('email_open');
+      // A hint only: consent and stats are untouched.
+      const ana = await db.contacts.get('ana');
+      expect(ana?.consent.email).toBe(true);
+      expect(ana?.stats.clicks).toBe(0);
     } finally {
       await main.close();
     }
