@@ -107,6 +107,7 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
         settingsRef.swap(new SettingsStore(opts.dataDir));
         sitesRef.swap(new SiteStore(opts.dataDir));
         linksRef.swap(new LinkRegistry(opts.dataDir, loadOrCreateLinkSecret(opts.dataDir)));
+        messagingRef.current().close();
         messagingRef.swap(new MessagingService(opts.dataDir));
         // A restored workspace brings its own suppression key: its erasures must keep matching.
         hasher = createIdentifierHasher(loadOrCreateSuppressionKey(opts.dataDir));
@@ -164,6 +165,7 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
     async close() {
       if (statusTimer) clearInterval(statusTimer);
       backup.close();
+      messagingRef.current().close();
       await collector.close();
       await journal.close();
       appended.close();

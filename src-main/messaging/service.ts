@@ -15,9 +15,21 @@ import { TwilioProvider } from './twilio';
 /** Sending was asked for before credentials were set. */
 export class MessagingNotConfiguredError extends Error {}
 
+/** An SMTP connection pool kept between the chunks of one send, and the rate's clock with it. */
+interface EmailSession {
+  key: string;
+  provider: SmtpProvider;
+  pacer: { nextStart: number };
+  idle: NodeJS.Timeout | undefined;
+}
+
+/** A campaign arrives in chunks; the logged-in pool is closed once none came for this long. */
+const EMAIL_SESSION_IDLE_MS = 15_000;
+
 export class MessagingService {
   readonly config: MessagingConfigStore;
   readonly email: EmailConfigStore;
+  private session: EmailSession | null = null;
 
   constructor(
     dataDir: string,
@@ -58,14 +70,43 @@ export class MessagingService {
   ): Promise<SendResult[]> {
     const config = this.email.smtpConfig();
     if (!config) throw new MessagingNotConfiguredError('Set the SMTP server, sender and password first');
+    const session = await this.emailSession(config);
+    if (session.idle) clearTimeout(session.idle);
+    try {
+      return await this.run(session.provider, request, config.ratePerSecond, onProgress, session.pacer);
+    } finally {
+      session.idle = setTimeout(() => this.closeEmailSession(session), EMAIL_SESSION_IDLE_MS);
+      session.idle.unref();
+    }
+  }
+
+  /** The pool for these settings, logged in once: a refused password is one clear error, not one per recipient. */
+  private async emailSession(
+    config: NonNullable<ReturnType<EmailConfigStore['smtpConfig']>>,
+  ): Promise<EmailSession> {
+    const key = JSON.stringify(config);
+    if (this.session?.key === key) return this.session;
+    if (this.session) this.closeEmailSession(this.session);
     const provider = new SmtpProvider(config);
     try {
-      // One login check first: a refused password is one clear error, not a failure per recipient.
       await provider.verify();
-      return await this.run(provider, request, config.ratePerSecond, onProgress);
-    } finally {
+    } catch (error) {
       provider.close();
+      throw error;
     }
+    this.session = { key, provider, pacer: { nextStart: Date.now() }, idle: undefined };
+    return this.session;
+  }
+
+  private closeEmailSession(session: EmailSession): void {
+    if (session.idle) clearTimeout(session.idle);
+    session.provider.close();
+    if (this.session === session) this.session = null;
+  }
+
+  /** Closes a kept SMTP connection (the app is quitting, or the workspace was replaced). */
+  close(): void {
+    if (this.session) this.closeEmailSession(this.session);
   }
 
   private run(
@@ -73,10 +114,12 @@ export class MessagingService {
     request: MessagingSendRequest,
     ratePerSecond: number,
     onProgress: (progress: MessagingProgress) => void,
+    pacer?: { nextStart: number },
   ): Promise<SendResult[]> {
     let failed = 0;
     return sendAll(provider, request.channel, request.messages, {
       ratePerSecond,
+      ...(pacer ? { pacer } : {}),
       onResult: (result, done) => {
         if (!result.ok) failed += 1;
         onProgress({ campaignId: request.campaignId, done, total: request.messages.length, failed });

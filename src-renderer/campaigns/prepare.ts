@@ -138,16 +138,20 @@ export async function prepareCampaign(
     return row;
   });
 
-  await db.messages.where('campaignId').equals(campaignId).delete();
-  for (let start = 0; start < rows.length; start += WRITE_BATCH) {
-    await db.messages.bulkPut(rows.slice(start, start + WRITE_BATCH));
-    step('Saving messages');
-  }
-  await db.campaigns.update(campaignId, {
-    status: 'prepared',
-    preparedAt: Date.now(),
-    recipients: rows.length,
-    segments,
+  // One transaction: a Prepare replaces the messages whole or not at all, and views watching the
+  // campaign's messages re-read them once at the end instead of after every batch.
+  await db.transaction('rw', [db.messages, db.campaigns], async () => {
+    await db.messages.where('campaignId').equals(campaignId).delete();
+    for (let start = 0; start < rows.length; start += WRITE_BATCH) {
+      await db.messages.bulkPut(rows.slice(start, start + WRITE_BATCH));
+      step('Saving messages');
+    }
+    await db.campaigns.update(campaignId, {
+      status: 'prepared',
+      preparedAt: Date.now(),
+      recipients: rows.length,
+      segments,
+    });
   });
   return { recipients: rows.length, segments };
 }

@@ -2,6 +2,7 @@
 // parsed with mailparser): SMTP set up in the app, a test send, the send with one hard bounce, the
 // tracked link from the received message opened on a desktop browser and stitched, then a one-click
 // unsubscribe posted as a mail client does, and the contact's email consent shown withdrawn.
+import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
 import { BROWSER_USER_AGENT } from '../support/browser';
 import {
@@ -123,6 +124,12 @@ test('S19: an email campaign built, test-sent and sent over SMTP, its link stitc
   await page.getByRole('tab', { name: 'Prepare & send' }).click();
   await page.getByRole('button', { name: 'Prepare', exact: true }).click();
   await expect(page.getByTestId('prepared-count')).toContainText('2 prepared');
+  // The .eml download is the first recipient's email exactly as the sender composes it.
+  const download = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Download .eml' }).click();
+  const eml = readFileSync(await (await download).path(), 'utf8');
+  expect(eml).toMatch(/^Subject: Spring is here, Ana\r$/m);
+  expect(eml).toMatch(/^List-Unsubscribe-Post: List-Unsubscribe=One-Click\r$/m);
   await page.getByRole('button', { name: 'Send 2 by email' }).click();
   await expect(page.getByText('Sent 1, failed 1.')).toBeVisible({ timeout: 30_000 });
   await expect(page.getByRole('table', { name: 'Prepared messages' })).toContainText('Hard bounce, SMTP 550');

@@ -124,6 +124,9 @@ export function SendPanel(props: {
       await db.campaigns.update(campaign.id, { status: 'sending' });
       let sent = 0;
       let failed = 0;
+      // Each chunk's outcomes are recorded while the next chunk is being sent, so the provider is
+      // kept busy at its rate instead of waiting on the store between chunks.
+      let recording: Promise<void> = Promise.resolve();
       try {
         for (let start = 0; start < pending.length; start += SEND_CHUNK) {
           const chunk = pending.slice(start, start + SEND_CHUNK);
@@ -132,12 +135,17 @@ export function SendPanel(props: {
             channel: campaign.channel,
             messages: chunk.map((m) => outgoing(campaign, m)),
           });
-          const outcome = await recordSendOutcomes(db, campaign.id, results, Date.now());
-          sent += outcome.sent;
-          failed += outcome.failed;
-          progress(start + chunk.length, pending.length, 'Sending');
+          await recording;
+          recording = recordSendOutcomes(db, campaign.id, results, Date.now()).then((outcome) => {
+            sent += outcome.sent;
+            failed += outcome.failed;
+            progress(start + chunk.length, pending.length, 'Sending');
+          });
         }
+        await recording;
       } finally {
+        // A send that failed midway still records the outcomes it has.
+        await recording.catch(() => undefined);
         await db.campaigns.update(campaign.id, {
           status: sent > 0 ? 'sent' : 'prepared',
           sentAt: Date.now(),
@@ -199,9 +207,10 @@ export function SendPanel(props: {
           2a. Send with your own tool
         </Title>
         <Text size="sm" mb="xs">
-          The send file has one row per message: phone (E.164), the exact text, the tracked link and, for
-          WhatsApp templates, the template name and variables. After sending it, mark the messages as sent so
-          they appear on each contact's timeline.
+          {campaign.channel === 'email'
+            ? "The send file has one row per email: address, subject, the HTML and plain-text parts, the tracked link and the recipient's unsubscribe URL, for your own email platform; the .eml is the first recipient's email exactly as it would be sent."
+            : 'The send file has one row per message: phone (E.164), the exact text, the tracked link and, for WhatsApp templates, the template name and variables.'}{' '}
+          After sending it, mark the messages as sent so they appear on each contact's timeline.
         </Text>
         <Group align="flex-end">
           <Button
