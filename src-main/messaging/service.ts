@@ -8,7 +8,7 @@ import type {
 } from '../shared/messaging';
 import { MessagingConfigStore } from './config';
 import { EmailConfigStore } from './email-config';
-import { type MessagingProvider, sendAll } from './provider';
+import { type MessagingProvider, type SendOptions, sendAll } from './provider';
 import { composeEml, SmtpProvider } from './smtp';
 import { TwilioProvider } from './twilio';
 
@@ -25,6 +25,13 @@ interface EmailSession {
 
 /** A campaign arrives in chunks; the logged-in pool is closed once none came for this long. */
 const EMAIL_SESSION_IDLE_MS = 15_000;
+
+/**
+ * SMTP connections (and messages in flight) for a rate: an SMTP transaction takes several round
+ * trips, so one connection carries ~10 emails a second; servers commonly allow about 10 per client.
+ */
+export const smtpConnectionsFor = (ratePerSecond: number): number =>
+  Math.min(10, Math.max(2, Math.ceil(ratePerSecond / 10)));
 
 export class MessagingService {
   readonly config: MessagingConfigStore;
@@ -73,7 +80,10 @@ export class MessagingService {
     const session = await this.emailSession(config);
     if (session.idle) clearTimeout(session.idle);
     try {
-      return await this.run(session.provider, request, config.ratePerSecond, onProgress, session.pacer);
+      return await this.run(session.provider, request, config.ratePerSecond, onProgress, {
+        pacer: session.pacer,
+        concurrency: smtpConnectionsFor(config.ratePerSecond),
+      });
     } finally {
       session.idle = setTimeout(() => this.closeEmailSession(session), EMAIL_SESSION_IDLE_MS);
       session.idle.unref();
@@ -87,7 +97,7 @@ export class MessagingService {
     const key = JSON.stringify(config);
     if (this.session?.key === key) return this.session;
     if (this.session) this.closeEmailSession(this.session);
-    const provider = new SmtpProvider(config);
+    const provider = new SmtpProvider(config, smtpConnectionsFor(config.ratePerSecond));
     try {
       await provider.verify();
     } catch (error) {
@@ -114,12 +124,12 @@ export class MessagingService {
     request: MessagingSendRequest,
     ratePerSecond: number,
     onProgress: (progress: MessagingProgress) => void,
-    pacer?: { nextStart: number },
+    extra: Pick<SendOptions, 'pacer' | 'concurrency'> = {},
   ): Promise<SendResult[]> {
     let failed = 0;
     return sendAll(provider, request.channel, request.messages, {
       ratePerSecond,
-      ...(pacer ? { pacer } : {}),
+      ...extra,
       onResult: (result, done) => {
         if (!result.ok) failed += 1;
         onProgress({ campaignId: request.campaignId, done, total: request.messages.length, failed });
