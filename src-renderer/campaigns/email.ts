@@ -7,8 +7,22 @@ import { renderMergeFields } from './merge-fields';
 
 export interface RenderedEmail {
   subject: string;
+  /** The whole HTML part ('' for a plain-text-only email): `emailHtml` of the parts below. */
   html: string;
+  /** The composer's HTML filled in for the recipient, before the document, preheader and footer. */
+  body: string;
+  /** The preheader filled in (HTML-escaped). */
+  preheader: string;
   text: string;
+}
+
+/** What an email's HTML part is made of; a prepared message stores these, not the whole document. */
+export interface EmailHtmlParts {
+  body: string;
+  preheader: string;
+  unsubscribeUrl: string;
+  /** Present only when the campaign tracks opens. */
+  openUrl?: string;
 }
 
 const HTML_ESCAPES: Record<string, string> = {
@@ -49,16 +63,44 @@ export function emailMergeText(campaign: Pick<CampaignRow, 'email'>): string {
   return [e?.subject, e?.preheader, e?.html, e?.text].join('\n');
 }
 
+/**
+ * The HTML part: the body placed in a document, the hidden preheader first, the open pixel (if any)
+ * and the unsubscribe footer last. Pure, so a stored message's parts always give the same email.
+ */
+export function emailHtml(parts: EmailHtmlParts): string {
+  // A plain-text-only email stays one: no HTML part is made up for it.
+  if (!parts.body.trim()) return '';
+  return inDocument(
+    parts.body,
+    parts.preheader.trim() ? preheaderHtml(parts.preheader) : '',
+    (parts.openUrl ? pixelHtml(parts.openUrl) : '') + footerHtml(parts.unsubscribeUrl),
+  );
+}
+
+type StoredEmail = Pick<
+  MessageRow,
+  'id' | 'to' | 'text' | 'subject' | 'htmlBody' | 'preheader' | 'unsubscribeUrl' | 'openUrl'
+>;
+
+/** A prepared message's HTML part, rebuilt from what the row stores. */
+export function storedEmailHtml(m: StoredEmail): string {
+  const parts: EmailHtmlParts = {
+    body: m.htmlBody ?? '',
+    preheader: m.preheader ?? '',
+    unsubscribeUrl: m.unsubscribeUrl ?? '',
+  };
+  if (m.openUrl) parts.openUrl = m.openUrl;
+  return emailHtml(parts);
+}
+
 /** A prepared email as the SMTP sender takes it. */
-export function emailOutgoing(
-  m: Pick<MessageRow, 'id' | 'to' | 'text' | 'subject' | 'html' | 'unsubscribeUrl'>,
-): OutgoingMessage {
+export function emailOutgoing(m: StoredEmail): OutgoingMessage {
   return {
     messageId: m.id,
     to: m.to ?? '',
     email: {
       subject: m.subject ?? '',
-      html: m.html ?? '',
+      html: storedEmailHtml(m),
       text: m.text ?? '',
       unsubscribeUrl: m.unsubscribeUrl ?? '',
     },
@@ -130,16 +172,13 @@ export function renderEmail(
   );
   const text = renderMergeFields(replaceTrackedUrls(email?.text ?? '', links, shortUrlOf), contact);
   const preheader = renderMergeFields(email?.preheader ?? '', contact, escapeHtml);
+  const parts: EmailHtmlParts = { body: html, preheader, unsubscribeUrl };
+  if (email?.openTracking && openUrl) parts.openUrl = openUrl;
   return {
     subject: oneLine(renderMergeFields(email?.subject ?? '', contact)),
-    // A plain-text-only email stays one: no HTML part is made up for it.
-    html: html.trim()
-      ? inDocument(
-          html,
-          preheader.trim() ? preheaderHtml(preheader) : '',
-          (email?.openTracking && openUrl ? pixelHtml(openUrl) : '') + footerHtml(unsubscribeUrl),
-        )
-      : '',
+    html: emailHtml(parts),
+    body: html,
+    preheader,
     text: `${text.replace(/\s+$/, '')}\n\n--\n${UNSUBSCRIBE_LABEL}: ${unsubscribeUrl}\n`,
   };
 }

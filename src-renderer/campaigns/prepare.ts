@@ -131,7 +131,8 @@ export async function prepareCampaign(
     if (rendered.templateVariables) row.templateVariables = rendered.templateVariables;
     if (rendered.email && unsubscribeUrl) {
       row.subject = rendered.email.subject;
-      row.html = rendered.email.html;
+      if (rendered.email.body) row.htmlBody = rendered.email.body;
+      if (rendered.email.preheader) row.preheader = rendered.email.preheader;
       row.unsubscribeUrl = unsubscribeUrl;
       if (openUrl) row.openUrl = openUrl;
     }

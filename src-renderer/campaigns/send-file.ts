@@ -4,6 +4,7 @@
 import Papa from 'papaparse';
 import { neutralizeCell } from '../contacts-io/export';
 import type { CampaignRow, MessageRow } from '../db/types';
+import { storedEmailHtml } from './email';
 import { contentVariables } from './whatsapp';
 
 export const SEND_FILE_COLUMNS = [
@@ -35,7 +36,7 @@ export function sendFileCsv(campaign: CampaignRow, messages: readonly MessageRow
         m.to ?? '',
         m.subject ?? '',
         m.text ?? '',
-        m.html ?? '',
+        storedEmailHtml(m),
         m.linkUrl ?? '',
         m.unsubscribeUrl ?? '',
       ].map(neutralizeCell),

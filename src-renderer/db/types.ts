@@ -304,9 +304,15 @@ export interface MessageRow {
   text?: string;
   /** WhatsApp template: the value of each `{{n}}`, by position. */
   templateVariables?: string[];
-  /** Email: the subject and HTML part (`text` is the plain-text part) and the one-click unsubscribe URL. */
+  /**
+   * Email: the subject, the HTML body and preheader as filled in for the recipient (the document,
+   * pixel and footer around them are rebuilt by `campaigns/email.ts` `storedEmailHtml`, so 10,000
+   * rows do not each store the same markup), and the one-click unsubscribe URL. `text` is the
+   * plain-text part.
+   */
   subject?: string;
-  html?: string;
+  htmlBody?: string;
+  preheader?: string;
   unsubscribeUrl?: string;
   /** Email with open tracking: the recipient's open pixel (`<link base>/o/<token>.gif`). */
   openUrl?: string;

@@ -131,7 +131,8 @@ function TestSend(props: ComposerProps) {
         to: checked.email,
         text: rendered.text,
         subject: `[Test] ${rendered.email?.subject ?? ''}`,
-        html: rendered.email?.html ?? '',
+        htmlBody: rendered.email?.body ?? '',
+        preheader: rendered.email?.preheader ?? '',
         unsubscribeUrl: placeholderUnsubscribeUrl(props.linkBase),
       });
       const [result] = await bridge.invoke('messaging.send', {
