@@ -43,7 +43,7 @@ const headerValue = (raw: Buffer, name: string): string | undefined => {
   return new RegExp(`^${name}: (.*)$`, 'im').exec(head)?.[1];
 };
 
-test('S19: an email campaign built, test-sent and sent over SMTP, its link stitched and its unsubscribe honoured', async ({
+test('email: an email campaign built, test-sent and sent over SMTP, its link stitched and its unsubscribe honoured', async ({
   page,
   browser,
   request,
