@@ -126,6 +126,7 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
         opts.onSettingsChange?.(settings.get());
         sitesRef.swap(new SiteStore(opts.dataDir));
         linksRef.swap(new LinkRegistry(opts.dataDir, loadOrCreateLinkSecret(opts.dataDir)));
+        messagingRef.current().close();
         messagingRef.swap(new MessagingService(opts.dataDir));
         outboxRef.swap(openOutbox());
         outboxRef.current().start();
@@ -188,6 +189,7 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
       if (statusTimer) clearInterval(statusTimer);
       backup.close();
       outboxRef.current().close();
+      messagingRef.current().close();
       await collector.close();
       await journal.close();
       appended.close();

@@ -31,6 +31,14 @@ export const CHANNELS: Readonly<Record<Channel, ChannelSpec>> = {
     readOn: ['mobile', 'tablet', 'desktop'],
     foreignPreview: /telegrambot|slackbot|discordbot|skypeuripreview|linkedinbot/i,
   },
+  email: {
+    name: 'email',
+    clickSource: 'email_click',
+    // Email is read at a desk as much as on a phone: a desktop browser fits it.
+    readOn: ['desktop', 'mobile', 'tablet'],
+    // An email link pasted into a chat is a forward, as an SMS link is.
+    foreignPreview: CHAT_PREVIEWS,
+  },
 };
 
 export const CHANNEL_LIST = Object.keys(CHANNELS) as Channel[];

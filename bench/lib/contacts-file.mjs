@@ -62,12 +62,18 @@ function writtenPhone(e164, i) {
 }
 
 /**
- * Writes `count` contacts as CSV to `path`; with `smsConsent`, an "SMS consent" column says yes.
+ * Writes `count` contacts as CSV to `path`; with `smsConsent` / `emailConsent`, an "SMS consent" /
+ * "Email consent" column says yes; `extraTag` adds a tag to the first `extraTag.count` rows.
  * Returns the contacts as the store will hold them (lower-case search keys, E.164 phone).
  */
-export function writeContactsCsv(path, count, { smsConsent = false, perSurname = 4 } = {}) {
+export function writeContactsCsv(
+  path,
+  count,
+  { smsConsent = false, emailConsent = false, extraTag = null, perSurname = 4 } = {},
+) {
   const header = ['First name', 'Last name', 'Email', 'Phone', 'Tags'];
   if (smsConsent) header.push('SMS consent');
+  if (emailConsent) header.push('Email consent');
   const lines = [header.join(',')];
   const contacts = [];
   for (let i = 0; i < count; i++) {
@@ -76,8 +82,10 @@ export function writeContactsCsv(path, count, { smsConsent = false, perSurname =
     const email = `${firstName.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase()}.${lastName.toLowerCase()}.${i}@example.org`;
     const phone = phoneOf(i);
     const tags = [TAGS[i % TAGS.length], ...(i % 7 === 0 ? [TAGS[(i + 2) % TAGS.length]] : [])];
+    if (extraTag && i < extraTag.count) tags.push(extraTag.tag);
     const row = [firstName, lastName, email, writtenPhone(phone, i), tags.join('; ')];
     if (smsConsent) row.push('yes');
+    if (emailConsent) row.push('yes');
     lines.push(row.join(','));
     contacts.push({ index: i, firstName, lastName, email, phone });
   }

@@ -1,18 +1,103 @@
-// Preparing an SMS campaign for 10,000 consenting contacts through the UI: every message rendered
-// and every tracked link minted by the app, timed from "Prepare" to the count of prepared messages.
+// Preparing campaigns for 10,000 consenting contacts through the UI — SMS, then email in the same run —
+// every message rendered and every tracked (and unsubscribe) link minted by the app, timed from
+// "Prepare" to the count of prepared messages; then 1,000 emails sent to a local SMTP server
+// (smtp-server in this process) at the configured rate, timed from "Send" to "1,000 sent".
 // And planning send times for 10,000 recipients in 7 countries with quiet hours (the outbox's
 // planner, through the bridge), beside a plain Intl.DateTimeFormat format per recipient.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import smtpServer from 'smtp-server';
 import { launchChromium } from '../lib/browser.mjs';
 import { writeContactsCsv } from '../lib/contacts-file.mjs';
 import { startApp } from '../lib/headless.mjs';
 import { goTo, importThroughUi, openApp, round, timeInPage } from '../lib/ui.mjs';
 
 const RECIPIENTS = 10_000;
-const CAMPAIGN = 'Bench Spring Sale';
+const SEND_COUNT = 1_000;
+const SEND_TAG = 'send1k';
+/** Emails per second set in the SMTP settings: the limit `email.send_per_s` is reported beside. */
+const SEND_RATE = 100;
 const DESTINATION = 'https://shop.example.com/spring';
+const EMAIL_HTML = `<h1>Hi {{first_name|there}}</h1><p>The spring sale is on: <a href="${DESTINATION}">see the offers</a>.</p>`;
+const EMAIL_TEXT = `Hi {{first_name|there}}, the spring sale is on: ${DESTINATION}`;
+
+/** A local SMTP server accepting everything, counting what it received and when. */
+async function startSmtp() {
+  const received = [];
+  const server = new smtpServer.SMTPServer({
+    disabledCommands: ['STARTTLS', 'AUTH'],
+    authOptional: true,
+    logger: false,
+    onData(stream, _session, callback) {
+      let bytes = 0;
+      stream.on('data', (chunk) => {
+        bytes += chunk.length;
+      });
+      stream.on('end', () => {
+        received.push({ at: performance.now(), bytes });
+        callback(null);
+      });
+    },
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: server.server.address().port,
+    received,
+    close: () => new Promise((resolve) => server.close(resolve)),
+  };
+}
+
+async function newCampaign(page, name, channel) {
+  await goTo(page, '#/campaigns');
+  await page.getByRole('heading', { level: 1, name: 'Campaigns' }).waitFor();
+  await page.getByRole('button', { name: 'New campaign' }).click();
+  const modal = page.getByRole('dialog', { name: 'New campaign' });
+  await modal.getByLabel('Campaign name').fill(name);
+  await modal.getByText(channel, { exact: true }).click();
+  await modal.getByRole('button', { name: 'Create campaign' }).click();
+  await page.getByRole('heading', { level: 1, name }).waitFor();
+}
+
+async function waitForRecipients(page, count) {
+  await page
+    .getByTestId('recipient-count')
+    .filter({ hasText: `${count.toLocaleString('en-US')} recipients` })
+    .waitFor({ timeout: 60_000 });
+}
+
+async function fillEmail(page) {
+  await page.getByLabel('Subject').fill('Spring sale for {{first_name|you}}');
+  await page.getByLabel('Preheader').fill('Twenty percent off until Sunday');
+  await page.getByLabel('HTML part').fill(EMAIL_HTML);
+  await page.getByLabel('Plain-text part').fill(EMAIL_TEXT);
+  const track = page.getByLabel(`Track ${DESTINATION}`);
+  await track.waitFor();
+  if (!(await track.isChecked())) throw new Error('the link is not tracked');
+}
+
+/** "Prepare" → "<n> prepared · 0 sent", painted. */
+async function timePrepare(page, count, phases) {
+  await page.getByRole('tab', { name: 'Prepare & send' }).click();
+  await page.getByRole('button', { name: 'Prepare', exact: true }).waitFor();
+  const prepared = await timeInPage(page, {
+    action: { kind: 'click', text: 'Prepare' },
+    until: {
+      kind: 'text',
+      selector: '[data-testid="prepared-count"]',
+      text: `${count.toLocaleString('en-US')} prepared · 0 sent`,
+    },
+    phases: { selector: 'main', prefixes: phases },
+    timeoutMs: 120_000,
+  });
+  const notice = await page.getByText(/^Prepared [\d,]+ messages/).textContent({ timeout: 10_000 });
+  const firstMessage = await page
+    .getByRole('table', { name: 'Prepared messages' })
+    .getByRole('row')
+    .nth(1)
+    .textContent();
+  return { prepared, notice, firstMessage: firstMessage?.trim() };
+}
 
 /** Numbers of seven countries (nine distinct zones with the United States' and Australia's). */
 const NUMBER_PREFIXES = [
@@ -87,80 +172,121 @@ export async function run() {
   const dir = mkdtempSync(join(tmpdir(), 'stitchdesk-bench-campaign-'));
   const app = await startApp();
   const browser = await launchChromium();
+  const smtp = await startSmtp();
   try {
     const schedule = await planBench(app);
-    const file = join(dir, `sms-contacts-${RECIPIENTS}.csv`);
-    writeContactsCsv(file, RECIPIENTS, { smsConsent: true });
+    const file = join(dir, `contacts-${RECIPIENTS}.csv`);
+    writeContactsCsv(file, RECIPIENTS, {
+      smsConsent: true,
+      emailConsent: true,
+      extraTag: { count: SEND_COUNT, tag: SEND_TAG },
+    });
     const { page } = await openApp(browser, app.ready.app);
     const imported = await importThroughUi(page, file, RECIPIENTS, {
       Phone: 'Phone',
+      Email: 'Email',
       'SMS consent': 'SMS consent',
+      'Email consent': 'Email consent',
     });
     if (imported.imported !== RECIPIENTS) throw new Error(`import: ${JSON.stringify(imported)}`);
 
-    // Campaigns → New campaign (SMS), then the message with one link, tracked by default.
-    await goTo(page, '#/campaigns');
-    await page.getByRole('heading', { level: 1, name: 'Campaigns' }).waitFor();
-    await page.getByRole('button', { name: 'New campaign' }).click();
-    const modal = page.getByRole('dialog', { name: 'New campaign' });
-    await modal.getByLabel('Campaign name').fill(CAMPAIGN);
-    await modal.getByText('SMS', { exact: true }).click();
-    await modal.getByRole('button', { name: 'Create campaign' }).click();
-    await page.getByRole('heading', { level: 1, name: CAMPAIGN }).waitFor();
-    const recipientCount = page.getByTestId('recipient-count');
-    await recipientCount
-      .filter({ hasText: `${RECIPIENTS.toLocaleString('en-US')} recipients` })
-      .waitFor({ timeout: 60_000 });
+    // SMS: one tracked link.
+    await newCampaign(page, 'Bench Spring Sale', 'SMS');
+    await waitForRecipients(page, RECIPIENTS);
     const text = `Hi {{first_name|there}}, the spring sale is on: ${DESTINATION}`;
     await page.getByLabel('Message text').fill(text);
     const track = page.getByLabel(`Track ${DESTINATION}`);
     await track.waitFor();
     if (!(await track.isChecked())) throw new Error('the link is not tracked');
+    const sms = await timePrepare(page, RECIPIENTS, [
+      'Choosing recipients',
+      'Minting links',
+      'Saving messages',
+    ]);
 
-    await page.getByRole('tab', { name: 'Prepare & send' }).click();
-    await page.getByRole('button', { name: 'Prepare', exact: true }).waitFor();
-    const prepared = await timeInPage(page, {
-      action: { kind: 'click', text: 'Prepare' },
+    // Email to the same 10,000: subject, preheader, HTML and text parts, one tracked link, and
+    // every recipient's own unsubscribe link.
+    await newCampaign(page, 'Bench Spring Letter', 'Email');
+    await waitForRecipients(page, RECIPIENTS);
+    await fillEmail(page);
+    const email = await timePrepare(page, RECIPIENTS, [
+      'Choosing recipients',
+      'Minting links',
+      'Minting unsubscribe links',
+      'Saving messages',
+    ]);
+
+    // Sending: 1,000 emails (one tag) to the local SMTP server at SEND_RATE per second.
+    await page.getByRole('button', { name: 'SMTP settings' }).click();
+    await page.getByLabel('SMTP host').fill('127.0.0.1');
+    await page.getByLabel('Port', { exact: true }).fill(String(smtp.port));
+    await page.getByRole('combobox', { name: 'Security', exact: true }).click();
+    await page.getByRole('option', { name: 'None (local relay)', exact: true }).click();
+    await page.getByLabel('From address').fill('news@shop.example');
+    await page.getByLabel('Emails per second').fill(String(SEND_RATE));
+    await page.getByRole('button', { name: 'Save SMTP settings' }).click();
+    await page
+      .getByTestId('smtp-status')
+      .filter({ hasText: `${SEND_RATE}/s` })
+      .waitFor();
+
+    await newCampaign(page, 'Bench Send 1k', 'Email');
+    await page.getByRole('radiogroup', { name: 'Audience' }).getByText('Tag', { exact: true }).click();
+    await page.getByRole('combobox', { name: 'Tag', exact: true }).click();
+    await page.getByRole('option', { name: SEND_TAG, exact: true }).click();
+    await waitForRecipients(page, SEND_COUNT);
+    await fillEmail(page);
+    await timePrepare(page, SEND_COUNT, ['Saving messages']);
+    const receivedBefore = smtp.received.length;
+    const sendLabel = `Send ${SEND_COUNT.toLocaleString('en-US')} by email`;
+    const sent = await timeInPage(page, {
+      action: { kind: 'click', text: sendLabel },
       until: {
         kind: 'text',
         selector: '[data-testid="prepared-count"]',
-        text: `${RECIPIENTS.toLocaleString('en-US')} prepared · 0 sent`,
+        text: `0 prepared · ${SEND_COUNT.toLocaleString('en-US')} sent`,
       },
-      phases: {
-        selector: 'main',
-        prefixes: ['Choosing recipients', 'Minting links', 'Saving messages'],
-      },
-      timeoutMs: 120_000,
+      timeoutMs: 300_000,
     });
-    const notice = await page.getByText(/^Prepared [\d,]+ messages/).textContent({ timeout: 10_000 });
-    const firstMessage = await page
-      .getByRole('table', { name: 'Prepared messages' })
-      .getByRole('row')
-      .nth(1)
-      .textContent();
+    const got = smtp.received.slice(receivedBefore);
+    if (got.length !== SEND_COUNT) throw new Error(`the SMTP server received ${got.length} emails`);
+    const serverSpanMs = (got.at(-1)?.at ?? 0) - (got[0]?.at ?? 0);
 
     return {
       metrics: {
-        'campaign.prepare_10k_s': round(prepared.paintedMs / 1000, 2),
+        'campaign.prepare_10k_s': round(sms.prepared.paintedMs / 1000, 2),
+        'email.prepare_10k_s': round(email.prepared.paintedMs / 1000, 2),
+        'email.send_per_s': round(SEND_COUNT / (sent.paintedMs / 1000), 1),
+        'email.send_rate_configured_per_s': SEND_RATE,
         ...schedule.metrics,
       },
       details: {
         method:
-          'In-page: performance.now() at the click on "Prepare", then a MutationObserver until the prepared ' +
-          'count reads "10,000 prepared · 0 sent", then requestAnimationFrame plus one task (painted). ' +
-          'Contacts were imported through the Import page (SMS consent column = yes, US numbers).',
+          'In-page: performance.now() at the click on "Prepare" (or "Send 1,000 by email"), then a ' +
+          'MutationObserver until the prepared count reads "10,000 prepared · 0 sent" (or "0 prepared · ' +
+          '1,000 sent"), then requestAnimationFrame plus one task (painted). Contacts were imported through ' +
+          'the Import page (SMS and email consent columns = yes, US numbers, unique emails). Emails go to a ' +
+          'local smtp-server in the bench process, no login, at the configured rate.',
         recipients: RECIPIENTS,
-        message: text,
         import: imported,
-        prepare: prepared,
-        notice,
-        firstMessage: firstMessage?.trim(),
+        sms: { message: text, ...sms },
+        email: { html: EMAIL_HTML, text: EMAIL_TEXT, ...email },
+        send: {
+          count: SEND_COUNT,
+          configuredRatePerSecond: SEND_RATE,
+          ...sent,
+          serverReceived: got.length,
+          serverFirstToLastMs: round(serverSpanMs, 0),
+          serverRatePerSecond: round((SEND_COUNT - 1) / (serverSpanMs / 1000), 1),
+          averageBytes: Math.round(got.reduce((n, m) => n + m.bytes, 0) / got.length),
+        },
         schedule: schedule.details,
       },
     };
   } finally {
     await browser.close();
     await app.stop();
+    await smtp.close();
     rmSync(dir, { recursive: true, force: true });
   }
 }

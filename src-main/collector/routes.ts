@@ -1,11 +1,12 @@
 // The collector's public surface in one encapsulated scope: its own body parsing, CORS for site
-// origins and per-address rate limiting apply to /t.js, /collect, /v1/* and /r/* — not to the bridge.
+// origins and per-address rate limiting apply to /t.js, /collect, /v1/*, /r/* and /u/* — not to the bridge.
 import cors from '@fastify/cors';
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance } from 'fastify';
 import type { EventJournal } from '../journal/types';
 import { registerRedirectRoutes } from '../links/redirect';
 import type { LinkRegistry } from '../links/registry';
+import { registerUnsubscribeRoutes } from '../links/unsubscribe';
 import type { SettingsStore } from '../settings/store';
 import type { Logger } from '../util/log';
 import { LIMITS, registerIntakeRoutes } from './intake';
@@ -57,6 +58,12 @@ export async function registerCollectorRoutes(app: FastifyInstance, deps: Collec
       registry: deps.links,
       journal: deps.journal,
       settings: deps.settings,
+      collector: deps.collector,
+      log: deps.log,
+    });
+    registerUnsubscribeRoutes(scope, {
+      registry: deps.links,
+      journal: deps.journal,
       collector: deps.collector,
       log: deps.log,
     });

@@ -9,7 +9,9 @@ import { redactJournal } from '../erasure/redaction';
 import { FileDialogError, type FileDialogs, MAX_CONTACTS_FILE_BYTES } from '../files/file-dialogs';
 import { LinkInputError, UnknownLinkError } from '../links/registry';
 import { MessagingConfigError, messagingConfigSchema } from '../messaging/config';
+import { emailConfigSchema } from '../messaging/email-config';
 import { MessagingNotConfiguredError } from '../messaging/providers';
+import { SmtpConnectError } from '../messaging/smtp';
 import { OutboxRequestError } from '../scheduling/outbox';
 import type { CoreServices } from '../services';
 import { settingsPatchSchema } from '../settings/store';
@@ -35,15 +37,26 @@ export class BridgeError extends Error {
 
 const noArgs = z.undefined();
 
-const e164 = z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be E.164');
+const E164 = /^\+[1-9]\d{6,14}$/;
+const emailAddress = z.email('must be an email address');
+
+/** One outgoing message: an E.164 number (SMS, WhatsApp) or an address and its email parts. */
 const outgoingMessage = z.strictObject({
   messageId: z.string().min(1).max(200),
-  to: e164,
+  to: z.string().min(3).max(320),
   body: z.string().max(1600).optional(),
   template: z
     .strictObject({
       contentSid: z.string().regex(/^HX[0-9a-fA-F]{32}$/, 'must be a Content SID (HX…)'),
       variables: z.record(z.string(), z.string().max(1000)),
+    })
+    .optional(),
+  email: z
+    .strictObject({
+      subject: z.string().min(1, 'an email needs a subject').max(998),
+      html: z.string().max(10_000_000),
+      text: z.string().max(2_000_000),
+      unsubscribeUrl: z.url({ protocol: /^https?$/ }),
     })
     .optional(),
 });
@@ -57,6 +70,29 @@ const campaignSchedule = {
 };
 const timeZone = z.string().min(1).max(64).optional();
 const campaignRef = z.strictObject({ campaignId: z.string().min(1).max(64) });
+const sendChannel = z.enum(['sms', 'whatsapp', 'email']);
+
+/** Each message's address fits its channel (E.164, or an email address with its parts). */
+function checkAddresses(
+  request: { channel: z.infer<typeof sendChannel>; messages: z.infer<typeof outgoingMessage>[] },
+  ctx: z.RefinementCtx,
+): void {
+  request.messages.forEach((message, i) => {
+    if (request.channel !== 'email' && !E164.test(message.to)) {
+      ctx.addIssue({ code: 'custom', path: ['messages', i, 'to'], message: 'must be E.164' });
+    }
+    if (request.channel === 'email' && !emailAddress.safeParse(message.to).success) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['messages', i, 'to'],
+        message: `"${message.to.slice(0, 80)}" is not a valid email address`,
+      });
+    }
+    if (request.channel === 'email' && !message.email) {
+      ctx.addIssue({ code: 'custom', path: ['messages', i, 'email'], message: 'an email needs its parts' });
+    }
+  });
+}
 
 const identifierKind = z.enum(['email', 'phone', 'userId', 'visitor', 'message']);
 const identifierValue = z.string().min(1).max(2048);
@@ -142,6 +178,17 @@ export function createBridgeHandlers(services: CoreServices): BridgeHandlerMap {
       run: (request) =>
         services.links.mint(request, services.settings.get().links.baseUrl ?? services.collector.baseUrl),
     },
+    'links.mintUnsubscribe': {
+      input: z.strictObject({
+        campaignId: z.string().min(1).max(64),
+        recipients: z.array(z.number().int().min(0)).min(1).max(10_000),
+      }),
+      run: (request) =>
+        services.links.mintUnsubscribe(
+          request,
+          services.settings.get().links.baseUrl ?? services.collector.baseUrl,
+        ),
+    },
     'links.checkBase': {
       input: z.strictObject({ baseUrl: z.string().min(1).max(2048) }),
       run: ({ baseUrl }) => services.linkProbe.check(baseUrl),
@@ -152,11 +199,13 @@ export function createBridgeHandlers(services: CoreServices): BridgeHandlerMap {
     },
     'messaging.status': { input: noArgs, run: () => services.messaging.config.status() },
     'messaging.send': {
-      input: z.strictObject({
-        campaignId: z.string().min(1).max(64),
-        channel: z.enum(['sms', 'whatsapp']),
-        messages: z.array(outgoingMessage).min(1).max(1000),
-      }),
+      input: z
+        .strictObject({
+          campaignId: z.string().min(1).max(64),
+          channel: sendChannel,
+          messages: z.array(outgoingMessage).min(1).max(1000),
+        })
+        .superRefine(checkAddresses),
       run: async (request) => {
         const results = await services.messaging.send(request, (progress) =>
           services.bus.emit('messaging.progress', progress),
@@ -169,18 +218,35 @@ export function createBridgeHandlers(services: CoreServices): BridgeHandlerMap {
       input: z.strictObject({
         ...campaignSchedule,
         messages: z
-          .array(z.strictObject({ messageId: z.string().min(1).max(200), to: e164, timeZone }))
+          .array(
+            z.strictObject({
+              messageId: z.string().min(1).max(200),
+              to: z.string().min(3).max(320),
+              regionPhone: z.string().regex(E164, 'must be E.164').optional(),
+              timeZone,
+            }),
+          )
           .max(100_000),
       }),
       run: (request) => services.outbox.plan(request),
     },
     'outbox.submit': {
-      input: z.strictObject({
-        campaignId: z.string().min(1).max(64),
-        channel: z.enum(['sms', 'whatsapp']),
-        ...campaignSchedule,
-        messages: z.array(outgoingMessage.extend({ timeZone })).min(1).max(1000),
-      }),
+      input: z
+        .strictObject({
+          campaignId: z.string().min(1).max(64),
+          channel: sendChannel,
+          ...campaignSchedule,
+          messages: z
+            .array(
+              outgoingMessage.extend({
+                timeZone,
+                regionPhone: z.string().regex(E164, 'must be E.164').optional(),
+              }),
+            )
+            .min(1)
+            .max(1000),
+        })
+        .superRefine(checkAddresses),
       run: (request) => services.outbox.submit(request),
     },
     'outbox.status': { input: campaignRef, run: ({ campaignId }) => services.outbox.status(campaignId) },
@@ -193,6 +259,15 @@ export function createBridgeHandlers(services: CoreServices): BridgeHandlerMap {
         limit: z.number().int().min(1).max(5000).optional(),
       }),
       run: ({ since, limit }) => services.outbox.outcomes(since, limit ?? 1000),
+    },
+    'email.configure': {
+      input: emailConfigSchema,
+      run: (input) => services.messaging.email.configure(input),
+    },
+    'email.status': { input: noArgs, run: () => services.messaging.email.status() },
+    'email.compose': {
+      input: z.strictObject({ message: outgoingMessage }),
+      run: async ({ message }) => ({ eml: await services.messaging.composeEmail(message) }),
     },
     'files.openContacts': { input: noArgs, run: () => dialogsOf(services).openContacts() },
     'files.saveExport': {
@@ -262,6 +337,12 @@ function asBridgeError(channel: string, error: unknown): unknown {
   }
   if (error instanceof MessagingNotConfiguredError) {
     return new BridgeError(409, { error: 'not_configured', detail: `${channel}: ${error.message}` });
+  }
+  if (error instanceof SmtpConnectError) {
+    return new BridgeError(error.problem === 'auth' ? 400 : 502, {
+      error: error.problem === 'auth' ? 'smtp_auth_refused' : 'smtp_unreachable',
+      detail: `${channel}: ${error.message}`,
+    });
   }
   if (error instanceof FileDialogError) {
     return new BridgeError(400, { error: 'invalid_file', detail: `${channel}: ${error.message}` });

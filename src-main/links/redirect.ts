@@ -180,12 +180,18 @@ function answerInvalid(reply: FastifyReply, deps: RedirectDeps): FastifyReply {
   );
 }
 
-/** A small fixed page: nothing from the request is echoed into it. */
-function sendPage(reply: FastifyReply, status: number, title: string, text: string): FastifyReply {
+/** A small fixed page: nothing from the request is echoed into it (`extra` is fixed markup too). */
+export function sendPage(
+  reply: FastifyReply,
+  status: number,
+  title: string,
+  text: string,
+  extra = '',
+): FastifyReply {
   const html = `<!doctype html>
 <html lang="en">
 <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="robots" content="noindex"><title>${title}</title></head>
-<body style="font-family: system-ui, sans-serif; max-width: 32rem; margin: 4rem auto; padding: 0 1rem"><h1>${title}</h1><p>${text}</p></body>
+<body style="font-family: system-ui, sans-serif; max-width: 32rem; margin: 4rem auto; padding: 0 1rem"><h1>${title}</h1><p>${text}</p>${extra}</body>
 </html>
 `;
   return reply

@@ -3,9 +3,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import type { LinkCampaignInput, MintedCode, MintRequest } from '../shared/links';
+import type { EmailRecipientUrls, LinkCampaignInput, MintedCode, MintRequest } from '../shared/links';
 import { writeFileAtomic } from '../util/fs';
 import { decodeLinkCode, encodeLinkCode, loadOrCreateLinkSecret } from './codes';
+import { decodeRecipientToken, encodeRecipientToken, type RecipientTokenUse } from './unsubscribe-token';
 
 /** A bad value from the caller; `field` is the path the bridge names in its 400 answer. */
 export class LinkInputError extends Error {
@@ -143,6 +144,36 @@ export class LinkRegistry {
       }
       return { recipient, code, url: `${base}/r/${code}` };
     });
+  }
+
+  /**
+   * Per recipient index, the signed unsubscribe URL (`<base>/u/<token>`: the footer link and
+   * `List-Unsubscribe` of an email) and open-pixel URL (`<base>/o/<token>.gif`). Needs no
+   * registered link: the tokens name the campaign themselves.
+   */
+  mintUnsubscribe(req: { campaignId: string; recipients: number[] }, baseUrl: string): EmailRecipientUrls[] {
+    const campaignId = checkId(req?.campaignId, 'campaignId');
+    if (!Array.isArray(req.recipients)) throw new LinkInputError('recipients', 'must be a list of indexes');
+    if (req.recipients.length > MAX_RECIPIENTS_PER_MINT) {
+      throw new LinkInputError('recipients', `at most ${MAX_RECIPIENTS_PER_MINT} per request`);
+    }
+    const base = checkBaseUrl(baseUrl);
+    return req.recipients.map((recipient, i) => {
+      if (!Number.isSafeInteger(recipient) || recipient < 0) {
+        throw new LinkInputError(`recipients[${i}]`, 'must be a non-negative integer');
+      }
+      const code = encodeRecipientToken(this.secret, 'unsubscribe', campaignId, recipient);
+      const open = encodeRecipientToken(this.secret, 'open', campaignId, recipient);
+      return { recipient, code, url: `${base}/u/${code}`, openUrl: `${base}/o/${open}.gif` };
+    });
+  }
+
+  /** The campaign and recipient an unsubscribe (or open) token stands for, or null when forged or damaged. */
+  resolveUnsubscribe(
+    token: string,
+    use: RecipientTokenUse = 'unsubscribe',
+  ): { campaignId: string; recipient: number } | null {
+    return decodeRecipientToken(this.secret, use, token);
   }
 
   /** True before any campaign link is registered (a restore may then replace the workspace). */

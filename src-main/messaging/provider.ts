@@ -45,6 +45,11 @@ export interface SendOptions {
   concurrency?: number;
   onResult?: (result: SendResult, done: number) => void;
   sleep?: (ms: number) => Promise<void>;
+  /**
+   * The throttle's clock, when calls in a row share one rate (a campaign sent in chunks): the
+   * earliest time the next request may start. Left out, each call starts its own.
+   */
+  pacer?: { nextStart: number };
 }
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -63,14 +68,14 @@ export async function sendAll(
   const cap = options.maxBackoffMs ?? 30_000;
   const concurrency = Math.max(1, options.concurrency ?? 4);
   const results: SendResult[] = new Array(messages.length);
-  let nextStart = Date.now();
+  const pacer = options.pacer ?? { nextStart: Date.now() };
   let done = 0;
 
   // Every request, retries included, takes a slot: the account's rate limit counts them all.
   const takeSlot = async () => {
     const now = Date.now();
-    const wait = nextStart - now;
-    nextStart = Math.max(now, nextStart) + interval;
+    const wait = pacer.nextStart - now;
+    pacer.nextStart = Math.max(now, pacer.nextStart) + interval;
     if (wait > 0) await sleep(wait);
   };
 

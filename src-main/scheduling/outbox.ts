@@ -108,7 +108,7 @@ export class OutboxService {
     const planned = plans.map((p) => p.planned);
     const messages = fresh.map((input, i): OutboxMessage => {
       const { planned: plan, fallback } = plans[i] as (typeof plans)[number];
-      const { timeZone: _zone, ...message } = input;
+      const { timeZone: _zone, regionPhone: _region, ...message } = input;
       return {
         message,
         campaignId: request.campaignId,

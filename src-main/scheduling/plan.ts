@@ -79,7 +79,8 @@ export function planEach(request: SchedulePlanRequest): { planned: PlannedTime; 
   if (quiet) windowOf(quiet);
   const memo = new Map<string, number>();
   return request.messages.map((m) => {
-    const zones: RecipientZones = recipientZones(m.to, m.timeZone);
+    // An email's address says nothing of where its reader is: the contact's phone may (regionPhone).
+    const zones: RecipientZones = recipientZones(m.regionPhone ?? m.to, m.timeZone);
     let sendAt = request.sendAt;
     if (quiet && zones.zones.length > 0) {
       const key = zones.zones.join(',');

@@ -13,12 +13,15 @@ import type {
 import type { CollectorStatus, LiveFeedItem, Site, SiteInput } from './collector';
 import type { IdentifierToHash, RedactionReport, RedactionRequest } from './erasure';
 import type { JournalRecord } from './events';
-import type { LinkBaseCheck, LinkCampaignInput, MintedCode, MintRequest } from './links';
+import type { EmailRecipientUrls, LinkBaseCheck, LinkCampaignInput, MintedCode, MintRequest } from './links';
 import type {
+  EmailConfigInput,
+  EmailStatus,
   MessagingConfigInput,
   MessagingProgress,
   MessagingSendRequest,
   MessagingStatus,
+  OutgoingMessage,
   SendResult,
 } from './messaging';
 import type {
@@ -59,6 +62,11 @@ export interface BridgeHandlers {
   'suppression.hash': { args: { items: IdentifierToHash[] }; result: { hashes: string[] } };
   'links.register': { args: LinkCampaignInput; result: { campaignId: string; linkIds: string[] } };
   'links.mint': { args: MintRequest; result: MintedCode[] };
+  /** Signed one-click unsubscribe URLs (`<link base>/u/<token>`), one per recipient index. */
+  'links.mintUnsubscribe': {
+    args: { campaignId: string; recipients: number[] };
+    result: EmailRecipientUrls[];
+  };
   /** Requests `<baseUrl>/r/…` from the main process: does that base reach this collector? */
   'links.checkBase': { args: { baseUrl: string }; result: LinkBaseCheck };
   /** Stores provider credentials (the auth token is write-only). */
@@ -80,6 +88,11 @@ export interface BridgeHandlers {
     args: { since: number; limit?: number };
     result: { outcomes: MessageOutcome[]; lastSeq: number };
   };
+  /** Stores SMTP settings (the password is write-only). */
+  'email.configure': { args: EmailConfigInput; result: EmailStatus };
+  'email.status': { args: undefined; result: EmailStatus };
+  /** One email as an `.eml` file, composed as the SMTP sender sends it. */
+  'email.compose': { args: { message: OutgoingMessage }; result: { eml: string } };
   /** Desktop only: the native open dialog for a contacts file (CSV/JSON); null when cancelled. */
   'files.openContacts': { args: undefined; result: { name: string; text: string } | null };
   /** Desktop only: the native save dialog for an export; `saved` is false when cancelled. */

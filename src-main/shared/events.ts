@@ -3,7 +3,14 @@
 
 export type SegmentEventType = 'track' | 'identify' | 'page' | 'screen' | 'group' | 'alias';
 /** `redacted` replaces an erased person's record in the journal, at the same offset (journal/README.md). */
-export type OwnEventType = 'link_click' | 'link_preview' | 'message_sent' | 'form_submit' | 'redacted';
+export type OwnEventType =
+  | 'link_click'
+  | 'link_preview'
+  | 'message_sent'
+  | 'form_submit'
+  | 'email_unsubscribe'
+  | 'email_open'
+  | 'redacted';
 export type EventType = SegmentEventType | OwnEventType;
 
 export interface PageContext {
@@ -52,6 +59,23 @@ export interface LinkClickProperties {
   /** Present on clicks only: the one-time token appended to the redirect. */
   clickToken?: string;
   method: string;
+  [key: string]: unknown;
+}
+
+/** Properties of an `email_open` event journalled by `GET /o/<token>.gif` (unreliable: proxies fetch images). */
+export interface EmailOpenProperties {
+  campaignId: string;
+  recipientMessageId: string;
+  [key: string]: unknown;
+}
+
+/** Properties of an `email_unsubscribe` event journalled by `POST /u/<token>` (RFC 8058 one-click). */
+export interface UnsubscribeProperties {
+  campaignId: string;
+  /** The recipient's message id (`<campaignId>:<recipient index>`). */
+  recipientMessageId: string;
+  /** `one-click` (a mail client's POST) or `page` (the footer link's confirmation page). */
+  via: 'one-click' | 'page';
   [key: string]: unknown;
 }
 

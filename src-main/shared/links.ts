@@ -18,6 +18,11 @@ export interface MintedCode {
   url: string;
 }
 
+/** An email recipient's signed URLs: `url` unsubscribes (`code` is its token), `openUrl` is the open pixel. */
+export interface EmailRecipientUrls extends MintedCode {
+  openUrl: string;
+}
+
 /** What requesting `<base>/r/…` from this computer showed (links.checkBase). */
 export interface LinkBaseCheck {
   baseUrl: string;

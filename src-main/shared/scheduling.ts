@@ -19,6 +19,8 @@ export interface CampaignSchedule {
 export interface ScheduledMessageInput extends OutgoingMessage {
   /** IANA zone from the contact (`custom.timezone`), overriding the phone number's region. */
   timeZone?: string;
+  /** E.164 whose region gives the zone when `to` is no phone number (an email's recipient). */
+  regionPhone?: string;
 }
 
 /** Where a recipient's zone came from: the contact's own field, the number's country, or none known. */
@@ -34,7 +36,7 @@ export interface PlannedTime {
 }
 
 export interface SchedulePlanRequest extends CampaignSchedule {
-  messages: { messageId: string; to: string; timeZone?: string }[];
+  messages: { messageId: string; to: string; timeZone?: string; regionPhone?: string }[];
 }
 
 export interface ScheduleSubmitRequest extends CampaignSchedule {

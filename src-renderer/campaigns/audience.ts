@@ -1,19 +1,30 @@
-// Who a campaign reaches: contacts of the chosen audience (everyone, a tag, a list, a saved segment) that consented
-// to the channel, have a number it can reach, and are not suppressed (erased) — with why others are out.
+// Who a campaign reaches: contacts of the chosen audience (everyone, a tag, a list, a saved segment)
+// that consented to the channel, have a number or address it can reach, and are not suppressed
+// (erased) — with why others are out.
 import { parsePhoneNumber } from 'libphonenumber-js/max';
+import { checkEmail } from '../contacts-io/normalize';
 import type { StitchDb } from '../db';
 import type { CampaignAudience, Channel, ContactRow } from '../db/types';
 import { segmentMembers } from '../segments/count';
 import { suppressedAmong } from '../stitching/suppression';
 
-export type ExclusionReason = 'noConsent' | 'noNumber' | 'notMobile' | 'suppressed' | 'duplicate';
+export type ExclusionReason =
+  | 'noConsent'
+  | 'noNumber'
+  | 'notMobile'
+  | 'noEmail'
+  | 'bounced'
+  | 'suppressed'
+  | 'duplicate';
 
 export const EXCLUSION_LABELS: Record<ExclusionReason, string> = {
   noConsent: 'No consent for this channel',
   noNumber: 'No valid number',
   notMobile: 'Not a mobile number',
+  noEmail: 'No valid email address',
+  bounced: 'Email address hard-bounced',
   suppressed: 'Erased (suppressed)',
-  duplicate: 'Same number as another recipient',
+  duplicate: 'Same number or address as another recipient',
 };
 
 export type RecipientCheck = { ok: true; to: string } | { ok: false; reason: ExclusionReason };
@@ -37,6 +48,13 @@ function smsReachable(contact: ContactRow, e164: string): 'ok' | 'notMobile' | '
 /** Can `contact` get a message on `channel`, and at which number? (Suppression is checked separately.) */
 export function checkRecipient(contact: ContactRow, channel: Channel): RecipientCheck {
   if (!contact.consent[channel]) return { ok: false, reason: 'noConsent' };
+  if (channel === 'email') {
+    const checked = contact.email ? checkEmail(contact.email) : null;
+    if (!checked?.ok) return { ok: false, reason: 'noEmail' };
+    // A bounce of this very address; a corrected address is tried again.
+    if (contact.emailBounce?.address === checked.email) return { ok: false, reason: 'bounced' };
+    return { ok: true, to: checked.email };
+  }
   if (channel === 'whatsapp') {
     const to = contact.whatsapp ?? contact.phone;
     return to && E164.test(to) ? { ok: true, to } : { ok: false, reason: 'noNumber' };
@@ -101,6 +119,8 @@ export async function buildAudience(
     noConsent: 0,
     noNumber: 0,
     notMobile: 0,
+    noEmail: 0,
+    bounced: 0,
     suppressed: 0,
     duplicate: 0,
   };
@@ -116,7 +136,7 @@ export async function buildAudience(
       excluded[check.reason] += 1;
       continue;
     }
-    // Two contacts with one number would get the same message twice on one phone.
+    // Two contacts with one number (or address) would get the same message twice.
     if (seen.has(check.to)) {
       excluded.duplicate += 1;
       continue;

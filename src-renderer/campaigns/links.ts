@@ -57,7 +57,7 @@ export function defaultUtm(name: string, channel: Channel): CampaignUtm {
   return {
     enabled: true,
     source: channel,
-    medium: channel === 'sms' ? 'sms' : 'messaging',
+    medium: channel === 'sms' ? 'sms' : channel === 'email' ? 'email' : 'messaging',
     campaign: slugify(name),
   };
 }

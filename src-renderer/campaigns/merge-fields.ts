@@ -76,11 +76,18 @@ export function mergeFieldValue(contact: ContactRow, name: string): string {
   }
 }
 
-/** Replaces every merge field with the contact's value, or its fallback when the value is empty. */
-export function renderMergeFields(text: string, contact: ContactRow): string {
+/**
+ * Replaces every merge field with the contact's value, or its fallback when the value is empty;
+ * `escapeValue` applies to what is put in (an email's HTML part escapes it: a name is text, not markup).
+ */
+export function renderMergeFields(
+  text: string,
+  contact: ContactRow,
+  escapeValue: (value: string) => string = (value) => value,
+): string {
   return text.replace(MERGE_FIELD, (_raw, name: string, fallback: string | undefined) => {
     const value = mergeFieldValue(contact, name.trim());
-    return value !== '' ? value : (fallback?.trim() ?? '');
+    return escapeValue(value !== '' ? value : (fallback?.trim() ?? ''));
   });
 }
 

@@ -5,6 +5,7 @@ import type { MessageOutcome } from '../../src-main/shared/scheduling';
 import type { StitchDb } from '../db';
 import type { MessageRow } from '../db/types';
 import { recordMessageSent } from '../stitching/messages';
+import { flagBounces } from './prepare';
 
 const SEQ_KEY = 'outbox.appliedSeq';
 const PULL_LIMIT = 1000;
@@ -41,6 +42,8 @@ export async function applyOutboxOutcomes(db: StitchDb, outcomes: readonly Messa
         delete next.scheduledAt;
       } else next.status = outcome.state;
       await db.messages.put(next);
+      // An email refused for good (SMTP 5xx) flags the address, as a direct send does.
+      if (next.status === 'failed') await flagBounces(db, [next], Date.now());
     }
     for (const campaignId of campaigns) await settleCampaign(db, campaignId);
   });

@@ -1,6 +1,11 @@
 // Prepare, mark as sent, record provider outcomes: the campaign's message rows in the store.
 // Prepare renders every recipient's message and mints their links in bulk (≤ 10,000 per call).
-import type { LinkCampaignInput, MintedCode, MintRequest } from '../../src-main/shared/links';
+import type {
+  EmailRecipientUrls,
+  LinkCampaignInput,
+  MintedCode,
+  MintRequest,
+} from '../../src-main/shared/links';
 import type { StitchDb } from '../db';
 import type { AudienceSnapshot, MessageRow } from '../db/types';
 import { recordMessageSent } from '../stitching/messages';
@@ -16,6 +21,8 @@ const SENT_BATCH = 500;
 export interface LinkMinter {
   register(input: LinkCampaignInput): Promise<unknown>;
   mint(request: MintRequest): Promise<MintedCode[]>;
+  /** Email campaigns: one signed unsubscribe URL per recipient index. */
+  mintUnsubscribe?(request: { campaignId: string; recipients: number[] }): Promise<EmailRecipientUrls[]>;
 }
 
 export type Progress = (done: number, total: number, step: string) => void;
@@ -58,7 +65,11 @@ export async function prepareCampaign(
   if (recipients.length === 0) throw new CampaignStateError('No recipients: check the audience and consent.');
 
   const links = trackedLinksOf(campaign);
-  const mintSteps = links.length * Math.ceil(recipients.length / MINT_BATCH);
+  const email = campaign.channel === 'email';
+  const mintMinter = minter.mintUnsubscribe?.bind(minter);
+  if (email && !mintMinter)
+    throw new CampaignStateError('Email needs unsubscribe links, which this minter cannot make.');
+  const mintSteps = (links.length + (email ? 1 : 0)) * Math.ceil(recipients.length / MINT_BATCH);
   const total = mintSteps + Math.ceil(recipients.length / WRITE_BATCH);
   let done = 0;
   const step = (label: string) => onProgress(++done, total, label);
@@ -84,6 +95,19 @@ export async function prepareCampaign(
       codes.set(link.linkId, minted);
     }
   }
+  // Every email carries its recipient's own unsubscribe link (footer and List-Unsubscribe).
+  const unsubscribe: EmailRecipientUrls[] = new Array(email ? recipients.length : 0);
+  if (email && mintMinter) {
+    for (let start = 0; start < recipients.length; start += MINT_BATCH) {
+      const indexes = Array.from(
+        { length: Math.min(MINT_BATCH, recipients.length - start) },
+        (_, i) => start + i,
+      );
+      for (const code of await mintMinter({ campaignId, recipients: indexes }))
+        unsubscribe[code.recipient] = code;
+      step('Minting unsubscribe links');
+    }
+  }
 
   let segments = 0;
   const rows: MessageRow[] = recipients.map(({ contact, to }, index) => {
@@ -92,7 +116,9 @@ export async function prepareCampaign(
       const code = codes.get(link.linkId)?.[index];
       if (code) shortLinks.set(link.linkId, { linkId: link.linkId, url: code.url, code: code.code });
     }
-    const rendered = renderMessage(campaign, contact, shortLinks, linkBase);
+    const unsubscribeUrl = unsubscribe[index]?.url;
+    const openUrl = campaign.email?.openTracking ? unsubscribe[index]?.openUrl : undefined;
+    const rendered = renderMessage(campaign, contact, shortLinks, linkBase, unsubscribeUrl, openUrl);
     if (campaign.channel === 'sms') segments += smsInfo(rendered.text).segments;
     const row: MessageRow = {
       id: messageIdOf(campaignId, index),
@@ -111,20 +137,31 @@ export async function prepareCampaign(
       row.code = first.code;
     }
     if (rendered.templateVariables) row.templateVariables = rendered.templateVariables;
+    if (rendered.email && unsubscribeUrl) {
+      row.subject = rendered.email.subject;
+      if (rendered.email.body) row.htmlBody = rendered.email.body;
+      if (rendered.email.preheader) row.preheader = rendered.email.preheader;
+      row.unsubscribeUrl = unsubscribeUrl;
+      if (openUrl) row.openUrl = openUrl;
+    }
     return row;
   });
 
-  await db.messages.where('campaignId').equals(campaignId).delete();
-  for (let start = 0; start < rows.length; start += WRITE_BATCH) {
-    await db.messages.bulkPut(rows.slice(start, start + WRITE_BATCH));
-    step('Saving messages');
-  }
-  await db.campaigns.update(campaignId, {
-    status: 'prepared',
-    preparedAt: Date.now(),
-    recipients: rows.length,
-    segments,
-    audienceSnapshot,
+  // One transaction: a Prepare replaces the messages whole or not at all, and views watching the
+  // campaign's messages re-read them once at the end instead of after every batch.
+  await db.transaction('rw', [db.messages, db.campaigns], async () => {
+    await db.messages.where('campaignId').equals(campaignId).delete();
+    for (let start = 0; start < rows.length; start += WRITE_BATCH) {
+      await db.messages.bulkPut(rows.slice(start, start + WRITE_BATCH));
+      step('Saving messages');
+    }
+    await db.campaigns.update(campaignId, {
+      status: 'prepared',
+      preparedAt: Date.now(),
+      recipients: rows.length,
+      segments,
+      audienceSnapshot,
+    });
   });
   return { recipients: rows.length, segments };
 }
@@ -206,6 +243,27 @@ export async function recordSendOutcomes(
     }
   });
   await db.messages.bulkPut(failed);
+  await flagBounces(db, failed, at);
   await recordSent(db, sent, at, () => undefined);
   return { sent: sent.length, failed: failed.length };
+}
+
+/** A hard bounce (SMTP 5xx for the recipient) flags the contact's address: it is not emailed again. */
+export async function flagBounces(db: StitchDb, failed: readonly MessageRow[], at: number): Promise<void> {
+  const bounced = failed.filter((m) => m.channel === 'email' && m.providerStatus === 'bounced' && m.to);
+  if (bounced.length === 0) return;
+  await db.transaction('rw', db.contacts, async () => {
+    for (const message of bounced) {
+      const contact = await db.contacts.get(message.contactId);
+      if (!contact || contact.email !== message.to) continue;
+      await db.contacts.update(contact.id, {
+        emailBounce: {
+          at,
+          reason: message.error ?? 'Hard bounce',
+          address: message.to ?? '',
+          campaignId: message.campaignId,
+        },
+      });
+    }
+  });
 }

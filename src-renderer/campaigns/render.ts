@@ -1,6 +1,7 @@
 // One recipient's exact message: merge fields filled, tracked URLs swapped for their short links,
-// the opt-out footer (SMS), or a WhatsApp template's variables and URL-button suffix.
+// the opt-out footer (SMS), a WhatsApp template's variables and URL-button suffix, or an email's parts.
 import type { CampaignLink, CampaignRow, ContactRow } from '../db/types';
+import { emailLinkText, placeholderUnsubscribeUrl, type RenderedEmail, renderEmail } from './email';
 import { findUrls, placeholderShortUrl, replaceTrackedUrls, syncCampaignLinks } from './links';
 import { renderMergeFields } from './merge-fields';
 import { withOptOutFooter } from './sms';
@@ -19,6 +20,8 @@ export interface RenderedMessage {
   templateVariables?: string[];
   /** WhatsApp template: the URL button's dynamic suffix. */
   buttonSuffix?: string;
+  /** Email: subject and both parts (`text` is the plain-text part too). */
+  email?: RenderedEmail;
 }
 
 export const isTemplateCampaign = (campaign: CampaignRow): boolean =>
@@ -33,7 +36,8 @@ export function trackedLinksOf(campaign: CampaignRow): CampaignLink[] {
       .slice(0, 1)
       .map((l) => ({ ...l, tracked: true }));
   }
-  const inText = new Set(findUrls(campaign.body ?? '').map((f) => f.url));
+  const source = campaign.channel === 'email' ? emailLinkText(campaign) : (campaign.body ?? '');
+  const inText = new Set(findUrls(source).map((f) => f.url));
   return (campaign.links ?? []).filter((l) => l.tracked && inText.has(l.url));
 }
 
@@ -42,9 +46,23 @@ export function renderMessage(
   contact: ContactRow,
   shortLinks: ReadonlyMap<string, ShortLink>,
   linkBase: string,
+  /** Email: the recipient's one-click unsubscribe URL (a stand-in before Prepare) and open pixel. */
+  unsubscribeUrl?: string,
+  openUrl?: string,
 ): RenderedMessage {
   const shortUrlOf = (linkId: string): string =>
     shortLinks.get(linkId)?.url ?? placeholderShortUrl(linkBase, linkId);
+  if (campaign.channel === 'email') {
+    const email = renderEmail(
+      campaign,
+      contact,
+      trackedLinksOf(campaign),
+      shortUrlOf,
+      unsubscribeUrl ?? placeholderUnsubscribeUrl(linkBase),
+      openUrl,
+    );
+    return { text: email.text, email };
+  }
   if (isTemplateCampaign(campaign)) {
     const settings = campaign.whatsapp;
     const values = (settings?.variables ?? []).map((spec) =>

@@ -42,6 +42,8 @@ export interface ContactRow {
   /** Where and when each consent answer came from (an import, a bulk action, an edit); absent on older rows. */
   consentRecords?: Partial<Record<ConsentChannel, ConsentRecord>>;
   custom: Record<string, string>;
+  /** The email address was refused for good (an SMTP 5xx, a hard bounce): not emailed again. */
+  emailBounce?: EmailBounce;
   createdAt: number;
   updatedAt: number;
   /** Set when this contact was merged into another; queries follow it. Undo clears it. */
@@ -56,6 +58,15 @@ export interface ContactRow {
 }
 
 export type ConsentChannel = 'sms' | 'whatsapp' | 'email';
+
+export interface EmailBounce {
+  at: number;
+  /** The server's answer, e.g. "Hard bounce, SMTP 550: 5.1.1 No such user". */
+  reason: string;
+  /** The address that bounced: a new address clears the flag. */
+  address: string;
+  campaignId?: string;
+}
 
 /** A consent answer as recorded: proof of opt-in is the source and the time, not only the yes. */
 export interface ConsentRecord {
@@ -222,6 +233,7 @@ export interface CampaignRow {
   /** SMS: append "Reply STOP to opt out". */
   optOutFooter?: boolean;
   whatsapp?: WhatsAppSettings;
+  email?: EmailSettings;
   preparedAt?: number;
   sentAt?: number;
   /** Set when the last Prepare resolved a saved segment. */
@@ -294,6 +306,22 @@ export interface WhatsAppSettings {
   buttonDestination?: string;
 }
 
+export interface EmailSettings {
+  /** May hold merge fields; no tracked links (a subject is not clickable). */
+  subject: string;
+  /** The preview line inboxes show after the subject (hidden in the body). */
+  preheader?: string;
+  /** The HTML part: merge fields (values HTML-escaped) and plain URLs, tracked ones swapped per recipient. */
+  html: string;
+  /** The plain-text part, with the same merge fields and links. */
+  text: string;
+  /**
+   * Off by default. A 1×1 image per recipient reports "opens" — unreliable: Apple Mail Privacy
+   * Protection and image proxies fetch every image, and many apps block images.
+   */
+  openTracking?: boolean;
+}
+
 export interface MessageRow {
   /** `<campaignId>:<recipient index>`. */
   id: string;
@@ -304,12 +332,24 @@ export interface MessageRow {
   code?: string;
   /** Every tracked link of the message (the first is also `linkUrl`/`code`). */
   links?: { linkId: string; url: string; code: string }[];
-  /** Recipient address in E.164 (WhatsApp without the `whatsapp:` prefix). */
+  /** Recipient address in E.164 (WhatsApp without the `whatsapp:` prefix), or an email address. */
   to?: string;
   /** The exact text the recipient gets (session/SMS), or the rendered template body. */
   text?: string;
   /** WhatsApp template: the value of each `{{n}}`, by position. */
   templateVariables?: string[];
+  /**
+   * Email: the subject, the HTML body and preheader as filled in for the recipient (the document,
+   * pixel and footer around them are rebuilt by `campaigns/email.ts` `storedEmailHtml`, so 10,000
+   * rows do not each store the same markup), and the one-click unsubscribe URL. `text` is the
+   * plain-text part.
+   */
+  subject?: string;
+  htmlBody?: string;
+  preheader?: string;
+  unsubscribeUrl?: string;
+  /** Email with open tracking: the recipient's open pixel (`<link base>/o/<token>.gif`). */
+  openUrl?: string;
   /**
    * `scheduled`: handed to the main-process outbox, waiting for its send time; `unknown`: the send
    * was interrupted (a crash, a lost connection) and may or may not have gone out.

@@ -7,6 +7,7 @@ import type { IdentifierToHash } from '../../src-main/shared/erasure';
 import type { JournalRecord } from '../../src-main/shared/events';
 import type { Settings } from '../../src-main/shared/settings';
 import { appliedOffset, appliedOffsetRow, type StitchDb } from '../db';
+import { withConsent } from '../db/consent';
 import { computeContactStats } from '../db/stats';
 import type { ContactRow, EventRow, SessionRow, VisitorRow } from '../db/types';
 import {
@@ -235,6 +236,8 @@ async function prefetch(db: StitchDb, state: BatchState, batch: Parsed[]): Promi
   const sessionIds = unique(visitors.map((v) => v?.lastSessionId));
   const messageIds = unique([
     ...batch.map((p) => p.click?.recipientMessageId),
+    ...batch.map((p) => p.unsubscribe?.recipientMessageId),
+    ...batch.map((p) => p.emailOpen?.recipientMessageId),
     ...clicks.map((c) => c.recipientMessageId),
   ]);
   const [sessions, messages] = await Promise.all([
@@ -322,6 +325,8 @@ function applyEvent(state: BatchState, p: Parsed, settings: IngestSettings): voi
       }
     }
   }
+  if (p.unsubscribe) applyUnsubscribe(state, p, row);
+  if (p.emailOpen) applyEmailOpen(state, p, row);
   state.newEvents.push(row);
 
   if (event.type === 'link_preview') recordPreview(state, p);
@@ -330,6 +335,47 @@ function applyEvent(state: BatchState, p: Parsed, settings: IngestSettings): voi
   if (event.type === 'form_submit' || event.type === 'identify' || event.type === 'alias') {
     stitchByIdentity(state, p, visitor, session, settings);
   }
+}
+
+/** An open pixel fetch: on the recipient's timeline as a hint only (no stats, no stitching). */
+function applyEmailOpen(state: BatchState, p: Parsed, row: EventRow): void {
+  const props = p.emailOpen;
+  if (!props) return;
+  row.campaignId = props.campaignId;
+  row.recipientMessageId = props.recipientMessageId;
+  row.channel = 'email';
+  const message = state.messages.get(props.recipientMessageId);
+  if (message && state.contacts.has(message.contactId)) row.contactId = state.rootOf(message.contactId);
+}
+
+/**
+ * A one-click unsubscribe: the recipient's email consent is revoked at once, recorded with when and
+ * from which campaign, and the event joins their timeline. The contact is written with the batch's
+ * stat changes (a zero delta marks it changed).
+ */
+function applyUnsubscribe(state: BatchState, p: Parsed, row: EventRow): void {
+  const props = p.unsubscribe;
+  if (!props) return;
+  row.campaignId = props.campaignId;
+  row.recipientMessageId = props.recipientMessageId;
+  row.channel = 'email';
+  const message = state.messages.get(props.recipientMessageId);
+  if (!message || !state.contacts.has(message.contactId)) return;
+  const contactId = state.rootOf(message.contactId);
+  const contact = state.contacts.get(contactId);
+  if (!contact) return;
+  row.contactId = contactId;
+  const campaign = state.campaigns.get(props.campaignId);
+  const how = props.via === 'page' ? 'the unsubscribe page' : 'one-click unsubscribe';
+  state.contacts.set(
+    contactId,
+    withConsent(contact, 'email', false, {
+      at: p.time,
+      source: `Unsubscribed by ${how} in email campaign ${campaign?.name ?? props.campaignId}`,
+    }),
+  );
+  // Not activity (stats stay as they are): the empty delta only has the contact written.
+  state.delta(contactId);
 }
 
 /** Traits as stored: an erased (suppressed) email or phone is not kept. */

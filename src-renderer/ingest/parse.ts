@@ -1,7 +1,13 @@
 // Parses one journal record for ingest, outside the transaction: event time, identifiers
 // normalised, and the identifiers an erasure may have suppressed listed (hashed per batch, in main).
 import type { IdentifierToHash } from '../../src-main/shared/erasure';
-import type { JournalRecord, LinkClickProperties, TrackedEvent } from '../../src-main/shared/events';
+import type {
+  EmailOpenProperties,
+  JournalRecord,
+  LinkClickProperties,
+  TrackedEvent,
+  UnsubscribeProperties,
+} from '../../src-main/shared/events';
 import { isJunkIdentifier, normalizeEmail, normalizePhone, normalizeUserId } from '../stitching/identifiers';
 import type { IngestSettings } from './batch';
 import { isBotUserAgent } from './bots';
@@ -30,6 +36,10 @@ export interface Parsed {
   /** Click token a page view presented. */
   presentedToken?: string;
   click?: LinkClickProperties;
+  /** A recipient's one-click unsubscribe (`POST /u/<token>`). */
+  unsubscribe?: UnsubscribeProperties;
+  /** An email's open pixel was fetched (by the recipient's mail app, or a proxy: unreliable). */
+  emailOpen?: EmailOpenProperties;
   /** Truncated IP the collector recorded (evidence: same network as a known browser). */
   ip?: string;
   bot: boolean;
@@ -68,6 +78,20 @@ export function parseRecord(record: JournalRecord, settings: IngestSettings): Pa
     const props = event.properties as LinkClickProperties | undefined;
     if (props?.recipientMessageId) {
       parsed.click = props;
+      parsed.dropIf.push({ kind: 'message', value: props.recipientMessageId });
+    }
+  }
+  if (event.type === 'email_open') {
+    const props = event.properties as EmailOpenProperties | undefined;
+    if (props?.recipientMessageId) {
+      parsed.emailOpen = props;
+      parsed.dropIf.push({ kind: 'message', value: props.recipientMessageId });
+    }
+  }
+  if (event.type === 'email_unsubscribe') {
+    const props = event.properties as UnsubscribeProperties | undefined;
+    if (props?.recipientMessageId) {
+      parsed.unsubscribe = props;
       parsed.dropIf.push({ kind: 'message', value: props.recipientMessageId });
     }
   }

@@ -1,6 +1,7 @@
 // Campaign results for the report tab and the Reports page: sends, deliveries, clicks, stitched
 // visitors and what those visitors did after the click (sessions, page views, form submissions).
 import { type Delivery, deliveryOf } from '../campaigns/delivery';
+import { CHANNEL_LIST } from '../channels';
 import type { StitchDb } from '../db';
 import type { CampaignRow, Channel, EventRow, IdentityRow, MessageRow, TentativeLinkRow } from '../db/types';
 import { campaignStats, type MessageStats } from './campaigns';
@@ -282,7 +283,7 @@ export interface ChannelTotals {
   conversionRate: number;
 }
 
-/** SMS against WhatsApp: totals and rates over every campaign that sent something. */
+/** SMS, WhatsApp and email side by side: totals and rates over every campaign that sent something. */
 export async function channelComparison(
   db: StitchDb,
 ): Promise<{ totals: ChannelTotals[]; campaigns: CampaignReport[] }> {
@@ -290,7 +291,7 @@ export async function channelComparison(
   const reports = (await Promise.all(campaigns.map((c) => campaignReport(db, c.id)))).filter(
     (r): r is CampaignReport => r !== null && r.sent > 0,
   );
-  const totals = (['sms', 'whatsapp'] as const).map((channel): ChannelTotals => {
+  const totals = CHANNEL_LIST.map((channel): ChannelTotals => {
     const mine = reports.filter((r) => r.channel === channel);
     const sum = (pick: (r: CampaignReport) => number) => mine.reduce((n, r) => n + pick(r), 0);
     const sent = sum((r) => r.sent);

@@ -191,10 +191,11 @@ export async function eraseFromStore(
       for (const id of family) {
         events += await db.events.where('[contactId+timestamp]').between([id, NEG_INF], [id, INF]).delete();
       }
-      // Previews and crawler clicks of her messages carry no contact id but name her message.
+      // Previews and crawler clicks of her messages (and email opens or unsubscribes that came
+      // before her message reached the store) carry no contact id but name her message.
       const messageIds = new Set(messages.map((m) => m.id));
       for (const campaignId of new Set(messages.map((m) => m.campaignId))) {
-        for (const type of ['link_click', 'link_preview'] as const) {
+        for (const type of ['link_click', 'link_preview', 'email_open', 'email_unsubscribe'] as const) {
           events += await db.events
             .where('[campaignId+type]')
             .equals([campaignId, type])

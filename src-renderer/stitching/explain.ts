@@ -74,7 +74,8 @@ export async function explainLinkRow(db: StitchDb, link: IdentityRow): Promise<L
   let text: string;
   switch (link.source) {
     case 'sms_click':
-    case 'whatsapp_click': {
+    case 'whatsapp_click':
+    case 'email_click': {
       const spec = CHANNELS[channel ?? channelOfSource(link.source) ?? 'sms'];
       text = `Linked by ${spec.name} campaign ${campaign?.name ?? '(deleted campaign)'}, clicked at ${when} on ${device}`;
       break;

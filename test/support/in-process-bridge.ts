@@ -8,6 +8,8 @@ import { startTestServices } from './services';
 export interface InProcessMain {
   bridge: Bridge;
   dataDir: string;
+  /** The collector's address (tracked links, one-click unsubscribe). */
+  url: string;
   /** Appends events to the journal as the collector does (source `tracker`, or `redirect` for links). */
   append(events: TrackedEvent[]): Promise<void>;
   close(): Promise<void>;
@@ -26,6 +28,7 @@ export async function startInProcessMain(opts: { dataDir?: string } = {}): Promi
   return {
     bridge,
     dataDir: test.dataDir,
+    url: test.url,
     append: async (events) => {
       await services.journal.append(
         events.map((event) =>

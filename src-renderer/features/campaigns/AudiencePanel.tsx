@@ -156,7 +156,9 @@ export function AudiencePanel(props: {
               consent and{' '}
               {props.draft.channel === 'sms'
                 ? 'a mobile phone number'
-                : 'a WhatsApp number (or else a phone number)'}
+                : props.draft.channel === 'email'
+                  ? 'a valid email address that has not hard-bounced'
+                  : 'a WhatsApp number (or else a phone number)'}
               .
             </Text>
           </>

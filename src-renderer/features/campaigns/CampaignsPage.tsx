@@ -18,6 +18,7 @@ import { IconArchive, IconArchiveOff, IconCopy, IconPlus, IconSend } from '@tabl
 import { useLiveQuery } from 'dexie-react-hooks';
 import { useState } from 'react';
 import { Link, useNavigate } from 'react-router';
+import { CHANNEL_LIST } from '../../channels';
 import type { CampaignRow, Channel } from '../../db/types';
 import { campaignList } from '../../queries/reports';
 import { appDb } from '../../state/db';
@@ -164,11 +165,8 @@ function NewCampaignModal(props: { opened: boolean; onClose: () => void; onCreat
             <SegmentedControl
               aria-label="Channel"
               value={channel}
-              onChange={(value) => setChannel(value === 'whatsapp' ? 'whatsapp' : 'sms')}
-              data={[
-                { value: 'sms', label: 'SMS' },
-                { value: 'whatsapp', label: 'WhatsApp' },
-              ]}
+              onChange={(value) => setChannel(CHANNEL_LIST.find((c) => c === value) ?? 'sms')}
+              data={CHANNEL_LIST.map((value) => ({ value, label: CHANNEL_LABEL[value] }))}
             />
           </div>
           <Group justify="flex-end">

@@ -1,4 +1,4 @@
-// The composer: SMS text or a WhatsApp template/session message, merge fields, tracked links with
+// The composer: SMS text, a WhatsApp template/session message or an email, merge fields, tracked links with
 // UTM parameters, and a live preview of the exact message for a chosen recipient.
 import {
   Alert,
@@ -10,7 +10,6 @@ import {
   SegmentedControl,
   Select,
   Stack,
-  Table,
   Text,
   Textarea,
   TextInput,
@@ -19,13 +18,15 @@ import {
 import { IconAlertTriangle, IconInfoCircle } from '@tabler/icons-react';
 import { useRef } from 'react';
 import type { Recipient } from '../../campaigns/audience';
-import { defaultUtm, syncCampaignLinks, withUtm } from '../../campaigns/links';
+import { defaultUtm, syncCampaignLinks } from '../../campaigns/links';
 import { BUILT_IN_FIELDS, unknownMergeFields } from '../../campaigns/merge-fields';
 import { trackedLinksOf } from '../../campaigns/render';
 import { hasSmartPunctuation, OPT_OUT_FOOTER, replaceSmartPunctuation, smsInfo } from '../../campaigns/sms';
 import { buttonUrlTemplate, templateVariableCount } from '../../campaigns/whatsapp';
 import type { CampaignRow, WhatsAppSettings } from '../../db/types';
 import { LinkBaseWarning } from '../links/LinkBaseWarning';
+import { FieldButtons, LinksTable } from './ComposerParts';
+import { EmailEditor } from './EmailEditor';
 import { MessagePreview } from './MessagePreview';
 
 export interface ComposerProps {
@@ -89,6 +90,8 @@ export function Composer(props: ComposerProps) {
         )}
         {template ? (
           <TemplateEditor {...props} whatsapp={whatsapp} setWhatsApp={setWhatsApp} />
+        ) : draft.channel === 'email' ? (
+          <EmailEditor {...props} />
         ) : (
           <BodyEditor {...props} />
         )}
@@ -102,35 +105,6 @@ export function Composer(props: ComposerProps) {
         <MessagePreview {...props} />
       </Stack>
     </Card>
-  );
-}
-
-function FieldButtons(props: {
-  customFields: ReadonlySet<string>;
-  onInsert: (field: string) => void;
-  disabled: boolean;
-}) {
-  const fields = [
-    ...BUILT_IN_FIELDS.filter((f) => f === 'first_name' || f === 'last_name'),
-    ...[...props.customFields].map((f) => `custom.${f}`),
-  ];
-  return (
-    <Group gap={4}>
-      <Text size="xs" c="dimmed">
-        Insert:
-      </Text>
-      {fields.map((field) => (
-        <Button
-          key={field}
-          size="compact-xs"
-          variant="light"
-          disabled={props.disabled}
-          onClick={() => props.onInsert(field)}
-        >
-          {`{{${field}}}`}
-        </Button>
-      ))}
-    </Group>
   );
 }
 
@@ -148,8 +122,6 @@ function BodyEditor(props: ComposerProps) {
     const end = el ? el.selectionEnd : body.length;
     setBody(`${body.slice(0, at)}{{${field}}}${body.slice(end)}`);
   };
-  const links = draft.links ?? [];
-
   return (
     <>
       <Textarea
@@ -197,41 +169,7 @@ function BodyEditor(props: ComposerProps) {
           onChange={(e) => props.update({ optOutFooter: e.currentTarget.checked })}
         />
       )}
-      {links.length > 0 && (
-        <Table fz="xs" verticalSpacing={2} aria-label="Links in the message">
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th w={60}>Track</Table.Th>
-              <Table.Th>Link in the text</Table.Th>
-              <Table.Th>Destination</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {links.map((link) => (
-              <Table.Tr key={link.linkId}>
-                <Table.Td>
-                  <Checkbox
-                    size="xs"
-                    aria-label={`Track ${link.url}`}
-                    disabled={props.locked}
-                    checked={link.tracked}
-                    onChange={(e) => {
-                      const tracked = e.currentTarget.checked;
-                      props.update({
-                        links: links.map((l) => (l.linkId === link.linkId ? { ...l, tracked } : l)),
-                      });
-                    }}
-                  />
-                </Table.Td>
-                <Table.Td style={{ wordBreak: 'break-all' }}>{link.url}</Table.Td>
-                <Table.Td style={{ wordBreak: 'break-all' }} c="dimmed">
-                  {link.tracked ? withUtm(link.url, draft.utm) : 'Sent as typed, not tracked'}
-                </Table.Td>
-              </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
-      )}
+      <LinksTable {...props} />
     </>
   );
 }

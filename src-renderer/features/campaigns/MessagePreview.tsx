@@ -1,7 +1,8 @@
 // The exact message one recipient will get (short links at their real length), its SMS encoding and
-// segments with the characters forcing UCS-2 marked, and the campaign's total segments.
+// segments with the characters forcing UCS-2 marked, and the campaign's total segments; or the email.
 import { Badge, Group, Mark, Paper, Select, Stack, Text } from '@mantine/core';
 import { useMemo, useState } from 'react';
+import type { RenderedEmail } from '../../campaigns/email';
 import { renderMessage } from '../../campaigns/render';
 import { SMS_MAX_CHARACTERS, smsInfo } from '../../campaigns/sms';
 import type { ComposerProps } from './Composer';
@@ -60,7 +61,9 @@ export function MessagePreview(props: ComposerProps) {
         )}
       </Group>
       <Paper withBorder p="xs" bg="var(--mantine-color-gray-0)" aria-label="Message preview">
-        {rendered ? (
+        {rendered?.email ? (
+          <EmailPreview email={rendered.email} />
+        ) : rendered ? (
           <Text size="sm" style={{ whiteSpace: 'pre-wrap', wordBreak: 'break-word' }}>
             {highlight(rendered.text, new Set(info?.ucs2Characters ?? []))}
           </Text>
@@ -101,6 +104,43 @@ export function MessagePreview(props: ComposerProps) {
           Button URL suffix for this recipient: the link code (16 characters)
         </Text>
       )}
+    </Stack>
+  );
+}
+
+/**
+ * An email as the recipient's mail app shows it: subject, then the HTML part in a sandboxed frame
+ * (no scripts, no same-origin access), then the plain-text part.
+ */
+function EmailPreview(props: { email: RenderedEmail }) {
+  return (
+    <Stack gap={4}>
+      <Text size="sm" fw={600} data-testid="email-subject">
+        {props.email.subject || '(no subject)'}
+      </Text>
+      {props.email.html ? (
+        <iframe
+          title="Email HTML preview"
+          sandbox=""
+          srcDoc={props.email.html}
+          style={{
+            width: '100%',
+            height: 320,
+            border: '1px solid var(--mantine-color-gray-3)',
+            background: 'white',
+          }}
+        />
+      ) : (
+        <Text size="xs" c="dimmed">
+          No HTML part: mail apps show the plain text.
+        </Text>
+      )}
+      <Text size="xs" c="dimmed">
+        Plain-text part
+      </Text>
+      <Text size="sm" style={{ whiteSpace: 'pre-wrap', wordBreak: 'break-word' }} data-testid="email-text">
+        {props.email.text}
+      </Text>
     </Stack>
   );
 }

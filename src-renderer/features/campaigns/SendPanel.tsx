@@ -1,6 +1,7 @@
 // Prepare and send: render every message and mint every link, pick when (a send time, quiet hours
 // in each recipient's zone), then either export the send file (with each recipient's computed time)
-// and mark the messages sent, or hand them to the main-process outbox that sends them through Twilio.
+// and mark the messages sent, or hand them to the main-process outbox that sends them through Twilio
+// (SMS, WhatsApp) or SMTP (email).
 import {
   Alert,
   Badge,
@@ -28,6 +29,7 @@ import type {
   CampaignSchedule,
   ScheduledMessageInput,
 } from '../../../src-main/shared/scheduling';
+import { emailMergeText, emailOutgoing } from '../../campaigns/email';
 import { unknownMergeFields } from '../../campaigns/merge-fields';
 import { markCampaignSent, prepareCampaign, preparedMessages } from '../../campaigns/prepare';
 import { trackedLinksOf } from '../../campaigns/render';
@@ -38,6 +40,7 @@ import { bridge } from '../../platform';
 import { appDb } from '../../state/db';
 import { saveTextFile } from '../../ui/save-file';
 import { LinkBaseWarning } from '../links/LinkBaseWarning';
+import { EmlButton, SmtpCard } from './SmtpCard';
 
 /** Messages per `outbox.submit` call, each durable before it is answered; well under 1 MB a call. */
 const SEND_CHUNK = 100;
@@ -95,6 +98,7 @@ export function SendPanel(props: {
         {
           register: (input) => bridge.invoke('links.register', input),
           mint: (request) => bridge.invoke('links.mint', request),
+          mintUnsubscribe: (request) => bridge.invoke('links.mintUnsubscribe', request),
         },
         props.linkBase,
         progress,
@@ -227,9 +231,10 @@ export function SendPanel(props: {
           3a. Send with your own tool
         </Title>
         <Text size="sm" mb="xs">
-          The send file has one row per message: phone (E.164), the exact text, the tracked link, for WhatsApp
-          templates the template name and variables, and each recipient's send time (step 2, UTC). After
-          sending it, mark the messages as sent so they appear on each contact's timeline.
+          {campaign.channel === 'email'
+            ? "The send file has one row per email: address, subject, the HTML and plain-text parts, the tracked link, the recipient's unsubscribe URL and send time (step 2, UTC), for your own email platform; the .eml is the first recipient's email exactly as it would be sent."
+            : "The send file has one row per message: phone (E.164), the exact text, the tracked link, for WhatsApp templates the template name and variables, and each recipient's send time (step 2, UTC)."}{' '}
+          After sending it, mark the messages as sent so they appear on each contact's timeline.
         </Text>
         <Group align="flex-end">
           <Button
@@ -241,6 +246,13 @@ export function SendPanel(props: {
           >
             Export send file
           </Button>
+          {campaign.channel === 'email' && (
+            <EmlButton
+              campaign={campaign}
+              disabled={busy || counts.prepared + counts.sent === 0}
+              onError={setError}
+            />
+          )}
           <TextInput
             size="xs"
             type="datetime-local"
@@ -279,14 +291,18 @@ export function SendPanel(props: {
           </Stack>
         </Modal>
       </Card>
-      <ProviderCard
-        campaign={campaign}
-        busy={busy}
-        prepared={counts.prepared}
-        later={isLater(when)}
-        onSend={sendWithProvider}
-        onError={setError}
-      />
+      {campaign.channel === 'email' ? (
+        <SmtpCard busy={busy} prepared={counts.prepared} onSend={sendWithProvider} onError={setError} />
+      ) : (
+        <ProviderCard
+          campaign={campaign}
+          busy={busy}
+          prepared={counts.prepared}
+          later={isLater(when)}
+          onSend={sendWithProvider}
+          onError={setError}
+        />
+      )}
       <OutboxCard campaignId={campaign.id} onError={setError} />
       {messages && messages.length > 0 && <MessagesTable messages={messages} />}
     </Stack>
@@ -294,6 +310,7 @@ export function SendPanel(props: {
 }
 
 function outgoing(campaign: CampaignRow, m: MessageRow): OutgoingMessage {
+  if (campaign.channel === 'email') return emailOutgoing(m);
   const message: OutgoingMessage = { messageId: m.id, to: m.to ?? '' };
   const contentSid = campaign.whatsapp?.contentSid;
   if (campaign.channel === 'whatsapp' && campaign.whatsapp?.mode === 'template' && contentSid) {
@@ -310,7 +327,10 @@ function unknownFields(campaign: CampaignRow, customFields: ReadonlySet<string>)
       spec ? unknownMergeFields(`{{${spec}}}`, customFields) : [],
     );
   }
-  return unknownMergeFields(campaign.body ?? '', customFields);
+  return unknownMergeFields(
+    campaign.channel === 'email' ? emailMergeText(campaign) : (campaign.body ?? ''),
+    customFields,
+  );
 }
 
 function countByStatus(messages: readonly MessageRow[]) {
@@ -353,12 +373,15 @@ function isLater(when: WhenForm): boolean {
 }
 
 /** A contact's own IANA zone (`custom.timezone`) overrides the one its phone number's country gives. */
+/** The recipient's zone: the contact's own field, else (for an email) the region of their phone. */
 function withZone<T extends { messageId: string; to: string }>(
   message: T,
   contact: ContactRow | undefined,
-): T & Pick<ScheduledMessageInput, 'timeZone'> {
+): T & Pick<ScheduledMessageInput, 'timeZone' | 'regionPhone'> {
   const zone = contact?.custom.timezone?.trim();
-  return zone ? { ...message, timeZone: zone } : message;
+  if (zone) return { ...message, timeZone: zone };
+  const phone = contact?.phone ?? contact?.whatsapp;
+  return phone && !message.to.startsWith('+') ? { ...message, regionPhone: phone } : message;
 }
 
 function WhenCard(props: { when: WhenForm; onChange: (when: WhenForm) => void }) {

@@ -2,7 +2,7 @@
 import { Badge } from '@mantine/core';
 import type { CampaignRow, Channel } from '../../db/types';
 
-export const CHANNEL_LABEL: Record<Channel, string> = { sms: 'SMS', whatsapp: 'WhatsApp' };
+export const CHANNEL_LABEL: Record<Channel, string> = { sms: 'SMS', whatsapp: 'WhatsApp', email: 'Email' };
 
 const STATUS: Record<NonNullable<CampaignRow['status']>, { label: string; color: string }> = {
   draft: { label: 'Draft', color: 'gray' },

@@ -24,6 +24,7 @@ export async function createCampaign(db: StitchDb, name: string, channel: Channe
     utm: defaultUtm(name, channel),
     optOutFooter: channel === 'sms',
   };
+  if (channel === 'email') campaign.email = { subject: '', preheader: '', html: '', text: '' };
   if (channel === 'whatsapp') {
     campaign.whatsapp = { mode: 'session', templateName: '', templateBody: '', variables: [] };
   }

@@ -24,6 +24,7 @@ const DEVICE_ICON: Record<DeviceType, typeof IconWorld> = {
 const SOURCE_LABEL: Record<ContactIdentity['link']['source'], string> = {
   sms_click: 'SMS click',
   whatsapp_click: 'WhatsApp click',
+  email_click: 'Email click',
   form: 'Form',
   identify: 'Website identify',
   manual: 'Linked by hand',

@@ -102,6 +102,11 @@ function Profile(props: { contact: ContactRow }) {
             {contact.phone && <Text size="sm">Phone {contact.phone}</Text>}
             {contact.whatsapp && <Text size="sm">WhatsApp {contact.whatsapp}</Text>}
             {contact.email && <Text size="sm">{contact.email}</Text>}
+            {contact.emailBounce && contact.emailBounce.address === contact.email && (
+              <Text size="sm" c="red.8" data-testid="email-bounce">
+                Email bounced {formatDate(contact.emailBounce.at)}: {contact.emailBounce.reason}
+              </Text>
+            )}
           </Group>
           {Object.keys(contact.custom ?? {}).length > 0 && (
             <Group gap="md" aria-label="Custom fields" role="group">

@@ -3,7 +3,14 @@
 // Page addresses are shown with their query (UTM tags as chips) and referrer; only http(s) ones become
 // links, opened outside the app. Forms show their name and captured fields; custom events their properties.
 import { Anchor, Badge, Button, Group, Stack, Text, ThemeIcon, Title } from '@mantine/core';
-import { IconBrandWhatsapp, IconClick, IconForms, IconMessage, IconWorld } from '@tabler/icons-react';
+import {
+  IconBrandWhatsapp,
+  IconClick,
+  IconForms,
+  IconMail,
+  IconMessage,
+  IconWorld,
+} from '@tabler/icons-react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useLiveQuery } from 'dexie-react-hooks';
 import { useEffect, useMemo, useRef, useState } from 'react';
@@ -30,6 +37,7 @@ const PAGE = 100;
 const CHANNEL_STYLE: Record<ChannelKind, { color: string; icon: typeof IconWorld; label: string }> = {
   sms: { color: 'blue', icon: IconMessage, label: 'SMS' },
   whatsapp: { color: 'green', icon: IconBrandWhatsapp, label: 'WhatsApp' },
+  email: { color: 'violet', icon: IconMail, label: 'Email' },
   web: { color: 'gray', icon: IconWorld, label: 'Web' },
   form: { color: 'orange', icon: IconForms, label: 'Form' },
 };

@@ -39,6 +39,7 @@ export interface GraphInput {
 const SOURCE_NAME: Record<IdentityRow['source'], string> = {
   sms_click: 'SMS click',
   whatsapp_click: 'WhatsApp click',
+  email_click: 'Email click',
   form: 'Form',
   identify: 'Website identify',
   manual: 'By hand',

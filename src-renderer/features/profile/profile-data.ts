@@ -249,7 +249,15 @@ export function eventKind(event: EventRow): string {
     case 'link_preview':
       return 'Link preview';
     case 'message_sent':
-      return event.channel === 'whatsapp' ? 'WhatsApp sent' : 'SMS sent';
+      return event.channel === 'whatsapp'
+        ? 'WhatsApp sent'
+        : event.channel === 'email'
+          ? 'Email sent'
+          : 'SMS sent';
+    case 'email_unsubscribe':
+      return 'Unsubscribed from email';
+    case 'email_open':
+      return 'Email opened (unreliable)';
     case 'form_submit':
       return 'Form submitted';
     case 'identify':
@@ -265,7 +273,7 @@ export function eventKind(event: EventRow): string {
   }
 }
 
-export type ChannelKind = 'sms' | 'whatsapp' | 'web' | 'form';
+export type ChannelKind = 'sms' | 'whatsapp' | 'email' | 'web' | 'form';
 
 /** Which channel an event belongs to, for its icon and colour. */
 export function channelOf(event: EventRow): ChannelKind {

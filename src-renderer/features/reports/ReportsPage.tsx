@@ -20,13 +20,13 @@ export function ReportsPage() {
       <GoalsPanel />
       {data?.campaigns.length === 0 && (
         <EmptyState icon={<IconChartBar />} title="Nothing to report yet">
-          Reports compare clicks, stitched visitors and conversions across your SMS and WhatsApp campaigns
-          once a campaign has been sent.
+          Reports compare clicks, stitched visitors and conversions across your SMS, WhatsApp and email
+          campaigns once a campaign has been sent.
         </EmptyState>
       )}
       {data && data.campaigns.length > 0 && (
         <>
-          <SimpleGrid cols={2} spacing="sm" mb="md">
+          <SimpleGrid cols={{ base: 1, md: 3 }} spacing="sm" mb="md">
             {data.totals.map((t) => (
               <Card key={t.channel} withBorder padding="sm" aria-label={`${CHANNEL_LABEL[t.channel]} totals`}>
                 <Title order={4} mb="xs">

@@ -108,7 +108,15 @@ describe('buildAudience', () => {
     const sms = await buildAudience(db, { kind: 'all' }, 'sms');
     expect(sms.recipients.map((r) => r.contact.id)).toEqual(['ok']);
     expect(sms.matched).toBe(7);
-    expect(sms.excluded).toEqual({ noConsent: 1, noNumber: 1, notMobile: 2, suppressed: 1, duplicate: 1 });
+    expect(sms.excluded).toEqual({
+      noConsent: 1,
+      noNumber: 1,
+      notMobile: 2,
+      noEmail: 0,
+      bounced: 0,
+      suppressed: 1,
+      duplicate: 1,
+    });
   });
 
   it('uses the WhatsApp number, or else the phone, and filters by tag and list', async () => {

@@ -28,6 +28,7 @@ setIdentifierHasher(async (items) => mainHasher(items));
 export interface InProcessMain {
   bridge: Bridge;
   dataDir: string;
+  url: string;
   append(events: TrackedEvent[]): Promise<void>;
   close(): Promise<void>;
 }
