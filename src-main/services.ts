@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { BackupService } from './backup/service';
 import { registerCollectorRoutes } from './collector/routes';
 import { Collector, type ListenOptions } from './collector/server';
+import { SiteActivityStore } from './collector/site-activity';
 import { SiteStore } from './collector/sites';
 import {
   createIdentifierHasher,
@@ -46,6 +47,7 @@ export interface CoreServices {
   readonly bus: BridgeEventBus;
   readonly collector: Collector;
   readonly sites: SiteStore;
+  readonly siteActivity: SiteActivityStore;
   readonly journal: OpenedJournal;
   readonly links: LinkRegistry;
   readonly linkProbe: LinkBaseProbe;
@@ -74,6 +76,8 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
   const collector = new Collector({ settings, bus, log: opts.log });
   const sitesRef = swappable(new SiteStore(opts.dataDir));
   const sites = sitesRef.ref;
+  const activityRef = swappable(new SiteActivityStore(opts.dataDir));
+  const siteActivity = activityRef.ref;
   const openDataJournal = () =>
     openJournal({
       dir: join(opts.dataDir, 'journal'),
@@ -106,6 +110,7 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
         // Each store re-reads its file; the journal recovers the restored segments and position.
         settingsRef.swap(new SettingsStore(opts.dataDir));
         sitesRef.swap(new SiteStore(opts.dataDir));
+        activityRef.swap(new SiteActivityStore(opts.dataDir));
         linksRef.swap(new LinkRegistry(opts.dataDir, loadOrCreateLinkSecret(opts.dataDir)));
         messagingRef.swap(new MessagingService(opts.dataDir));
         // A restored workspace brings its own suppression key: its erasures must keep matching.
@@ -124,6 +129,7 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
   await registerCollectorRoutes(collector.app, {
     collector,
     sites,
+    activity: siteActivity,
     journal,
     settings,
     links,
@@ -143,6 +149,7 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
     bus,
     collector,
     sites,
+    siteActivity,
     journal,
     links,
     linkProbe,
@@ -165,6 +172,7 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
       if (statusTimer) clearInterval(statusTimer);
       backup.close();
       await collector.close();
+      siteActivity.flush();
       await journal.close();
       appended.close();
       unlock();
