@@ -22,7 +22,9 @@ test('the demo first run ends on a stitched profile, and its data goes in one cl
   expect(link).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/r\/[A-Za-z0-9_-]{16}$/);
   await expect(message).toContainText(link);
   await expect(page.getByText('This link works on this computer only')).toBeVisible();
-  await page.screenshot({ path: 'test/e2e/__screenshots__/demo-run.png', fullPage: true });
+  // Tall enough for the whole guide: a full-page picture would cut through the fixed status bar.
+  await page.setViewportSize({ width: 1280, height: 860 });
+  await page.screenshot({ path: 'test/e2e/__screenshots__/demo-run.png' });
 
   // Opening it: a new tab through /r/<code> to the demo site, with the click token gone from the URL.
   const popupOpened = page.waitForEvent('popup');
@@ -41,7 +43,7 @@ test('the demo first run ends on a stitched profile, and its data goes in one cl
   await expect(page.getByRole('region', { name: 'Identities' })).toContainText(
     'Linked by SMS campaign Demo: Harbor Coffee offer',
   );
-  await page.screenshot({ path: 'test/e2e/__screenshots__/demo-stitched-profile.png', fullPage: true });
+  await page.screenshot({ path: 'test/e2e/__screenshots__/demo-stitched-profile.png' });
 
   // The demo site's snippet shows as seen on the Collector page, from the collector's own origin.
   await goToSection(page, 'Collector');

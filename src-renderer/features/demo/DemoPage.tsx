@@ -138,7 +138,7 @@ export function DemoPage() {
         </Card>
       ) : (
         <Stack gap="md" maw={720}>
-          <Step done title="Sample contacts and a demo campaign are ready">
+          <Step n={1} done title="Sample contacts and a demo campaign are ready">
             <Text size="sm">
               3 contacts in the list "Demo" and the campaign{' '}
               <Anchor component={Link} to={`/campaigns/${demo.state.campaignId}`}>
@@ -150,7 +150,7 @@ export function DemoPage() {
               {demo.message.text ?? ''}
             </Code>
           </Step>
-          <Step done={demo.stitched} title={`Open ${demo.you.firstName}'s tracked link`}>
+          <Step n={2} done={demo.stitched} title={`Open ${demo.you.firstName}'s tracked link`}>
             <Text size="sm" mb="xs">
               Pretend to be {demo.you.firstName}: open the link in the message. It goes through the collector
               (which records the click) to the demo website, in a new tab.
@@ -180,7 +180,7 @@ export function DemoPage() {
               </Text>
             )}
           </Step>
-          <Step done={demo.stitched} title={`See the visit on ${demo.you.firstName}'s profile`}>
+          <Step n={3} done={demo.stitched} title={`See the visit on ${demo.you.firstName}'s profile`}>
             {demo.stitched ? (
               <Text size="sm">
                 The browser that opened the link is now {demo.you.firstName}'s.{' '}
@@ -219,7 +219,7 @@ export function DemoPage() {
   );
 }
 
-function Step(props: { done: boolean; title: string; children: ReactNode }) {
+function Step(props: { n: number; done: boolean; title: string; children: ReactNode }) {
   return (
     <Card withBorder aria-label={props.title}>
       <Group gap="sm" mb="xs" wrap="nowrap">
@@ -230,7 +230,13 @@ function Step(props: { done: boolean; title: string; children: ReactNode }) {
           variant={props.done ? 'filled' : 'light'}
           aria-hidden
         >
-          <IconCheck size={14} />
+          {props.done ? (
+            <IconCheck size={14} />
+          ) : (
+            <Text size="xs" fw={700}>
+              {props.n}
+            </Text>
+          )}
         </ThemeIcon>
         <Title order={2} size="h5">
           {props.title}
