@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { BackupService } from './backup/service';
 import { registerCollectorRoutes } from './collector/routes';
 import { Collector, type ListenOptions } from './collector/server';
+import { SiteActivityStore } from './collector/site-activity';
 import { SiteStore } from './collector/sites';
 import {
   createIdentifierHasher,
@@ -50,6 +51,7 @@ export interface CoreServices {
   readonly bus: BridgeEventBus;
   readonly collector: Collector;
   readonly sites: SiteStore;
+  readonly siteActivity: SiteActivityStore;
   readonly journal: OpenedJournal;
   readonly links: LinkRegistry;
   readonly linkProbe: LinkBaseProbe;
@@ -80,6 +82,8 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
   const collector = new Collector({ settings, bus, log: opts.log });
   const sitesRef = swappable(new SiteStore(opts.dataDir));
   const sites = sitesRef.ref;
+  const activityRef = swappable(new SiteActivityStore(opts.dataDir));
+  const siteActivity = activityRef.ref;
   const openDataJournal = () =>
     openJournal({
       dir: join(opts.dataDir, 'journal'),
@@ -125,6 +129,7 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
         settingsRef.swap(new SettingsStore(opts.dataDir, opts.onSettingsChange));
         opts.onSettingsChange?.(settings.get());
         sitesRef.swap(new SiteStore(opts.dataDir));
+        activityRef.swap(new SiteActivityStore(opts.dataDir));
         linksRef.swap(new LinkRegistry(opts.dataDir, loadOrCreateLinkSecret(opts.dataDir)));
         messagingRef.current().close();
         messagingRef.swap(new MessagingService(opts.dataDir));
@@ -146,6 +151,7 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
   await registerCollectorRoutes(collector.app, {
     collector,
     sites,
+    activity: siteActivity,
     journal,
     settings,
     links,
@@ -165,6 +171,7 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
     bus,
     collector,
     sites,
+    siteActivity,
     journal,
     links,
     linkProbe,
@@ -191,6 +198,7 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
       outboxRef.current().close();
       messagingRef.current().close();
       await collector.close();
+      siteActivity.flush();
       await journal.close();
       appended.close();
       unlock();

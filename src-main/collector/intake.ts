@@ -12,6 +12,7 @@ import type { EventContext, EventSource, TrackedEvent } from '../shared/events';
 import { decodeJsonBody, IntakeError } from './body';
 import { findHostileKey, validateEvent } from './schema';
 import type { Collector } from './server';
+import type { SiteActivityStore } from './site-activity';
 import type { SiteStore } from './sites';
 
 export const LIMITS = {
@@ -26,6 +27,8 @@ export interface IntakeDeps {
   collector: Collector;
   sites: SiteStore;
   journal: EventJournal;
+  /** Records each site's last accepted origin and the origins it refused (the Collector page). */
+  activity: SiteActivityStore;
   /** Path of the built tracking script (out/tracker/t.js). */
   trackerFile: string;
 }
@@ -185,6 +188,7 @@ export function registerIntakeRoutes(scope: FastifyInstance, deps: IntakeDeps): 
   function checkOrigin(request: FastifyRequest, site: Site): void {
     const origin = request.headers.origin;
     if (origin !== undefined && !site.origins.includes(origin)) {
+      deps.activity.rejected(site.id, origin);
       throw new IntakeError(
         403,
         'forbidden_origin',
@@ -294,6 +298,7 @@ export function registerIntakeRoutes(scope: FastifyInstance, deps: IntakeDeps): 
     // Not durable, so not acknowledged: a failed append (its own or a first copy's) fails the
     // request, and the client's retry of the same messageIds writes them.
     await Promise.all(appended ? [appended, ...firstCopies] : [...firstCopies]);
+    if (entries.length > 0) deps.activity.seen(site.id, request.headers.origin);
     deps.collector.accept(
       request.url.split('?')[0] ?? request.url,
       entries.map((e) => e.event.type),

@@ -1,5 +1,6 @@
 // The collector's public surface in one encapsulated scope: its own body parsing, CORS for site
-// origins and per-address rate limiting apply to /t.js, /collect, /v1/*, /r/* and /u/* — not to the bridge.
+// origins and per-address rate limiting apply to /t.js, /collect, /v1/*, /r/*, /u/* and the demo
+// site's /demo/* — not to the bridge.
 import cors from '@fastify/cors';
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance } from 'fastify';
@@ -9,13 +10,16 @@ import type { LinkRegistry } from '../links/registry';
 import { registerUnsubscribeRoutes } from '../links/unsubscribe';
 import type { SettingsStore } from '../settings/store';
 import type { Logger } from '../util/log';
+import { registerDemoSite } from './demo-site';
 import { LIMITS, registerIntakeRoutes } from './intake';
 import type { Collector } from './server';
+import type { SiteActivityStore } from './site-activity';
 import type { SiteStore } from './sites';
 
 export interface CollectorRouteDeps {
   collector: Collector;
   sites: SiteStore;
+  activity: SiteActivityStore;
   journal: EventJournal;
   settings: SettingsStore;
   links: LinkRegistry;
@@ -54,6 +58,7 @@ export async function registerCollectorRoutes(app: FastifyInstance, deps: Collec
       }),
     });
     registerIntakeRoutes(scope, deps);
+    registerDemoSite(scope, deps.sites);
     registerRedirectRoutes(scope, {
       registry: deps.links,
       journal: deps.journal,

@@ -51,6 +51,7 @@ const storedSchema = z.array(
     origins: z.array(z.string()),
     writeKey: z.string(),
     createdAt: z.string(),
+    demo: z.boolean().optional(),
   }),
 );
 
@@ -82,7 +83,12 @@ export class SiteStore {
     return this.sites.some((site) => site.origins.includes(origin));
   }
 
-  create(input: SiteInput): Site {
+  /** The built-in demo site, once the guided first run created it. */
+  demo(): Site | undefined {
+    return this.sites.find((site) => site.demo);
+  }
+
+  create(input: SiteInput, opts: { demo?: boolean } = {}): Site {
     const parsed = siteInputSchema.parse(input);
     const site: Site = {
       id: `site_${randomBytes(6).toString('base64url')}`,
@@ -90,6 +96,7 @@ export class SiteStore {
       origins: [...new Set(parsed.origins)],
       writeKey: randomBytes(18).toString('base64url'),
       createdAt: new Date().toISOString(),
+      ...(opts.demo ? { demo: true } : {}),
     };
     this.sites = [...this.sites, site];
     this.save();
@@ -108,6 +115,22 @@ export class SiteStore {
     this.sites = this.sites.map((site) => (site.id === updated.id ? updated : site));
     this.save();
     return { ...updated };
+  }
+
+  /** Adds one origin to a site's allowed list (the Collector page's one-click allow). */
+  allowOrigin(id: string, origin: string): Site {
+    const site = this.get(id);
+    if (!site) throw new SiteNotFoundError(`No site with id ${id}`);
+    return this.update({ id, origins: [...site.origins, normalizeOrigin(origin)] });
+  }
+
+  /** Forgets a site: its snippet's events are refused from now on (used to remove the demo site). */
+  remove(id: string): boolean {
+    const before = this.sites.length;
+    this.sites = this.sites.filter((site) => site.id !== id);
+    if (this.sites.length === before) return false;
+    this.save();
+    return true;
   }
 
   private save(): void {

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { backupHandlers } from '../backup/bridge-handlers';
 import { BackupFileError, BackupRequestError, BackupScheduleError } from '../backup/service';
+import { demoSetup, removeDemoSite } from '../collector/demo-site';
 import { SiteNotFoundError, siteInputSchema, siteUpdateSchema } from '../collector/sites';
 import { noteCampaignSent } from '../desktop/login-item';
 import { redactJournal } from '../erasure/redaction';
@@ -126,6 +127,17 @@ export function createBridgeHandlers(services: CoreServices): BridgeHandlerMap {
     'sites.list': { input: noArgs, run: () => services.sites.list() },
     'sites.create': { input: siteInputSchema, run: (input) => services.sites.create(input) },
     'sites.update': { input: siteUpdateSchema, run: (input) => services.sites.update(input) },
+    'sites.activity': { input: noArgs, run: () => services.siteActivity.list() },
+    'sites.allowOrigin': {
+      input: z.strictObject({ id: z.string().min(1).max(64), origin: z.string().min(1).max(300) }),
+      run: ({ id, origin }) => {
+        const site = services.sites.allowOrigin(id, origin);
+        services.siteActivity.allowed(id, origin);
+        return site;
+      },
+    },
+    'demo.setup': { input: noArgs, run: () => demoSetup(services) },
+    'demo.remove': { input: noArgs, run: () => ({ removed: removeDemoSite(services) }) },
     'journal.read': {
       input: z.strictObject({
         fromOffset: z.number().int().min(0),

@@ -10,7 +10,7 @@ import type {
   RestoreOpenStep,
   RestoreRowsBatch,
 } from './backup';
-import type { CollectorStatus, LiveFeedItem, Site, SiteInput } from './collector';
+import type { CollectorStatus, DemoSetup, LiveFeedItem, Site, SiteActivity, SiteInput } from './collector';
 import type { IdentifierToHash, RedactionReport, RedactionRequest } from './erasure';
 import type { JournalRecord } from './events';
 import type { EmailRecipientUrls, LinkBaseCheck, LinkCampaignInput, MintedCode, MintRequest } from './links';
@@ -50,6 +50,14 @@ export interface BridgeHandlers {
   'sites.list': { args: undefined; result: Site[] };
   'sites.create': { args: SiteInput; result: Site };
   'sites.update': { args: { id: string } & Partial<SiteInput>; result: Site };
+  /** Per site: first and last accepted event, the last origin, and the origins refused. */
+  'sites.activity': { args: undefined; result: SiteActivity[] };
+  /** Adds a refused origin to the site's allowed list (one click on the Collector page). */
+  'sites.allowOrigin': { args: { id: string; origin: string }; result: Site };
+  /** Creates (or refreshes the origins of) the built-in demo site served at /demo/. */
+  'demo.setup': { args: undefined; result: DemoSetup };
+  /** Removes the demo site: its snippet's events are refused from then on. */
+  'demo.remove': { args: undefined; result: { removed: boolean } };
   /** Reads journal records with offset >= fromOffset, at most `limit` of them. */
   'journal.read': { args: { fromOffset: number; limit: number }; result: JournalReadResult };
   /** The store has durably applied every record up to and including `offset`. */

@@ -8,6 +8,32 @@ export interface Site {
   /** Write key for Segment-spec clients (Basic auth `writeKey:`). */
   writeKey: string;
   createdAt: string;
+  /** The built-in demo site (served by the collector at /demo/), created by the guided first run. */
+  demo?: boolean;
+}
+
+/** What the collector has seen of a site: is its snippet installed, and who was turned away. */
+export interface SiteActivity {
+  siteId: string;
+  /** The first accepted event (ISO 8601): the snippet works. */
+  firstEventAt?: string;
+  lastEventAt?: string;
+  /** Origin header of the last accepted request; absent when a server-side client sent none. */
+  lastOrigin?: string;
+  /** Origins refused for this site (not in its allowed list), most recent first. */
+  rejectedOrigins: RejectedOrigin[];
+}
+
+export interface RejectedOrigin {
+  origin: string;
+  count: number;
+  lastAt: string;
+}
+
+/** The demo site and where its pages are (the link base's /demo/, else the collector's). */
+export interface DemoSetup {
+  site: Site;
+  pagesUrl: string;
 }
 
 export interface SiteInput {

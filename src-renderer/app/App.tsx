@@ -5,6 +5,7 @@ import {
   IconAntenna,
   IconChartBar,
   IconFilter,
+  IconHome,
   IconSend,
   IconSettings,
   IconWorldWww,
@@ -17,7 +18,9 @@ import { CampaignPage } from '../features/campaigns/CampaignPage';
 import { CampaignsPage } from '../features/campaigns/CampaignsPage';
 import { CollectorPage } from '../features/collector/CollectorPage';
 import { ContactsPage } from '../features/contacts/ContactsPage';
+import { DemoPage } from '../features/demo/DemoPage';
 import { ExportPage } from '../features/export/ExportPage';
+import { HomePage } from '../features/home/HomePage';
 import { ImportPage } from '../features/import/ImportPage';
 import { ProfilePage } from '../features/profile/ProfilePage';
 import { ReportsPage } from '../features/reports/ReportsPage';
@@ -31,6 +34,7 @@ import { NotificationHost, notify } from '../ui/notifications';
 import { StatusBar } from './StatusBar';
 
 const SECTIONS: { path: string; label: string; icon: ReactNode; element: ReactNode }[] = [
+  { path: '/home', label: 'Home', icon: <IconHome size={18} />, element: <HomePage /> },
   { path: '/contacts', label: 'Contacts', icon: <IconAddressBook size={18} />, element: <ContactsPage /> },
   { path: '/visitors', label: 'Visitors', icon: <IconWorldWww size={18} />, element: <VisitorsPage /> },
   { path: '/segments', label: 'Segments', icon: <IconFilter size={18} />, element: <SegmentsPage /> },
@@ -113,6 +117,7 @@ export function App() {
               <Route path="/campaigns/:campaignId" element={<CampaignPage />} />
               <Route path="/import" element={<ImportPage />} />
               <Route path="/export" element={<ExportPage />} />
+              <Route path="/demo" element={<DemoPage />} />
               <Route path="*" element={<Navigate to="/contacts" replace />} />
             </Routes>
           </ScrollArea.Autosize>

@@ -124,6 +124,10 @@ test('every page and the main dialogs have no critical or serious axe violations
   await expectAccessiblePage(page, 'Collector');
   await goToSection(page, 'Settings');
   await expectAccessiblePage(page, 'Settings');
+  await goToSection(page, 'Home');
+  await expectAccessiblePage(page, 'Home');
+  await page.getByRole('link', { name: 'Try the 60-second demo' }).click();
+  await expectAccessiblePage(page, 'Demo');
 
   await page.evaluate(`location.hash = '#/import'`);
   await expectAccessiblePage(page, 'Import contacts');
@@ -142,4 +146,12 @@ test('every page and the main dialogs have no critical or serious axe violations
 
   await page.evaluate(`location.hash = '#/export'`);
   await expectAccessiblePage(page, 'Export contacts');
+
+  // The guided demo once started: its steps, the message and the link to open.
+  await page.evaluate(`location.hash = '#/demo'`);
+  await page.getByRole('button', { name: 'Start the demo' }).click();
+  await expect(page.getByTestId('demo-link')).toBeVisible({ timeout: 20_000 });
+  await expectAccessiblePage(page, 'Demo');
+  await page.getByRole('button', { name: 'Remove demo data' }).click();
+  await expect(page.getByRole('button', { name: 'Start the demo' })).toBeVisible({ timeout: 20_000 });
 });

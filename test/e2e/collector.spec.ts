@@ -121,3 +121,34 @@ test('hostile requests get a JSON error naming the problem and the collector kee
   const health = await request.get(`${collector}/health`);
   expect(health.ok()).toBe(true);
 });
+
+test('a site card shows the last event and its origin, lists a refused origin and allows it in one click', async ({
+  browser,
+  page,
+}) => {
+  // A second copy of the site on an origin not allowed yet, as a staging host would be.
+  const staging = await startTestSite({ collectorUrl: collector, siteId });
+  const reader = await browser.newContext();
+  const tab = await reader.newPage();
+  const refused = tab.waitForResponse((r) => new URL(r.url()).pathname === '/collect');
+  await tab.goto(`${staging.origin}/`);
+  expect((await refused).status()).toBe(403);
+
+  await page.goto(appUrl());
+  await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Collector' }).click();
+  const card = page.locator('[aria-label^="Website Shop"]').filter({ hasText: siteId });
+  const line = card.getByLabel(`Refused origin ${staging.origin}`);
+  await expect(line).toContainText('1 request');
+  await line.getByRole('button', { name: `Allow ${staging.origin}` }).click();
+  await expect(line).toHaveCount(0);
+  await expect(card).toContainText(staging.origin);
+
+  const accepted = tab.waitForResponse((r) => new URL(r.url()).pathname === '/collect');
+  await tab.goto(`${staging.origin}/pricing`);
+  expect((await accepted).status()).toBe(200);
+  await expect(card.getByTestId('site-last-event')).toContainText(`from origin ${staging.origin}`, {
+    timeout: 10_000,
+  });
+  await reader.close();
+  await staging.close();
+});

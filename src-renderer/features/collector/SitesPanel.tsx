@@ -1,6 +1,8 @@
-// The websites that may send events: add one, edit its allowed origins, copy its snippet.
+// The websites that may send events: add one, edit its allowed origins, copy its snippet, see
+// whether its snippet works (last event, from which origin) and allow an origin it refused.
 import {
   Alert,
+  Badge,
   Button,
   Card,
   Code,
@@ -12,9 +14,11 @@ import {
   TextInput,
   Title,
 } from '@mantine/core';
-import { useCallback, useEffect, useState } from 'react';
-import type { Site } from '../../../src-main/shared/collector';
+import { useState } from 'react';
+import type { Site, SiteActivity } from '../../../src-main/shared/collector';
 import { bridge } from '../../platform';
+import { formatAgo, formatDateTime } from '../../ui/format';
+import { useSites } from './useSites';
 
 /** One origin per line or comma-separated, as typed by the user. */
 function parseOrigins(text: string): string[] {
@@ -29,15 +33,9 @@ export function trackingSnippet(collectorAddress: string, siteId: string): strin
 }
 
 export function SitesPanel(props: { collectorAddress: string }) {
-  const [sites, setSites] = useState<Site[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const { sites, activity, error, setError, refresh } = useSites();
   const [name, setName] = useState('');
   const [origins, setOrigins] = useState('');
-
-  const refresh = useCallback(() => {
-    bridge.invoke('sites.list', undefined).then(setSites, (e: Error) => setError(e.message));
-  }, []);
-  useEffect(refresh, [refresh]);
 
   const create = async () => {
     try {
@@ -65,7 +63,13 @@ export function SitesPanel(props: { collectorAddress: string }) {
         </Text>
       )}
       {sites?.map((site) => (
-        <SiteCard key={site.id} site={site} collectorAddress={props.collectorAddress} onSaved={refresh} />
+        <SiteCard
+          key={site.id}
+          site={site}
+          activity={activity.get(site.id)}
+          collectorAddress={props.collectorAddress}
+          onSaved={refresh}
+        />
       ))}
       <Card withBorder>
         <Text fw={600} mb="xs">
@@ -94,7 +98,12 @@ export function SitesPanel(props: { collectorAddress: string }) {
   );
 }
 
-function SiteCard(props: { site: Site; collectorAddress: string; onSaved: () => void }) {
+function SiteCard(props: {
+  site: Site;
+  activity: SiteActivity | undefined;
+  collectorAddress: string;
+  onSaved: () => void;
+}) {
   const { site } = props;
   const [editing, setEditing] = useState(false);
   const [origins, setOrigins] = useState(site.origins.join('\n'));
@@ -115,11 +124,20 @@ function SiteCard(props: { site: Site; collectorAddress: string; onSaved: () => 
   return (
     <Card withBorder aria-label={`Website ${site.name}`}>
       <Group justify="space-between" mb="xs">
-        <Text fw={600}>{site.name}</Text>
+        <Group gap="xs">
+          <Text fw={600}>{site.name}</Text>
+          {site.demo && (
+            <Badge variant="light" color="grape">
+              Demo
+            </Badge>
+          )}
+        </Group>
         <Text size="xs" c="dimmed">
           id {site.id}
         </Text>
       </Group>
+      <LastSeen activity={props.activity} />
+      <RefusedOrigins site={site} activity={props.activity} onAllowed={props.onSaved} />
       {editing ? (
         <Stack gap="xs">
           <Textarea
@@ -166,5 +184,71 @@ function SiteCard(props: { site: Site; collectorAddress: string; onSaved: () => 
         Segment-compatible clients: host {props.collectorAddress}, write key <Code>{site.writeKey}</Code>
       </Text>
     </Card>
+  );
+}
+
+/** "Last event seen 2 min ago from origin https://…": the snippet works, and where it runs. */
+function LastSeen(props: { activity: SiteActivity | undefined }) {
+  const last = props.activity?.lastEventAt;
+  if (!last) {
+    return (
+      <Text size="sm" mb="xs" data-testid="site-last-event">
+        No event seen yet: paste the snippet below into the site, then open one of its pages.
+      </Text>
+    );
+  }
+  const at = Date.parse(last);
+  return (
+    <Text size="sm" mb="xs" data-testid="site-last-event">
+      Last event seen <span title={formatDateTime(at)}>{formatAgo(at)}</span>{' '}
+      {props.activity?.lastOrigin ? (
+        <>
+          from origin <Code>{props.activity.lastOrigin}</Code>
+        </>
+      ) : (
+        'from a server-side client (no origin)'
+      )}
+    </Text>
+  );
+}
+
+/** Origins the collector refused for the site, each with a one-click allow. */
+function RefusedOrigins(props: { site: Site; activity: SiteActivity | undefined; onAllowed: () => void }) {
+  const [error, setError] = useState<string | null>(null);
+  const refused = props.activity?.rejectedOrigins ?? [];
+  if (refused.length === 0) return null;
+  const allow = async (origin: string) => {
+    try {
+      await bridge.invoke('sites.allowOrigin', { id: props.site.id, origin });
+      setError(null);
+      props.onAllowed();
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  };
+  return (
+    <Alert color="orange" variant="light" mb="xs" title="Events refused from origins not allowed">
+      <Stack gap={4}>
+        {refused.map((r) => (
+          <Group key={r.origin} gap="xs" aria-label={`Refused origin ${r.origin}`}>
+            <Code>{r.origin}</Code>
+            <Text size="sm">
+              {r.count} {r.count === 1 ? 'request' : 'requests'}, last {formatAgo(Date.parse(r.lastAt))}
+            </Text>
+            {/* "null" is what sandboxed frames and local files send: no origin there can be allowed. */}
+            {r.origin !== 'null' && (
+              <Button size="compact-xs" variant="light" onClick={() => allow(r.origin)}>
+                Allow {r.origin}
+              </Button>
+            )}
+          </Group>
+        ))}
+        {error && (
+          <Text size="sm" c="red.9">
+            {error}
+          </Text>
+        )}
+      </Stack>
+    </Alert>
   );
 }

@@ -231,6 +231,9 @@ export function ContactsPage() {
               <Button variant="default" onClick={() => navigate('/import')}>
                 Import a file
               </Button>
+              <Button variant="light" onClick={() => navigate('/demo')}>
+                Try the 60-second demo
+              </Button>
             </Group>
           }
         >
