@@ -3,7 +3,11 @@
 // headline figures count the sends, the click, the stitched visitor and its page views.
 import { expect, type Page, test } from '@playwright/test';
 import { addContact, addTrackedSite, goToSection, openApp, runSuffix } from '../support/contacts-ui';
+import { withFreshWorkspace } from '../support/fresh-workspace';
 import { createSmsCampaign, Device, linkFor, prepareAndExport, storeUpToDate } from '../support/stitching-ui';
+
+// A first run: its own app and data folder, not the journal other specs share.
+withFreshWorkspace();
 
 const item = (page: Page, label: string, state: 'done' | 'to do') =>
   page.getByRole('listitem', { name: `${label}: ${state}` });

@@ -49,7 +49,7 @@ test('the example segment built in the UI from stitched behaviour; a campaign se
   sites.push(site);
   const people = [
     { firstName: 'Ana', lastName: `Seg${run}`, phone: '+12015550131' },
-    { firstName: 'Ben', lastName: `Seg${run}`, phone: '+12015550132' },
+    { firstName: 'Ben', lastName: `Seg${run}`, phone: '+12015550177' },
     { firstName: 'Cara', lastName: `Seg${run}`, phone: '+12015550133' },
   ];
   for (const person of people) await addContact(page, { ...person, consent: ['SMS consent'] });
@@ -69,9 +69,9 @@ test('the example segment built in the UI from stitched behaviour; a campaign se
   const ana = await Device.open(browser, site.origin, ANDROID_UA);
   await ana.openLink(linkFor(rows, '+12015550131'));
   const ben = await Device.open(browser, site.origin, ANDROID_UA);
-  await ben.openLink(linkFor(rows, '+12015550132'));
+  await ben.openLink(linkFor(rows, '+12015550177'));
   await ben.follow('Sign up', 'Sign up — Test Site');
-  await ben.page.getByLabel('Phone').fill('+12015550132');
+  await ben.page.getByLabel('Phone').fill('+12015550177');
   await ben.page.getByRole('button', { name: 'Create account' }).click();
   await expect(ben.page).toHaveTitle('Thanks — Test Site');
   await ben.eventSent('form_submit');

@@ -141,7 +141,7 @@ export function DemoPage() {
           <Step n={1} done title="Sample contacts and a demo campaign are ready">
             <Text size="sm">
               3 contacts in the list "Demo" and the campaign{' '}
-              <Anchor component={Link} to={`/campaigns/${demo.state.campaignId}`}>
+              <Anchor component={Link} to={`/campaigns/${demo.state.campaignId}`} underline="always">
                 {DEMO_CAMPAIGN_NAME}
               </Anchor>
               , prepared and marked sent. {fullName(demo.you)} got this text:
@@ -173,7 +173,7 @@ export function DemoPage() {
             {link && linkBaseReach(link) !== 'public' && (
               <Text size="xs" c="gray.7">
                 This link works on this computer only. To open it on a real phone, set a public link base in{' '}
-                <Anchor component={Link} to="/settings" size="xs">
+                <Anchor component={Link} to="/settings" size="xs" underline="always">
                   Settings
                 </Anchor>{' '}
                 and start the demo again.
@@ -184,7 +184,7 @@ export function DemoPage() {
             {demo.stitched ? (
               <Text size="sm">
                 The browser that opened the link is now {demo.you.firstName}'s.{' '}
-                <Anchor component={Link} to={`/contacts/${demo.you.id}`}>
+                <Anchor component={Link} to={`/contacts/${demo.you.id}`} underline="always">
                   Open {fullName(demo.you)}'s profile
                 </Anchor>{' '}
                 to see the click, the page views and how sure the match is.
@@ -193,7 +193,7 @@ export function DemoPage() {
               <Alert color="orange" variant="light">
                 The link was opened, but the evidence did not make the match sure (several browsers opened
                 it). The profile lists it as tentative, to confirm or reject:{' '}
-                <Anchor component={Link} to={`/contacts/${demo.you.id}`}>
+                <Anchor component={Link} to={`/contacts/${demo.you.id}`} underline="always">
                   open {fullName(demo.you)}'s profile
                 </Anchor>
                 .

@@ -23,7 +23,8 @@ export function CampaignGoals(props: { campaignId: string }) {
       {data.goals.length === 0 ? (
         <Text size="sm" c="dimmed">
           No goals defined.{' '}
-          <Anchor component={Link} to="/reports" size="sm">
+          {/* Underlined: a link inside a sentence must not rely on colour alone (axe link-in-text-block). */}
+          <Anchor component={Link} to="/reports" size="sm" underline="always">
             Define goals on the Reports page
           </Anchor>{' '}
           to count conversions after a click.

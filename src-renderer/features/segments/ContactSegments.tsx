@@ -16,8 +16,9 @@ export function ContactSegments(props: { contactId: string }) {
       {segments === undefined ? null : segments.length === 0 ? (
         <Text size="sm" c="dimmed">
           In no saved segment.{' '}
-          <Anchor component={Link} to="/segments" size="sm">
-            Segments
+          {/* Underlined: a link inside a sentence must not rely on colour alone (axe link-in-text-block). */}
+          <Anchor component={Link} to="/segments" size="sm" underline="always">
+            Build one on the Segments page
           </Anchor>
         </Text>
       ) : (
