@@ -194,7 +194,7 @@ describe('preparing and sending an email campaign', () => {
     expect(html).not.toContain('/o/');
 
     const csv = sendFileCsv(emailCampaign(), message ? [message] : []);
-    expect(csv.split('\r\n')[0]).toBe('message_id,email,subject,text,html,link,unsubscribe_url');
+    expect(csv.split('\r\n')[0]).toBe('message_id,email,subject,text,html,link,unsubscribe_url,send_at');
     expect(csv).toContain(message?.unsubscribeUrl ?? '?');
   });
 
