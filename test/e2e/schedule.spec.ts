@@ -54,7 +54,7 @@ test('a scheduled campaign: held in the recipient’s quiet hours, sent when the
   page,
   request,
 }) => {
-  test.setTimeout(240_000);
+  test.setTimeout(360_000); // it waits up to two and a half minutes for quiet hours to end
   fake = await startFakeTwilio();
   await bridgeCall(request, 'messaging.configure', {
     accountSid: `AC${'5e'.repeat(16)}`,
