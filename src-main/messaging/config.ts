@@ -1,10 +1,9 @@
 // Provider credentials in the data dir (messaging.json, owner-only): the auth token is stored but
 // never handed back; the renderer sees only whether sending is configured and a masked account SID.
-import { chmodSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { MessagingConfigInput, MessagingStatus } from '../shared/messaging';
-import { writeFileAtomic } from '../util/fs';
+import { readSecretFile, writeFileAtomic } from '../util/fs';
 import { TWILIO_DEFAULT_BASE_URL, type TwilioConfig } from './twilio';
 
 const FILE = 'messaging.json';
@@ -53,11 +52,7 @@ export class MessagingConfigStore {
 
   constructor(dataDir: string) {
     this.file = join(dataDir, FILE);
-    if (existsSync(this.file)) {
-      const parsed = storedSchema.safeParse(JSON.parse(readFileSync(this.file, 'utf8')));
-      if (parsed.success) this.stored = parsed.data;
-      if (process.platform !== 'win32') chmodSync(this.file, 0o600);
-    }
+    this.stored = readSecretFile(this.file, (json) => storedSchema.safeParse(json));
   }
 
   configure(input: MessagingConfigInput): MessagingStatus {

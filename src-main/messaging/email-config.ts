@@ -1,10 +1,9 @@
 // SMTP settings in the data dir (smtp.json, owner-only), like the Twilio token: the password is
 // stored but never handed back; the renderer sees the server, the sender and whether one is stored.
-import { chmodSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { EmailConfigInput, EmailStatus } from '../shared/messaging';
-import { writeFileAtomic } from '../util/fs';
+import { readSecretFile, writeFileAtomic } from '../util/fs';
 import { MessagingConfigError } from './config';
 import type { SmtpConfig } from './smtp';
 
@@ -47,11 +46,7 @@ export class EmailConfigStore {
 
   constructor(dataDir: string) {
     this.file = join(dataDir, FILE);
-    if (existsSync(this.file)) {
-      const parsed = storedSchema.safeParse(JSON.parse(readFileSync(this.file, 'utf8')));
-      if (parsed.success) this.stored = parsed.data;
-      if (process.platform !== 'win32') chmodSync(this.file, 0o600);
-    }
+    this.stored = readSecretFile(this.file, (json) => storedSchema.safeParse(json));
   }
 
   configure(input: EmailConfigInput): EmailStatus {
