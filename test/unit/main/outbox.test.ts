@@ -70,7 +70,9 @@ describe('outbox', () => {
     fake = await startFakeTwilio();
     const dataDir = mkdtempSync(join(tmpdir(), 'outbox-'));
     const { outbox, pushed } = outboxOn(dataDir, fake.baseUrl);
-    const sendAt = Date.now() + 800;
+    // Far enough ahead that a cold first submit (zone data loading, fsync on a busy CI disk)
+    // cannot eat the whole wait before the "nothing sent yet" check below.
+    const sendAt = Date.now() + 3000;
     const result = outbox.submit({
       campaignId: 'c1',
       channel: 'sms',
