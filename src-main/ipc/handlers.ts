@@ -207,7 +207,11 @@ export function createBridgeHandlers(services: CoreServices): BridgeHandlerMap {
     },
     'messaging.configure': {
       input: messagingConfigSchema,
-      run: (input) => services.messaging.config.configure(input),
+      run: (input) => {
+        const status = services.messaging.config.configure(input);
+        services.outbox.settingsChanged(['sms', 'whatsapp']);
+        return status;
+      },
     },
     'messaging.status': { input: noArgs, run: () => services.messaging.config.status() },
     'messaging.send': {
@@ -274,7 +278,11 @@ export function createBridgeHandlers(services: CoreServices): BridgeHandlerMap {
     },
     'email.configure': {
       input: emailConfigSchema,
-      run: (input) => services.messaging.email.configure(input),
+      run: (input) => {
+        const status = services.messaging.email.configure(input);
+        services.outbox.settingsChanged(['email']);
+        return status;
+      },
     },
     'email.status': { input: noArgs, run: () => services.messaging.email.status() },
     'email.compose': {

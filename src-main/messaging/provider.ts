@@ -12,6 +12,13 @@ export type AttemptOutcome =
   | { kind: 'retry'; error: string; retryAfterMs?: number; ambiguous?: boolean }
   | { kind: 'failed'; error: string; status?: string };
 
+/**
+ * A failed attempt's `status` when the provider refused the account's login (SMTP 535, Twilio 401):
+ * nothing was sent, and every other message would fail the same way until the settings are fixed,
+ * so the outbox holds them rather than failing each.
+ */
+export const LOGIN_REFUSED = 'auth';
+
 export interface MessagingProvider {
   readonly name: string;
   /**
@@ -19,6 +26,12 @@ export interface MessagingProvider {
    * message interrupted mid-send may be sent again safely. Twilio's Messages API has no such key.
    */
   readonly idempotent?: boolean;
+  /**
+   * Logs in once before a batch (when the provider has a session to open): throws an Error whose
+   * message names the problem — a refused password, an unreachable server — so it is said once,
+   * not once per recipient.
+   */
+  verify?(): Promise<void>;
   /** One request to the provider; never throws for a provider or network failure. */
   attempt(message: OutgoingMessage, channel: MessagingChannel): Promise<AttemptOutcome>;
   /** Asks for a sent message's delivery status, when the provider can tell; never throws. */

@@ -10,6 +10,8 @@ export interface ChannelProvider {
   provider: MessagingProvider;
   /** Requests started per second the account allows. */
   ratePerSecond: number;
+  /** Requests in flight at once (an SMTP pool's connections); left out, the sending loop's default. */
+  concurrency?: number;
 }
 
 /** Builds the channel's provider from the current configuration, or throws MessagingNotConfiguredError. */

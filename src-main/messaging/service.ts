@@ -74,9 +74,9 @@ export class MessagingService {
   }
 
   /**
-   * The outbox's email sender: the kept SMTP pool for the current settings (made on first use; the
-   * outbox resolves providers synchronously, so a refused login shows as each attempt's error, which
-   * the SMTP sender names, rather than once up front as in a direct send).
+   * The outbox's email sender: the kept SMTP pool for the current settings, made on first use. The
+   * outbox calls its `verify` before the first batch, so a refused login holds the campaign with
+   * one clear reason instead of failing every recipient.
    */
   private smtpForOutbox(): ChannelProvider {
     const config = this.email.smtpConfig();
@@ -87,7 +87,11 @@ export class MessagingService {
       const provider = new SmtpProvider(config, smtpConnectionsFor(config.ratePerSecond));
       this.session = { key, provider, pacer: { nextStart: Date.now() }, idle: undefined };
     }
-    return { provider: this.session.provider, ratePerSecond: config.ratePerSecond };
+    return {
+      provider: this.session.provider,
+      ratePerSecond: config.ratePerSecond,
+      concurrency: smtpConnectionsFor(config.ratePerSecond),
+    };
   }
 
   /** The message as a `.eml` file, composed as the SMTP sender would send it. */

@@ -1,8 +1,9 @@
 // The SMTP adapter (nodemailer): one email per attempt over a pooled connection, the SMTP answer
 // classified — 4xx and network trouble retried, a 5xx refusal a hard bounce, size and login refusals named.
+import net from 'node:net';
 import nodemailer, { type SendMailOptions, type Transporter } from 'nodemailer';
 import type { MessagingChannel, OutgoingMessage, SmtpSecurity } from '../shared/messaging';
-import type { AttemptOutcome, MessagingProvider } from './provider';
+import { type AttemptOutcome, LOGIN_REFUSED, type MessagingProvider } from './provider';
 
 export interface SmtpConfig {
   host: string;
@@ -35,8 +36,44 @@ interface SmtpError {
   command?: string;
 }
 
+/**
+ * Opens the TCP connection for nodemailer with Nagle's algorithm off. SMTP is a conversation of
+ * small commands (MAIL, RCPT, DATA, the end-of-data dot): with Nagle on, each small write after
+ * the first waits for the server's delayed ACK (~40 ms on Linux), so one email took 44 ms over
+ * loopback and four connections topped out near 90 a second; with it off, 3 ms. nodemailer has
+ * no option for it; `getSocket` is its documented hook for bringing a socket (implicit TLS and
+ * STARTTLS are still negotiated by nodemailer over it).
+ */
+export function connectNoDelay(
+  config: Pick<SmtpConfig, 'host' | 'port'>,
+  callback: (error: Error | null, socketOptions?: { connection: net.Socket }) => void,
+): void {
+  const socket = net.connect({ host: config.host, port: config.port, noDelay: true });
+  let settled = false;
+  const fail = (error: Error) => {
+    if (settled) return;
+    settled = true;
+    socket.destroy();
+    callback(error);
+  };
+  socket.setTimeout(TIMEOUT_MS, () =>
+    fail(Object.assign(new Error('Connection timeout'), { code: 'ETIMEDOUT' })),
+  );
+  socket.once('error', fail);
+  socket.once('connect', () => {
+    if (settled) return;
+    settled = true;
+    socket.setTimeout(0);
+    socket.removeListener('error', fail);
+    socket.setKeepAlive(true);
+    callback(null, { connection: socket });
+  });
+}
+
 function transportOptions(config: SmtpConfig, connections: number) {
   return {
+    getSocket: (_options: unknown, callback: (error: Error | null, socketOptions?: unknown) => void) =>
+      connectNoDelay(config, callback),
     host: config.host,
     port: config.port,
     secure: config.security === 'tls',
@@ -96,7 +133,11 @@ export function classifySmtpError(error: SmtpError, message: OutgoingMessage): A
   const answer = (error.response ?? error.message ?? 'unknown error').trim();
   const code = error.responseCode;
   if (error.code === 'EAUTH' || code === 535 || code === 534 || code === 530) {
-    return { kind: 'failed', status: 'auth', error: `The SMTP server refused the login: ${answer}` };
+    return {
+      kind: 'failed',
+      status: LOGIN_REFUSED,
+      error: `The SMTP server refused the login: ${answer}`,
+    };
   }
   if (code === 552 || /size/i.test(answer)) {
     return {

@@ -1,7 +1,13 @@
 // The Twilio Messaging API adapter: `POST {baseUrl}/2010-04-01/Accounts/{AccountSid}/Messages.json`,
 // form-encoded, HTTP Basic auth; WhatsApp addresses are `whatsapp:+E164`, templates ContentSid + ContentVariables.
 import type { MessagingChannel, OutgoingMessage } from '../shared/messaging';
-import { type AttemptOutcome, type MessagingProvider, parseRetryAfter, type StatusAnswer } from './provider';
+import {
+  type AttemptOutcome,
+  LOGIN_REFUSED,
+  type MessagingProvider,
+  parseRetryAfter,
+  type StatusAnswer,
+} from './provider';
 
 export interface TwilioConfig {
   accountSid: string;
@@ -129,6 +135,13 @@ export class TwilioProvider implements MessagingProvider {
       const after = parseRetryAfter(response.headers.get('retry-after'));
       if (after !== undefined) retry.retryAfterMs = after;
       return retry;
+    }
+    if (response.status === 401) {
+      return {
+        kind: 'failed',
+        error: `Twilio refused the account SID or auth token (${detail})`,
+        status: LOGIN_REFUSED,
+      };
     }
     return { kind: 'failed', error: detail, status: 'failed' };
   }

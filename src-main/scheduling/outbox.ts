@@ -2,8 +2,12 @@
 // the channel's provider at its rate, each at most once, then polled for delivery status. It runs
 // whether or not a window is open; outcomes are pushed and can be pulled by a renderer that missed them.
 import { afterAnswer, type PollTiming, startPolling } from '../messaging/delivery';
-import { type MessagingProvider, sendAll } from '../messaging/provider';
-import { MessagingNotConfiguredError, type ProviderRegistry } from '../messaging/providers';
+import { LOGIN_REFUSED, type MessagingProvider, sendAll } from '../messaging/provider';
+import {
+  type ChannelProvider,
+  MessagingNotConfiguredError,
+  type ProviderRegistry,
+} from '../messaging/providers';
 import type { MessagingChannel, OutgoingMessage, SendResult } from '../shared/messaging';
 import type {
   CampaignOutboxStatus,
@@ -44,11 +48,21 @@ export interface OutboxOptions {
   pollTiming?: PollTiming;
   /** Status requests per second, across all messages: polite to the provider's API. */
   pollsPerSecond?: number;
+  /** How long a refused login or unreachable server holds a channel before the next try. */
+  loginRetryMs?: number;
   now?: () => number;
 }
 
 const IDLE_TICK_MS = 1_000;
 const NOT_CONFIGURED_RETRY_MS = 5_000;
+/** A refused login or unreachable server is tried again this often: settings fixed, sending resumes. */
+const LOGIN_RETRY_MS = 30_000;
+
+/** Why a channel's messages wait (missing settings, a refused login), and until when nothing is tried. */
+interface ChannelBlock {
+  until: number;
+  reason: string;
+}
 
 export class OutboxService {
   private readonly store: OutboxStore;
@@ -56,11 +70,17 @@ export class OutboxService {
   private timer: NodeJS.Timeout | undefined;
   private running = false;
   private closed = false;
-  private readonly blocked = new Map<MessagingChannel, number>();
+  private readonly blocked = new Map<MessagingChannel, ChannelBlock>();
+  /** Providers whose login succeeded (a provider object is one set of settings). */
+  private readonly verified = new WeakSet<MessagingProvider>();
+  /** One rate clock per channel, so back-to-back batches keep the account's pace between them. */
+  private readonly pacers = new Map<MessagingChannel, { nextStart: number }>();
   private lastPollAt = 0;
+  private readonly loginRetryMs: number;
 
   constructor(private readonly options: OutboxOptions) {
     this.now = options.now ?? Date.now;
+    this.loginRetryMs = options.loginRetryMs ?? LOGIN_RETRY_MS;
     this.store = new OutboxStore(options.dataDir);
     this.recoverInterrupted();
   }
@@ -93,6 +113,19 @@ export class OutboxService {
   /** Send times only (the send-file path): nothing is stored. */
   plan(request: SchedulePlanRequest): PlannedTime[] {
     return planSendTimes(request);
+  }
+
+  /**
+   * The provider settings of these channels were saved: whatever held their messages (a refused
+   * password, missing settings) is tried again now rather than at the next retry.
+   */
+  settingsChanged(channels: readonly MessagingChannel[]): void {
+    const held = channels.filter((channel) => this.blocked.delete(channel));
+    if (held.length === 0) return;
+    for (const campaign of this.store.campaigns.values()) {
+      if (held.includes(campaign.channel)) this.emitStatus(campaign.campaignId);
+    }
+    this.schedule(0);
   }
 
   /** Plans and stores the messages durably, then acknowledges; ids already held are left as they are. */
@@ -153,7 +186,7 @@ export class OutboxService {
       if (m.state === 'scheduled' && (nextSendAt === null || m.sendAt < nextSendAt)) nextSendAt = m.sendAt;
     }
     const waiting = counts.scheduled + counts.sending > 0;
-    return {
+    const status: CampaignOutboxStatus = {
       campaignId,
       state: campaign.state === 'active' && !waiting ? 'done' : campaign.state,
       channel: campaign.channel,
@@ -161,6 +194,9 @@ export class OutboxService {
       counts,
       nextSendAt,
     };
+    const block = this.blocked.get(campaign.channel);
+    if (waiting && block && block.until > this.now()) status.held = block.reason;
+    return status;
   }
 
   pause(campaignId: string): CampaignOutboxStatus {
@@ -285,21 +321,20 @@ export class OutboxService {
     const due: OutboxMessage[] = [];
     const deferred: OutboxMessage[] = [];
     let limit = 1;
-    let chosen: { provider: MessagingProvider; ratePerSecond: number } | undefined;
+    let chosen: ChannelProvider | undefined;
     const candidates = [...this.store.messages.values()]
       .filter((m) => m.state === 'scheduled' && m.sendAt <= now)
       .sort((a, b) => a.sendAt - b.sendAt);
     for (const m of candidates) {
       const campaign = this.store.campaigns.get(m.campaignId);
       if (campaign?.state !== 'active') continue;
-      if ((this.blocked.get(m.channel) ?? 0) > now) continue;
+      if ((this.blocked.get(m.channel)?.until ?? 0) > now) continue;
       if (channel === undefined) {
         try {
           chosen = this.options.providers().resolve(m.channel);
         } catch (error) {
           if (!(error instanceof MessagingNotConfiguredError)) throw error;
-          this.options.log.warn(`outbox: ${m.channel} messages wait: ${error.message}`);
-          this.blocked.set(m.channel, now + NOT_CONFIGURED_RETRY_MS);
+          this.block(m.channel, error.message, NOT_CONFIGURED_RETRY_MS);
           continue;
         }
         channel = m.channel;
@@ -324,8 +359,19 @@ export class OutboxService {
       this.emitOutcomes(deferred.map((m) => m.message.messageId));
     }
     if (!chosen || channel === undefined || due.length === 0) return false;
-    const { provider, ratePerSecond } = chosen;
+    const { provider, ratePerSecond, concurrency } = chosen;
     const idempotent = provider.idempotent === true;
+    if (provider.verify && !this.verified.has(provider)) {
+      try {
+        await provider.verify();
+        this.verified.add(provider);
+        this.blocked.delete(channel);
+      } catch (error) {
+        this.block(channel, (error as Error).message, this.loginRetryMs, due);
+        return false;
+      }
+    }
+    const sendingChannel = channel;
 
     const ambiguous = new Set<string>();
     const skipped = new Set<string>();
@@ -333,6 +379,11 @@ export class OutboxService {
       name: provider.name,
       attempt: async (message, ch) => {
         const current = this.store.messages.get(message.messageId);
+        if (current?.state === 'scheduled' && (this.blocked.get(sendingChannel)?.until ?? 0) > this.now()) {
+          // The login was refused earlier in this batch: the rest wait with it.
+          skipped.add(message.messageId);
+          return { kind: 'failed', error: 'Held' };
+        }
         if (current?.state === 'scheduled') {
           // Paused or cancelled since the batch began: this one is not sent.
           if (this.store.campaigns.get(current.campaignId)?.state !== 'active') {
@@ -347,6 +398,18 @@ export class OutboxService {
           return { kind: 'failed', error: 'No longer waiting' };
         }
         const outcome = await provider.attempt(message, ch);
+        if (outcome.kind === 'failed' && outcome.status === LOGIN_REFUSED) {
+          // Refused at login, so not sent: it waits again, with the campaign held for the reason.
+          const sending = this.store.messages.get(message.messageId) as OutboxMessage;
+          const back: OutboxMessage = { ...sending, state: 'scheduled' };
+          delete back.idempotent;
+          this.store.commit({ messages: [back] });
+          this.emitOutcomes([message.messageId]);
+          skipped.add(message.messageId);
+          this.verified.delete(provider);
+          this.block(sendingChannel, outcome.error, this.loginRetryMs);
+          return outcome;
+        }
         if (outcome.kind === 'retry' && outcome.ambiguous && !idempotent) {
           // Retrying could send it twice: stop here and report it as unknown.
           ambiguous.add(message.messageId);
@@ -387,9 +450,32 @@ export class OutboxService {
       this.store.commit({ messages: [next] });
       this.emitOutcomes([result.messageId]);
     };
-    await sendAll(guarded, channel, outgoing, { ratePerSecond, onResult: finish });
+    let pacer = this.pacers.get(channel);
+    if (!pacer) {
+      pacer = { nextStart: this.now() };
+      this.pacers.set(channel, pacer);
+    }
+    await sendAll(guarded, channel, outgoing, {
+      ratePerSecond,
+      pacer,
+      ...(concurrency ? { concurrency } : {}),
+      onResult: finish,
+    });
     for (const id of new Set(due.map((m) => m.campaignId))) this.emitStatus(id);
     return true;
+  }
+
+  /** Holds a channel's messages for a while, with the reason logged and shown on their campaigns. */
+  private block(
+    channel: MessagingChannel,
+    reason: string,
+    forMs: number,
+    affected: readonly OutboxMessage[] = [],
+  ): void {
+    const first = !this.blocked.has(channel) || this.blocked.get(channel)?.reason !== reason;
+    this.blocked.set(channel, { until: this.now() + forMs, reason });
+    if (first) this.options.log.warn(`outbox: ${channel} messages wait: ${reason}`);
+    for (const id of new Set(affected.map((m) => m.campaignId))) this.emitStatus(id);
   }
 
   /** Asks the provider about delivered-or-not for due messages, at most `pollsPerSecond`. */

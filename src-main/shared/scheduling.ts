@@ -86,4 +86,9 @@ export interface CampaignOutboxStatus {
   counts: Record<OutboxState, number>;
   /** The earliest planned time among messages still waiting (null when none wait). */
   nextSendAt: number | null;
+  /**
+   * Why waiting messages are not being sent although due: the provider refused the login, could not
+   * be reached, or is not set up. Sending resumes by itself once that is fixed.
+   */
+  held?: string;
 }

@@ -18,6 +18,8 @@ export interface FakeTwilio {
   statusGets: Map<string, number>;
   /** Milliseconds each POST waits before answering (a slow provider, to kill the app mid-send). */
   postDelayMs: number;
+  /** While true, every request is refused 401 (a wrong auth token, or one revoked mid-campaign). */
+  refuseAuth: boolean;
   /** Called as each POST arrives, before it is answered. */
   onPost?: (post: FakeTwilioPost) => void;
   close(): Promise<void>;
@@ -38,6 +40,7 @@ export async function startFakeTwilio(
     posts,
     statusGets,
     postDelayMs: options.postDelayMs ?? 0,
+    refuseAuth: false,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
   const server: Server = createServer((req: IncomingMessage, res) => {
@@ -51,6 +54,7 @@ export async function startFakeTwilio(
         res.end(JSON.stringify(body));
       };
       const url = req.url ?? '';
+      if (fake.refuseAuth) return send(401, { code: 20003, message: 'Authenticate', status: 401 });
       const get = /\/Messages\/([A-Za-z0-9]+)\.json$/.exec(url);
       if (req.method === 'GET' && get?.[1]) {
         const sid = get[1];

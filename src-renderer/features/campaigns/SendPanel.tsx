@@ -471,6 +471,12 @@ function OutboxCard(props: { campaignId: string; onError: (message: string) => v
         {counts.cancelled > 0 ? ` · ${counts.cancelled.toLocaleString()} cancelled` : ''}
         {status.nextSendAt !== null ? ` · next ${new Date(status.nextSendAt).toLocaleString()}` : ''}
       </Text>
+      {status.held && (
+        <Text size="sm" c="red.9" mt="xs" role="alert" data-testid="outbox-held">
+          Held: {status.held}. Nothing is marked failed; fix the{' '}
+          {status.channel === 'email' ? 'SMTP' : 'Twilio'} settings and sending resumes by itself.
+        </Text>
+      )}
       {(status.state === 'active' || status.state === 'paused') && (
         <Group gap="xs" mt="xs">
           {status.state === 'active' ? (

@@ -10,6 +10,7 @@ import { OutboxService, UNKNOWN_AFTER_CRASH } from '../../../src-main/scheduling
 import type { CampaignOutboxStatus, MessageOutcome } from '../../../src-main/shared/scheduling';
 import type { Logger } from '../../../src-main/util/log';
 import { type FakeTwilio, postsPerBody, startFakeTwilio } from '../../support/fake-twilio';
+import { startSmtpPeer } from '../../support/smtp-peer';
 
 const SID = `AC${'0123456789abcdef'.repeat(2)}`;
 const quiet: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
@@ -251,6 +252,7 @@ describe('outbox', () => {
     });
     await sleep(500);
     expect(outbox.status('n')?.counts.scheduled).toBe(1);
+    expect(outbox.status('n')?.held).toMatch(/Set the Twilio account SID/);
     messaging.config.configure({
       accountSid: SID,
       authToken: 'token-0123456789abcdef',
@@ -259,6 +261,88 @@ describe('outbox', () => {
       ratePerSecond: 50,
     });
     await until(() => fake?.posts.length === 1, 10_000);
+  });
+
+  it('holds an email campaign whose SMTP login is refused, with the reason, and sends it once the password is fixed', async () => {
+    const peer = await startSmtpPeer({ login: { user: 'shop', password: 'right' } });
+    const dataDir = mkdtempSync(join(tmpdir(), 'outbox-'));
+    const messaging = new MessagingService(dataDir);
+    const smtp = {
+      host: '127.0.0.1',
+      port: peer.port,
+      security: 'none' as const,
+      user: 'shop',
+      from: 'news@shop.example',
+      ratePerSecond: 20,
+    };
+    messaging.email.configure({ ...smtp, password: 'wrong' });
+    const outbox = new OutboxService({
+      dataDir,
+      providers: () => messaging.providers,
+      log: quiet,
+      onOutcomes: () => undefined,
+      onStatus: () => undefined,
+    });
+    open.push(outbox);
+    outbox.start();
+    try {
+      outbox.submit({
+        campaignId: 'e',
+        channel: 'email',
+        sendAt: Date.now(),
+        quietHours: null,
+        messages: Array.from({ length: 4 }, (_, i) => ({
+          messageId: `e:${i}`,
+          to: `reader${i}@example.com`,
+          email: {
+            subject: 'Spring',
+            text: `Hello ${i}`,
+            html: `<p>Hello ${i}</p>`,
+            unsubscribeUrl: `https://links.shop.example/u/token${i}`,
+          },
+        })),
+      });
+      await until(() => outbox.status('e')?.held !== undefined);
+      const held = outbox.status('e');
+      // One clear reason on the campaign; not one failure per recipient, and nothing sent.
+      expect(held?.held).toMatch(/refused the login for "shop"/);
+      expect(held?.counts).toMatchObject({ scheduled: 4, failed: 0, sent: 0 });
+      expect(peer.received).toHaveLength(0);
+      // The marketer fixes the password; saving the settings lets the held campaign go at once.
+      messaging.email.configure({ ...smtp, password: 'right' });
+      outbox.settingsChanged(['email']);
+      await until(() => peer.received.length === 4);
+      await until(() => outbox.status('e')?.state === 'done');
+      expect(outbox.status('e')).toMatchObject({ counts: { sent: 4, failed: 0 } });
+      expect(outbox.status('e')?.held).toBeUndefined();
+      expect(new Set(peer.received.map((m) => m.to[0])).size).toBe(4);
+    } finally {
+      messaging.close();
+      await peer.close();
+    }
+  });
+
+  it('holds an SMS campaign when Twilio refuses the auth token, nothing marked failed, and sends once fixed', async () => {
+    fake = await startFakeTwilio();
+    const dataDir = mkdtempSync(join(tmpdir(), 'outbox-'));
+    const { outbox } = outboxOn(dataDir, fake.baseUrl);
+    fake.refuseAuth = true;
+    outbox.submit({
+      campaignId: 'a',
+      channel: 'sms',
+      sendAt: Date.now(),
+      quietHours: null,
+      messages: messages('a', 6),
+    });
+    await until(() => outbox.status('a')?.held !== undefined);
+    await sleep(300);
+    expect(outbox.status('a')?.held).toMatch(/Twilio refused the account SID or auth token/);
+    expect(outbox.status('a')?.counts).toMatchObject({ scheduled: 6, sending: 0, failed: 0 });
+    fake.refuseAuth = false;
+    outbox.settingsChanged(['sms']);
+    await until(() => fake?.posts.length === 6);
+    expect([...postsPerBody(fake).values()].every((n) => n === 1)).toBe(true);
+    await until(() => outbox.status('a')?.counts.sent === 6);
   });
 
   it('reports a message found mid-send after a crash as unknown and never resends it', async () => {
