@@ -136,7 +136,13 @@ function measureInPage({ action, until, phases, timeoutMs }) {
     poll = setInterval(check, 50);
     timer = setTimeout(() => {
       stop();
-      reject(new Error(`timed out after ${timeoutMs} ms waiting for ${JSON.stringify(until).slice(0, 300)}`));
+      // What the page showed instead: a timeout that names it can be diagnosed from the log alone.
+      const shown = until.selector ? textOf(document.querySelector(until.selector)).slice(0, 300) : '';
+      reject(
+        new Error(
+          `timed out after ${timeoutMs} ms waiting for ${JSON.stringify(until).slice(0, 300)}; it showed ${JSON.stringify(shown)}`,
+        ),
+      );
     }, timeoutMs);
     const t0 = performance.now();
     try {

@@ -254,8 +254,9 @@ export class OutboxService {
 
   /** Every outcome changed after `since`, oldest change first, at most `limit`. */
   outcomes(since: number, limit: number): { outcomes: MessageOutcome[]; lastSeq: number } {
+    // Only what is on disk: after a crash the seq numbers of undone changes are given out again.
     const changed = [...this.store.messages.values()]
-      .filter((m) => m.seq > since)
+      .filter((m) => m.seq > since && this.store.isDurable(m.seq))
       .sort((a, b) => a.seq - b.seq)
       .slice(0, limit);
     return { outcomes: changed.map(outcomeOf), lastSeq: this.store.seq };
@@ -391,7 +392,8 @@ export class OutboxService {
             return { kind: 'failed', error: 'Paused or cancelled' };
           }
           // Durable right before its first request: after a crash it is known to be possibly out.
-          this.store.commit({ messages: [{ ...current, state: 'sending', idempotent }] });
+          // (Grouped: the requests in flight together share one fdatasync.)
+          await this.store.commitSoon({ messages: [{ ...current, state: 'sending', idempotent }] });
           this.emitOutcomes([message.messageId]);
         } else if (current?.state !== 'sending') {
           skipped.add(message.messageId);
@@ -403,7 +405,7 @@ export class OutboxService {
           const sending = this.store.messages.get(message.messageId) as OutboxMessage;
           const back: OutboxMessage = { ...sending, state: 'scheduled' };
           delete back.idempotent;
-          this.store.commit({ messages: [back] });
+          await this.store.commitSoon({ messages: [back] });
           this.emitOutcomes([message.messageId]);
           skipped.add(message.messageId);
           this.verified.delete(provider);
@@ -423,8 +425,8 @@ export class OutboxService {
       if (idempotent) message.idempotencyKey = `stitchdesk:${m.message.messageId}`;
       return message;
     });
-    // Each answer is recorded (fsynced) as it comes: after a crash only the requests truly in
-    // flight are unknown.
+    // Each answer is recorded (fsynced, in groups) as it comes: after a crash only the requests
+    // truly in flight are unknown. Its outcome is told once it is on disk.
     const finish = (result: SendResult): void => {
       if (skipped.has(result.messageId)) return;
       const m = this.store.messages.get(result.messageId) as OutboxMessage;
@@ -447,8 +449,10 @@ export class OutboxService {
         next.error = result.error ?? 'Failed';
         if (result.status) next.providerStatus = result.status;
       }
-      this.store.commit({ messages: [next] });
-      this.emitOutcomes([result.messageId]);
+      this.store.commitSoon({ messages: [next] }).then(
+        () => this.emitOutcomes([result.messageId]),
+        (error: Error) => this.options.log.error(`outbox: recording an answer failed: ${error.message}`),
+      );
     };
     let pacer = this.pacers.get(channel);
     if (!pacer) {
@@ -461,6 +465,7 @@ export class OutboxService {
       ...(concurrency ? { concurrency } : {}),
       onResult: finish,
     });
+    await this.store.settled();
     for (const id of new Set(due.map((m) => m.campaignId))) this.emitStatus(id);
     return true;
   }
