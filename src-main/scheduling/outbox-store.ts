@@ -170,7 +170,7 @@ export class OutboxStore {
   /**
    * The same change, applied in memory at once and on disk with the next group: one write and one
    * fdatasync for every change queued meanwhile, off the event loop. The promise settles when it is
-   * durable. The per-message path of a send (each \`sending\` mark and each answer) goes here: with
+   * durable. The per-message path of a send (each `sending` mark and each answer) goes here: with
    * a synchronous fsync each, 1,000 emails made 2,000 blocking fsyncs that stalled the collector
    * sharing this process, and held sending to ~44 a second on a busy disk.
    */

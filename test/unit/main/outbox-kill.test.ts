@@ -82,12 +82,16 @@ describe('outbox across a kill -9', () => {
         const unknown = outcomes.filter((o) => o.state === 'unknown');
         const sent = outcomes.filter((o) => o.state === 'sent');
         expect(unknown.length + sent.length).toBe(N);
-        // Killed with requests in flight: those are unknown (they did reach the provider), never resent.
+        // Killed with requests in flight: those are unknown and never resent. An unknown one may
+        // have reached the provider or not (killed between its durable "sending" mark and the
+        // request arriving): that is what unknown means, and why it is not sent again.
         expect(unknown.length).toBeGreaterThan(0);
-        for (const o of unknown) expect(perBody.get(`kill message ${o.messageId.split(':')[1]}`)).toBe(1);
-        for (const o of sent) expect(perBody.get(`kill message ${o.messageId.split(':')[1]}`)).toBe(1);
-        // Every message not interrupted went out after the restart.
-        expect(fake.posts).toHaveLength(N);
+        const posts = (o: MessageOutcome) => perBody.get(`kill message ${o.messageId.split(':')[1]}`) ?? 0;
+        for (const o of unknown) expect(posts(o)).toBeLessThanOrEqual(1);
+        for (const o of sent) expect(posts(o)).toBe(1);
+        // Every message not interrupted went out after the restart, once.
+        const unknownPosted = unknown.filter((o) => posts(o) === 1).length;
+        expect(fake.posts).toHaveLength(sent.length + unknownPosted);
         expect(status?.counts).toMatchObject({ sent: sent.length, unknown: unknown.length, scheduled: 0 });
       } finally {
         await second.stop();
