@@ -9,8 +9,17 @@
 // (bench/browser/identity-sim.ts, `npm run bench` → identity.*), reasoning as follows:
 // - A lone phone opening an SMS link soon after it was sent is almost always its recipient
 //   (own message + first browser + device fits + soon = 3.5 → 0.97).
-// - Every other browser on the same message halves the odds for all of them: a forwarded link makes
-//   even its first opener doubtful, because forwards often reach a stranger before the owner taps.
+// - Every other browser on the same message divides the odds for all of them by e (-1.0 each): a
+//   forwarded link makes even its first opener doubtful, because forwards often reach a stranger
+//   before the owner taps, or reach only strangers. On the simulator's adversarial plans the first
+//   phone of a forwarded text was a stranger's in most of the remaining errors; at -0.5 the first of
+//   three phones was still linked (0.972 / 0.958), at -1.0 it waits (0.979 / 0.951), at -1.5 little
+//   more precision for more recall lost (0.981 / 0.947). The owner's own first tap is rescued by
+//   their other campaigns, forms, or their known browser. First of two phones stays linked (0.92).
+// - A form naming an email or phone that is not the recipient's, when they have one on record, is
+//   the person at the keyboard saying who they are: it weighs as much as naming another contact
+//   (-8), above any chain of taps (housemates who get every campaign forwarded: 627 → 577 wrong
+//   page views, no owner's view lost in the plans).
 // - A chat app's link preview on an SMS link means it was pasted into a chat: browsers opening it
 //   after that are more likely the chat's members than the recipient.
 // - A browser already linked to the recipient by other evidence (another campaign's tap, a form) is
@@ -131,7 +140,7 @@ const W = {
   ownMessage: 1.0,
   firstBrowser: 1.5,
   laterBrowser: -1.0,
-  perOtherBrowser: -0.5,
+  perOtherBrowser: -1.0,
   deviceFits: 0.5,
   deviceMismatch: -1.5,
   deviceMismatchAlone: -0.5,
@@ -144,7 +153,7 @@ const W = {
   sameNetwork: 2.0,
   identifiedAsRecipient: 8.0,
   identifiedAsOther: -8.0,
-  identifiedAsUnknown: -4.0,
+  identifiedAsUnknown: -8.0,
   recipientBrowserToo: -1.5,
   besideRecipient: 1.5,
   recipientUsesAnother: -2.5,

@@ -165,6 +165,47 @@ describe('evidence for a click link', () => {
     expect((await tentativeOf(db, 'ana')).map((t) => t.visitorId)).toEqual(['OTHER', 'THIRD', 'FOURTH']);
   });
 
+  it('the first of three phones on a text nobody previewed in a chat waits; the first of two stays linked', async () => {
+    const { db, anaSpring, journal } = await ana();
+    journal.click(anaSpring, 0, 'tok-1');
+    journal.page('FIRST', 0.1, '/sale', { clickToken: 'tok-1' });
+    journal.click(anaSpring, 40, 'tok-2');
+    journal.page('P2', 40.1, '/sale', { clickToken: 'tok-2' });
+    await ingestNew(db, journal);
+    expect(await linkedBrowsers(db, 'ana')).toEqual(['FIRST']);
+
+    journal.click(anaSpring, 80, 'tok-3');
+    journal.page('P3', 80.1, '/sale', { clickToken: 'tok-3' });
+    await ingestNew(db, journal);
+    expect(await linkedBrowsers(db, 'ana')).toEqual([]);
+    const [first] = await tentativeOf(db, 'ana');
+    expect(first?.visitorId).toBe('FIRST');
+    expect(first?.evidence.map((e) => e.text)).toEqual(
+      expect.arrayContaining(['the first browser to open it', '2 other browsers opened it too']),
+    );
+  });
+
+  it("a browser that submits a form with an email that is not Ana's is taken off her, even after opening her links from three campaigns", async () => {
+    const { db, anaSpring, anaSummer, journal } = await ana();
+    const [anaAutumn] = await addCampaign(db, { id: 'c3', name: 'Autumn Sale', channel: 'sms' }, ['ana']);
+    if (!anaAutumn) throw new Error('campaign not created');
+    for (const [i, message] of [anaSpring, anaSummer, anaAutumn].entries()) {
+      journal.click(message, i * 2000, `tok-${i}`);
+      journal.page('HOUSEMATE', i * 2000 + 0.1, `/sale-${i}`, { clickToken: `tok-${i}` });
+    }
+    await ingestNew(db, journal);
+    expect(await linkedBrowsers(db, 'ana')).toEqual(['HOUSEMATE']);
+
+    journal.form('HOUSEMATE', 4100, { email: 'sam@elsewhere.example' });
+    await ingestNew(db, journal);
+    expect(await linkedBrowsers(db, 'ana')).toEqual([]);
+    const tentative = await tentativeOf(db, 'ana');
+    expect(tentative.map((t) => t.visitorId)).toEqual(['HOUSEMATE', 'HOUSEMATE', 'HOUSEMATE']);
+    expect(tentative[0]?.evidence.map((e) => e.text)).toContain(
+      "it submitted a form with details that are not Ana's",
+    );
+  });
+
   const laptopAfterPhone = (preview?: number) => {
     const message: MessageFacts = {
       channel: 'sms',
