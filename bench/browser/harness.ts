@@ -17,8 +17,10 @@ import {
   ADVERSARIAL,
   generatePlan,
   ORDINARY,
+  poolScores,
   runPlan,
   type Score,
+  SIM_SETTINGS,
   scoreNaive,
   scoreStore,
 } from './identity-sim';
@@ -299,29 +301,14 @@ export async function runIdentity(opts: { people: number; seeds: number[] }) {
     for (const seed of opts.seeds) {
       const plan = generatePlan({ ...shape, people: opts.people }, seed);
       const db = openStitchDb(`bench-identity-${name}-${seed}`);
-      await runPlan(db, plan, SETTINGS);
+      await runPlan(db, plan, SIM_SETTINGS);
       engine.push(await scoreStore(db, plan));
       naive.push(scoreNaive(plan));
       db.close();
     }
-    results[name] = { engine: pooled(engine), naive: pooled(naive), seeds: opts.seeds };
+    results[name] = { engine: poolScores(engine), naive: poolScores(naive), seeds: opts.seeds };
   }
   return results;
-}
-
-/** Scores of several seeds pooled into one: precision and recall over all their page views. */
-function pooled(scores: Score[]): Score {
-  const sum = (key: keyof Score) => scores.reduce((total, s) => total + s[key], 0);
-  const attributed = sum('attributed');
-  const knowable = sum('knowable');
-  return {
-    attributed,
-    wrong: sum('wrong'),
-    knowable,
-    found: sum('found'),
-    precision: attributed === 0 ? 1 : (attributed - sum('wrong')) / attributed,
-    recall: knowable === 0 ? 1 : sum('found') / knowable,
-  };
 }
 
 window.stitchBench = { runIngest, runStitch, runTimeline, runIdentity, runSegmentCount };

@@ -36,6 +36,21 @@ export interface PlanShape {
   priorVisits: number;
 }
 
+/**
+ * The settings the plans run with: the app's defaults (src-main/settings/store.ts) but no contacts
+ * made from forms, so a stranger's form names nobody the scorer knows.
+ */
+export const SIM_SETTINGS: IngestSettings = {
+  stitching: {
+    lookback: 'all',
+    forwardThreshold: 3,
+    createContactsFromForms: false,
+    defaultCountry: 'US',
+    clickTokenTtlHours: 24,
+  },
+  defaultCountry: 'US',
+};
+
 /** Everyday traffic: a few forwards, after the owner's own tap. */
 export const ORDINARY: PlanShape = {
   people: 300,
@@ -81,7 +96,23 @@ export interface Plan {
   truth: Map<string, string>;
   /** Page views a perfect engine could attribute: their browser was identified by their own person. */
   knowable: Set<string>;
+  /** Ground truth for the error report (never shown to the engine): what made each page view. */
+  views: Map<string, { visitorId: string; at: number; role: DeviceRole }>;
+  /** Forwarded messages: before the owner's own tap or not, with a chat preview or not. */
+  forwards: Map<string, { before: boolean; preview: boolean }>;
+  /** Messages the owner tapped on their own phone. */
+  ownerTapped: Set<string>;
 }
+
+/** Whose browser a page view came from, and how it came to be that person's. */
+export type DeviceRole =
+  | 'phone'
+  | 'phone after clearing cookies'
+  | 'new phone after a hand-over'
+  | 'shared household phone'
+  | 'second device (laptop)'
+  | "household partner's browser"
+  | 'stranger';
 
 const T0 = Date.UTC(2026, 2, 2, 9, 0);
 const MIN = 60_000;
@@ -116,6 +147,7 @@ function rng(seed: number): () => number {
 interface Device {
   visitorId: string;
   person: string;
+  role: DeviceRole;
   ua: string;
   /** Where it usually connects from (a truncated IP). */
   ip: () => string;
@@ -141,6 +173,9 @@ export function generatePlan(shape: PlanShape, seed: number): Plan {
   /** Visitor → people who identified themselves on it (own tap, own form). */
   const identifiedBy = new Map<string, Set<string>>();
   const pageViews: { id: string; visitorId: string; person: string }[] = [];
+  const views: Plan['views'] = new Map();
+  const forwards: Plan['forwards'] = new Map();
+  const ownerTapped = new Set<string>();
   let seq = 0;
   const nextId = (kind: string) => `${kind}-${seed}-${++seq}`;
 
@@ -164,6 +199,7 @@ export function generatePlan(shape: PlanShape, seed: number): Plan {
       event: { messageId: id, type: 'page', anonymousId: device.visitorId, context, timestamp: iso(at) },
     });
     truth.set(id, device.person);
+    views.set(id, { visitorId: device.visitorId, at, role: device.role });
     pageViews.push({ id, visitorId: device.visitorId, person: device.person });
   };
   /** A session of 1–5 page views, 20–90 s apart. */
@@ -257,6 +293,7 @@ export function generatePlan(shape: PlanShape, seed: number): Plan {
     return {
       visitorId: `v-${seed}-${i}-phone${suffix}`,
       person: `c${i}`,
+      role: 'phone',
       ua,
       ip: () => (chance(0.5) ? home : carrier()),
     };
@@ -282,7 +319,10 @@ export function generatePlan(shape: PlanShape, seed: number): Plan {
     const timeline: { from: number; device: Device }[] = [];
     if (sharedOwner !== undefined) {
       const shared = phones.get(sharedOwner) ?? phoneOf(sharedOwner);
-      timeline.push({ from: handOvers.get(i) ?? T0, device: { ...shared, person: id } });
+      timeline.push({
+        from: handOvers.get(i) ?? T0,
+        device: { ...shared, person: id, role: 'shared household phone' },
+      });
     } else {
       timeline.push({ from: Number.NEGATIVE_INFINITY, device: mine });
     }
@@ -290,10 +330,16 @@ export function generatePlan(shape: PlanShape, seed: number): Plan {
       const handOver = T0 + 6 * HOUR + delay(2 * DAY);
       handOvers.set(i + 1, handOver);
       phones.set(i, mine);
-      timeline.push({ from: handOver, device: { ...phoneOf(i, '-b'), person: id } });
+      timeline.push({
+        from: handOver,
+        device: { ...phoneOf(i, '-b'), person: id, role: 'new phone after a hand-over' },
+      });
     } else if (chance(shape.clearsCookies)) {
       const clearsAt = T0 + int(2, shape.campaigns * 10) * DAY;
-      timeline.push({ from: clearsAt, device: { ...mine, visitorId: `${mine.visitorId}-2` } });
+      timeline.push({
+        from: clearsAt,
+        device: { ...mine, visitorId: `${mine.visitorId}-2`, role: 'phone after clearing cookies' },
+      });
     }
     const phoneAt = (t: number): Device =>
       [...timeline].reverse().find((entry) => entry.from <= t)?.device ?? mine;
@@ -302,6 +348,7 @@ export function generatePlan(shape: PlanShape, seed: number): Plan {
       ? {
           visitorId: `v-${seed}-${i}-laptop`,
           person: id,
+          role: 'second device (laptop)',
           ua: chance(0.6) ? UAS.windows(int(0, 99)) : UAS.mac(int(0, 99)),
           ip: () => home,
         }
@@ -320,6 +367,7 @@ export function generatePlan(shape: PlanShape, seed: number): Plan {
         (chance(shape.ownerTaps) && !(sharedOwner !== undefined && ownerTapAt < (handOvers.get(i) ?? 0)))
       ) {
         const phone = phoneAt(ownerTapAt);
+        ownerTapped.add(message.id);
         const from = tap(message, phone, ownerTapAt, id) + 40 * MIN;
         laterSessions(phone, from, Math.min(nextCampaign, phoneUntil(ownerTapAt)));
         used.add(phone);
@@ -362,7 +410,9 @@ export function generatePlan(shape: PlanShape, seed: number): Plan {
   ) {
     const before = chance(shape.forwardBeforeOwner);
     const forwardAt = before ? sentAt + (ownerTapAt - sentAt) * random() * 0.9 : ownerTapAt + delay(DAY);
-    if (chance(shape.previewOnForward)) {
+    const preview = chance(shape.previewOnForward);
+    forwards.set(message.id, { before, preview });
+    if (preview) {
       events.push({
         at: forwardAt,
         source: 'redirect',
@@ -390,6 +440,7 @@ export function generatePlan(shape: PlanShape, seed: number): Plan {
       const stranger: Device = {
         visitorId: household ? `v-${seed}-${i}-partner` : `v-${seed}-${message.id}-s${k}`,
         person: strangerId,
+        role: household ? "household partner's browser" : 'stranger',
         ua: household
           ? desktop
             ? UAS.windows(i)
@@ -428,7 +479,7 @@ export function generatePlan(shape: PlanShape, seed: number): Plan {
       event,
     }),
   );
-  return { contacts, campaigns, messages, records, truth, knowable };
+  return { contacts, campaigns, messages, records, truth, knowable, views, forwards, ownerTapped };
 }
 
 const PATHS = ['/', '/pricing', '/spring', '/product/a', '/product/b', '/about', '/blog/tips'] as const;
@@ -472,14 +523,177 @@ export async function runPlan(
   }
 }
 
-/** Scores what the profiles show: each contact's timeline, as the UI reads it. */
-export async function scoreStore(db: StitchDb, plan: Plan): Promise<Score> {
+/** Page view id → the contact whose timeline shows it, as the UI reads each profile. */
+async function shownOnProfiles(db: StitchDb, plan: Plan): Promise<Map<string, string>> {
   const shown = new Map<string, string>();
   for (const contact of plan.contacts) {
     const timeline = await contactTimeline(db, contact.id, { limit: 100_000 });
     for (const { event } of timeline.items) if (event.type === 'page') shown.set(event.id, contact.id);
   }
-  return score(plan, shown);
+  return shown;
+}
+
+/** Scores what the profiles show: each contact's timeline, as the UI reads it. */
+export async function scoreStore(db: StitchDb, plan: Plan): Promise<Score> {
+  return score(plan, await shownOnProfiles(db, plan));
+}
+
+/** Scores of several seeds pooled into one: precision and recall over all their page views. */
+export function poolScores(scores: readonly Score[]): Score {
+  const sum = (key: keyof Score) => scores.reduce((total, s) => total + s[key], 0);
+  const attributed = sum('attributed');
+  const knowable = sum('knowable');
+  return {
+    attributed,
+    wrong: sum('wrong'),
+    knowable,
+    found: sum('found'),
+    precision: attributed === 0 ? 1 : (attributed - sum('wrong')) / attributed,
+    recall: knowable === 0 ? 1 : sum('found') / knowable,
+  };
+}
+
+/** One cause of errors: how many page views (and browsers) it accounts for. */
+export interface ErrorCause {
+  cause: string;
+  views: number;
+  browsers: number;
+}
+
+export interface ErrorReport {
+  score: Score;
+  /** Page views on the wrong contact's timeline, by whose browser it was and what linked it. */
+  wrong: ErrorCause[];
+  /** Knowable page views not on their own contact's timeline, by browser and what held it back. */
+  missed: ErrorCause[];
+}
+
+/**
+ * Breaks the engine's errors down by cause: the plan's ground truth (whose browser, which forward)
+ * beside what the store holds (the link that put a view on a timeline and its evidence, or the
+ * tentative link that kept it off). A tool for deciding rules, printed by `bench/identity-report.mjs`.
+ */
+export async function explainErrors(db: StitchDb, plan: Plan): Promise<ErrorReport> {
+  const shown = await shownOnProfiles(db, plan);
+  const owners = new Map(plan.messages.map((m) => [m.id, m.contactId]));
+  const wrong = new Tally();
+  const missed = new Tally();
+  const linksOf = async (visitorId: string) =>
+    db.identities.where('[kind+value]').equals(['visitor', visitorId]).toArray();
+  const messageNote = (messageId: string | undefined, person: string): string => {
+    if (!messageId) return '';
+    const forward = plan.forwards.get(messageId);
+    const whose = owners.get(messageId) === person ? 'own message' : "another's message";
+    if (!forward) return `${whose}, not forwarded`;
+    const owner = plan.ownerTapped.has(messageId) ? '' : ', owner never taps';
+    return `${whose}, forwarded ${forward.before ? 'before' : 'after'} owner's tap${owner}, ${forward.preview ? 'preview' : 'no preview'}`;
+  };
+  for (const [id, view] of plan.views) {
+    const person = plan.truth.get(id) as string;
+    const on = shown.get(id);
+    if (on !== undefined && on !== person) {
+      const link = (await linksOf(view.visitorId)).find(
+        (l) =>
+          l.contactId === on &&
+          l.revokedAt === null &&
+          l.from <= view.at &&
+          (l.to === null || view.at < l.to),
+      );
+      const how = link
+        ? `${link.source}${link.evidence ? ` [${evidenceKinds(link.evidence)}]` : ''}`
+        : 'no covering link';
+      wrong.add(`${view.role} | ${how} | ${messageNote(link?.messageId, person)}`, view.visitorId);
+    }
+    // A knowable view on someone else's timeline is both: wrong there, and missed on its own.
+    if (plan.knowable.has(id) && on !== person) {
+      const links = (await linksOf(view.visitorId)).filter((l) => l.contactId === person);
+      const tentative = (await db.tentativeLinks.where('visitorId').equals(view.visitorId).toArray()).filter(
+        (t) => t.contactId === person,
+      );
+      let why: string;
+      if (on !== undefined) why = 'on another contact';
+      else if (links.some((l) => l.revokedAt === null)) why = 'linked, but not at this time';
+      else if (tentative.length > 0) {
+        const best = tentative.reduce((a, b) => (b.confidence > a.confidence ? b : a));
+        why = `tentative [${evidenceKinds(best.evidence)}] | ${messageNote(best.messageId, person)}`;
+      } else why = 'no link';
+      missed.add(`${view.role} | ${why}`, view.visitorId);
+    }
+  }
+  return { score: score(plan, shown), wrong: wrong.rows(), missed: missed.rows() };
+}
+
+/** "+firstBrowser +deviceFits -otherBrowsers": the kinds of evidence, for, then against. */
+function evidenceKinds(evidence: readonly { kind: string; weight: number }[]): string {
+  const sorted = [...evidence].filter((e) => e.kind !== 'ownMessage').sort((a, b) => b.weight - a.weight);
+  return sorted.map((e) => `${e.weight >= 0 ? '+' : '-'}${e.kind}`).join(' ');
+}
+
+class Tally {
+  private readonly counts = new Map<string, { views: number; browsers: Set<string> }>();
+  add(cause: string, visitorId: string): void {
+    const entry = this.counts.get(cause) ?? { views: 0, browsers: new Set<string>() };
+    entry.views++;
+    entry.browsers.add(visitorId);
+    this.counts.set(cause, entry);
+  }
+  rows(): ErrorCause[] {
+    return [...this.counts]
+      .map(([cause, { views, browsers }]) => ({ cause, views, browsers: browsers.size }))
+      .sort((a, b) => b.views - a.views || a.cause.localeCompare(b.cause));
+  }
+}
+
+const percent = (part: number, total: number): string =>
+  `${(total === 0 ? 0 : (100 * part) / total).toFixed(0).padStart(3)}%`;
+
+/** Reports of several seeds pooled into one. */
+export function poolReports(reports: readonly ErrorReport[]): ErrorReport {
+  const merge = (lists: ErrorCause[][]): ErrorCause[] => {
+    const byCause = new Map<string, ErrorCause>();
+    for (const row of lists.flat()) {
+      const entry = byCause.get(row.cause) ?? { cause: row.cause, views: 0, browsers: 0 };
+      entry.views += row.views;
+      entry.browsers += row.browsers;
+      byCause.set(row.cause, entry);
+    }
+    return [...byCause.values()].sort((a, b) => b.views - a.views || a.cause.localeCompare(b.cause));
+  };
+  return {
+    score: poolScores(reports.map((r) => r.score)),
+    wrong: merge(reports.map((r) => r.wrong)),
+    missed: merge(reports.map((r) => r.missed)),
+  };
+}
+
+/** The report as text: the score, then each cause with its share of the errors. */
+export function formatErrorReport(name: string, report: ErrorReport): string {
+  const { score: s } = report;
+  const lines = [
+    `${name}: precision ${s.precision.toFixed(3)} (${s.wrong} wrong of ${s.attributed} attributed), ` +
+      `recall ${s.recall.toFixed(3)} (${s.found} of ${s.knowable} knowable)`,
+  ];
+  for (const [title, rows, total] of [
+    ['wrong', report.wrong, s.wrong],
+    ['missed', report.missed, s.knowable - s.found],
+  ] as const) {
+    lines.push(`  ${title} (${total} page views), by whose browser:`);
+    const byRole = new Map<string, number>();
+    for (const row of rows) {
+      const role = row.cause.split(' | ')[0] as string;
+      byRole.set(role, (byRole.get(role) ?? 0) + row.views);
+    }
+    for (const [role, views] of [...byRole].sort((a, b) => b[1] - a[1])) {
+      lines.push(`    ${String(views).padStart(5)} ${percent(views, total)}  ${role}`);
+    }
+    lines.push('    by cause:');
+    for (const row of rows) {
+      lines.push(
+        `    ${String(row.views).padStart(5)} ${percent(row.views, total)}  ${row.browsers} browsers  ${row.cause}`,
+      );
+    }
+  }
+  return lines.join('\n');
 }
 
 /**

@@ -43,6 +43,8 @@ export class BatchState {
   readonly deletedLinks = new Set<string>();
   /** Messages whose click links must be weighed again (new tap, preview, or a browser's evidence changed). */
   readonly rescore = new Set<string>();
+  /** Contacts whose browsers tapped in this batch: all their tapped messages are weighed again. */
+  readonly rescoreRecipients = new Set<string>();
   /** Contacts (roots) whose links changed: stats recomputed from the interval model after writing. */
   readonly recompute = new Set<string>();
   /** Contacts (roots) whose stats only grew by this batch's events. */

@@ -65,7 +65,13 @@ export function recordTap(
     state.rescoreTappedBy(visitor.id, message.id);
   }
   state.rescore.add(message.id);
+  // The recipient's browsers in use again may be evidence on their other messages (rule 9's
+  // "another phone of theirs in use before and after").
+  state.rescoreRecipients.add(message.contactId);
 }
+
+/** The recipient's messages weighed again when their browsers tap: the most recent ones only. */
+const RECIPIENT_MESSAGES_RESCORED = 20;
 
 /**
  * Rule 1's one-time tokens: records how a presentation of `token` was judged; false when it may
@@ -222,6 +228,23 @@ export async function rescoreMessages(
   state: BatchState,
   settings: IngestSettings,
 ): Promise<void> {
+  if (state.rescoreRecipients.size > 0) {
+    const recipients = [...state.rescoreRecipients];
+    state.rescoreRecipients.clear();
+    const theirs = await db.messages.where('contactId').anyOf(recipients).toArray();
+    const byRecipient = new Map<string, MessageRow[]>();
+    for (const m of theirs) {
+      if (!m.taps?.length) continue;
+      byRecipient.set(m.contactId, [...(byRecipient.get(m.contactId) ?? []), m]);
+    }
+    for (const list of byRecipient.values()) {
+      list.sort((a, b) => (b.sentAt ?? 0) - (a.sentAt ?? 0));
+      for (const m of list.slice(0, RECIPIENT_MESSAGES_RESCORED)) {
+        if (!state.messages.has(m.id)) state.messages.set(m.id, m);
+        state.rescore.add(m.id);
+      }
+    }
+  }
   for (let round = 0; round < RESCORE_ROUNDS && state.rescore.size > 0; round++) {
     const ids = [...state.rescore];
     state.rescore.clear();
@@ -261,6 +284,10 @@ async function loadForRescore(db: StitchDb, state: BatchState, messageIds: strin
   ]);
   const needVisitors = [...visitorIds].filter((id) => !state.visitors.has(id));
   for (const v of await db.visitors.bulkGet(needVisitors)) if (v) state.visitors.set(v.id, v);
+  // Their tapped messages: whether a recipient's browser is established (two campaigns).
+  const knownTapped = [...visitorIds].flatMap((id) => state.visitors.get(id)?.tapped ?? []);
+  const needTapped = [...new Set(knownTapped)].filter((id) => !state.messages.has(id));
+  for (const m of await db.messages.bulkGet(needTapped)) if (m) state.messages.set(m.id, m);
   const needLinks = [...visitorIds].filter((id) => !state.linksByVisitor.has(id));
   const perVisitor = await Promise.all(
     needLinks.map((id) => db.identities.where('[kind+value]').equals(['visitor', id]).toArray()),
@@ -286,6 +313,8 @@ function rescoreMessage(state: BatchState, messageId: string, settings: IngestSe
   };
   if (message.sentAt !== undefined) facts.sentAt = message.sentAt;
   if (message.foreignPreview) facts.foreignPreview = message.foreignPreview;
+  const established = establishedBrowsers(state, recipient, message.id);
+  if (established.length) facts.recipientBrowsers = established;
   markForwarded(message, state);
   const browsers = new Map<string, BrowserFacts>();
   for (const tap of taps) {
@@ -310,6 +339,8 @@ function rescoreMessage(state: BatchState, messageId: string, settings: IngestSe
       assessment.trusted &&
       (assessment.rank <= settings.stitching.forwardThreshold || browser.knownFor !== undefined);
     const current = links.find((l) => l.id === id);
+    // Later browsers of this message are weighed knowing whether this one is the recipient's.
+    browser.linked = trusted || !!browser.knownFor;
     if (trusted) {
       if (current) {
         if (current.confidence !== assessment.confidence) {
@@ -387,6 +418,42 @@ function markForwarded(message: MessageRow, state: BatchState): void {
   state.dirtyMessages.add(message.id);
 }
 
+/**
+ * The recipient's browsers that no single forward explains, apart from one message: linked by a
+ * form, identify or hand, or by the recipient's links of two campaigns. A stranger glued by one
+ * forwarded tap is never one of them, so it cannot count against the recipient's own phone.
+ */
+function establishedBrowsers(
+  state: BatchState,
+  recipient: string,
+  messageId: string,
+): NonNullable<MessageFacts['recipientBrowsers']> {
+  const found: NonNullable<MessageFacts['recipientBrowsers']>[number][] = [];
+  for (const [visitorId, links] of state.linksByVisitor) {
+    const mine = links.filter(
+      (l) => l.revokedAt === null && l.messageId !== messageId && state.rootOf(l.contactId) === recipient,
+    );
+    if (mine.length === 0) continue;
+    const visitor = state.visitors.get(visitorId);
+    const campaigns = new Set(
+      (visitor?.tapped ?? []).flatMap((id) => {
+        const m = state.messages.get(id);
+        return m && state.rootOf(m.contactId) === recipient ? [m.campaignId] : [];
+      }),
+    );
+    if (mine.every((l) => l.messageId !== undefined) && campaigns.size < 2) continue;
+    if (visitor) {
+      found.push({
+        visitorId,
+        device: visitor.device,
+        firstSeen: visitor.firstSeen,
+        lastSeen: visitor.lastSeen,
+      });
+    }
+  }
+  return found;
+}
+
 /** What is known about a browser apart from one message: other links, identity claims, networks. */
 function browserFacts(
   state: BatchState,
@@ -398,6 +465,7 @@ function browserFacts(
   const live = (state.linksByVisitor.get(visitor.id) ?? []).filter((l) => l.revokedAt === null);
   const own = live.find((l) => state.rootOf(l.contactId) === recipient && l.messageId !== messageId);
   if (own) facts.knownFor = knownBy(state, own);
+  if (live.some((l) => state.rootOf(l.contactId) === recipient)) facts.linked = true;
   const claims = live.filter((l) => l.source === 'form' || l.source === 'identify');
   if (claims.some((l) => state.rootOf(l.contactId) === recipient)) facts.identifiedAs = 'recipient';
   else if (claims.length > 0) facts.identifiedAs = 'other';

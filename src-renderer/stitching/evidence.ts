@@ -9,14 +9,36 @@
 // (bench/browser/identity-sim.ts, `npm run bench` → identity.*), reasoning as follows:
 // - A lone phone opening an SMS link soon after it was sent is almost always its recipient
 //   (own message + first browser + device fits + soon = 3.5 → 0.97).
-// - Every other browser on the same message halves the odds for all of them: a forwarded link makes
-//   even its first opener doubtful, because forwards often reach a stranger before the owner taps.
+// - Every other browser on the same message divides the odds for all of them by e (-1.0 each): a
+//   forwarded link makes even its first opener doubtful, because forwards often reach a stranger
+//   before the owner taps, or reach only strangers. On the simulator's adversarial plans the first
+//   phone of a forwarded text was a stranger's in most of the remaining errors; at -0.5 the first of
+//   three phones was still linked (0.972 / 0.958), at -1.0 it waits (0.979 / 0.951), at -1.5 little
+//   more precision for more recall lost (0.981 / 0.947). The owner's own first tap is rescued by
+//   their other campaigns, forms, or their known browser. First of two phones stays linked (0.92).
+// - A form naming an email or phone that is not the recipient's, when they have one on record, is
+//   the person at the keyboard saying who they are: it weighs as much as naming another contact
+//   (-8), above any chain of taps (housemates who get every campaign forwarded: 627 → 577 wrong
+//   page views, no owner's view lost in the plans).
 // - A chat app's link preview on an SMS link means it was pasted into a chat: browsers opening it
 //   after that are more likely the chat's members than the recipient.
 // - A browser already linked to the recipient by other evidence (another campaign's tap, a form) is
 //   decisive, and so is one that identified itself — as the recipient, or as someone else.
 // - The same home network as a browser already the recipient's (a laptop next to the phone) is
 //   real but weaker evidence: households share networks, and forwards go to family too.
+// - A computer on the recipient's network opening the text after the recipient's own phone did,
+//   before any chat preview, is their second device (besideRecipient): in the simulator's
+//   adversarial plans owners' laptops outnumber housemates in that position about 7:1, and
+//   taking it lifted recall 0.917 → 0.947 for 0.003 of precision. A second *phone* there is not.
+// - After a chat preview the shared network is not counted: chats reach the household too, and
+//   the housemate's browser is on the network as the owner's laptop is (ordinary plans' precision
+//   0.993 → 0.996 when this was added).
+// - The recipient's known browser opening the message at any time, not only before, accounts for
+//   the recipient: a forward can reach others first (strangers glued: 556 → 366 page views).
+// - The recipient's established phone (form, hand, or two campaigns — never a single forwarded
+//   tap, so a glued stranger cannot count against the owner) in use before and after a tap makes
+//   that tap's phone someone else's (recipientUsesAnother); a phone replaced by cleared cookies
+//   or a new phone is not in use after its successor's tap, so it is not counted against.
 // The threshold (0.9) trades a little recall on ambiguous forwards for precision: an ambiguous
 // link waits as tentative, and is promoted by itself when later evidence (a form, another campaign
 // tapped on the same browser) settles it.
@@ -31,6 +53,8 @@ export type EvidenceKind =
   | 'laterBrowser'
   | 'otherBrowsers'
   | 'recipientBrowserToo'
+  | 'besideRecipient'
+  | 'recipientUsesAnother'
   | 'deviceFits'
   | 'deviceMismatch'
   | 'soonAfterSend'
@@ -76,6 +100,16 @@ export interface MessageFacts {
   taps: readonly TapFact[];
   /** When a foreign link preview (a chat app unfurling an SMS link) was first seen, and by whom. */
   foreignPreview?: { at: number; agent: string };
+  /**
+   * The recipient's established browsers (linked by a form, by hand, or by their links from two
+   * campaigns), apart from this message: the device class and when each was first and last seen.
+   */
+  recipientBrowsers?: readonly {
+    visitorId: string;
+    device: DeviceType;
+    firstSeen: number;
+    lastSeen: number;
+  }[];
 }
 
 /** What is known about a browser apart from this message. */
@@ -87,6 +121,8 @@ export interface BrowserFacts {
    * identifier of a kind the recipient has on record but a different value (`unknown`).
    */
   identifiedAs?: 'recipient' | 'other' | 'unknown';
+  /** Linked to the recipient now, by this message's tap or other evidence. */
+  linked?: boolean;
   /** It shares a network (truncated IP) with a browser already the recipient's. */
   sameNetwork?: boolean;
   /** Other campaigns' links of the same recipient it opened. */
@@ -104,7 +140,7 @@ const W = {
   ownMessage: 1.0,
   firstBrowser: 1.5,
   laterBrowser: -1.0,
-  perOtherBrowser: -0.5,
+  perOtherBrowser: -1.0,
   deviceFits: 0.5,
   deviceMismatch: -1.5,
   deviceMismatchAlone: -0.5,
@@ -117,8 +153,10 @@ const W = {
   sameNetwork: 2.0,
   identifiedAsRecipient: 8.0,
   identifiedAsOther: -8.0,
-  identifiedAsUnknown: -4.0,
+  identifiedAsUnknown: -8.0,
   recipientBrowserToo: -1.5,
+  besideRecipient: 1.5,
+  recipientUsesAnother: -2.5,
 } as const;
 
 /** A rival on a device the channel is not read on counts this much of one that fits. */
@@ -164,12 +202,29 @@ export function assessTap(message: MessageFacts, tap: TapFact, browsers: Browser
   const shared = message.foreignPreview?.at;
   const sameSide = (t: TapFact) => shared === undefined || t.at >= shared === tap.at >= shared;
   const rivals = message.taps.filter((t) => t.visitorId !== tap.visitorId && sameSide(t));
-  // When a browser already the recipient's opened it first, the recipient is accounted for.
+  const isRecipients = (t: TapFact) => {
+    const other = browsers.get(t.visitorId);
+    return !!(other?.knownFor || other?.linked);
+  };
+  // A computer on the recipient's network opening the text after the recipient's own phone did,
+  // before anyone shared it in a chat, is the recipient reading it again at their desk: a
+  // housemate gets a link forwarded through a chat (which previews it) far more often than
+  // copied by hand. A second *phone* there is not: people rarely carry two.
+  const beside =
+    !fits(tap) &&
+    !browser.knownFor &&
+    !!browser.sameNetwork &&
+    (shared === undefined || tap.at < shared) &&
+    rivals.some((t) => t.at <= tap.at && fits(t) && isRecipients(t));
+  // When a browser already the recipient's opened it too, first or later, the recipient is
+  // accounted for: a forward can reach others before the recipient gets to it.
   const recipientToo =
-    !browser.knownFor && rivals.some((t) => t.at <= tap.at && browsers.get(t.visitorId)?.knownFor);
-  const competing = recipientToo
-    ? []
-    : rivals.filter((t) => !browsers.get(t.visitorId)?.knownFor || t.at <= tap.at);
+    !beside && !browser.knownFor && rivals.some((t) => browsers.get(t.visitorId)?.knownFor);
+  const competing = beside
+    ? rivals.filter((t) => !isRecipients(t))
+    : recipientToo
+      ? []
+      : rivals.filter((t) => !browsers.get(t.visitorId)?.knownFor || t.at <= tap.at);
   const weightOf = (t: TapFact) => (fits(t) ? 1 : MISFIT_RIVAL);
   const others = competing.length;
   if (others > 0) {
@@ -179,11 +234,37 @@ export function assessTap(message: MessageFacts, tap: TapFact, browsers: Browser
       text: `${others} other browser${others === 1 ? '' : 's'} opened it too`,
     });
   }
-  if (recipientToo) {
+  if (beside) {
+    evidence.push({
+      kind: 'besideRecipient',
+      weight: W.besideRecipient,
+      text: `a computer on the network of ${who}'s phone, opening it after that phone did and before it was shared in a chat`,
+    });
+  } else if (recipientToo) {
     evidence.push({
       kind: 'recipientBrowserToo',
       weight: W.recipientBrowserToo,
-      text: `${who}'s own browser had opened it first`,
+      text: `${who}'s own browser opened it too`,
+    });
+  }
+  // A phone of the recipient's own, established, in use before and after this tap: this is a
+  // second phone, and people rarely carry two. A phone replaced (cookies cleared, a new phone) is
+  // not in use after its successor's first tap, so a replacement is not counted against.
+  const ownPhone =
+    fits(tap) && tap.device !== 'unknown' && !browser.knownFor
+      ? message.recipientBrowsers?.find(
+          (b) =>
+            b.visitorId !== tap.visitorId &&
+            b.device === tap.device &&
+            b.firstSeen < tap.at &&
+            b.lastSeen > tap.at,
+        )
+      : undefined;
+  if (ownPhone) {
+    evidence.push({
+      kind: 'recipientUsesAnother',
+      weight: W.recipientUsesAnother,
+      text: `${who} used another ${deviceNoun(tap.device)} of their own before and after`,
     });
   }
   if (tap.device !== 'unknown') {
@@ -245,7 +326,9 @@ export function assessTap(message: MessageFacts, tap: TapFact, browsers: Browser
       weight: W.knownBrowser,
       text: `this browser was already linked to ${who} by ${browser.knownFor}`,
     });
-  } else if (browser.sameNetwork) {
+  } else if (browser.sameNetwork && (shared === undefined || tap.at < shared)) {
+    // Not once the link was shared in a chat: chats reach the recipient's household too, and a
+    // housemate's browser shares the home network as the recipient's own laptop does.
     evidence.push({
       kind: 'sameNetwork',
       weight: W.sameNetwork,

@@ -3,7 +3,12 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import { contactIdentities } from '../../../src-renderer/queries/contacts';
-import { assessTap, type BrowserFacts } from '../../../src-renderer/stitching/evidence';
+import {
+  assessTap,
+  type BrowserFacts,
+  type MessageFacts,
+  type TapFact,
+} from '../../../src-renderer/stitching/evidence';
 import { confirmTentativeLink, rejectTentativeLink, undo } from '../../../src-renderer/stitching/manual';
 import { addCampaign, addContact, FakeJournal, freshDb, ingestNew, timelineOf, UA } from './support';
 
@@ -111,6 +116,8 @@ describe('evidence for a click link', () => {
     const { db, anaSpring, journal } = await ana();
     journal.click(anaSpring, 0, 'tok-1');
     journal.page('ANA-PHONE', 0.1, '/sale', { clickToken: 'tok-1' });
+    // Shared in a chat before the laptop opened it: the laptop could be anyone in that chat.
+    journal.preview(anaSpring, 20);
     journal.click(anaSpring, 30, 'tok-2', UA.desktopFirefox);
     journal.page('ANA-LAPTOP', 30.1, '/sale', { clickToken: 'tok-2', ua: UA.desktopFirefox });
     await ingestNew(db, journal);
@@ -158,36 +165,190 @@ describe('evidence for a click link', () => {
     expect((await tentativeOf(db, 'ana')).map((t) => t.visitorId)).toEqual(['OTHER', 'THIRD', 'FOURTH']);
   });
 
-  it("a laptop on the same home network as Ana's phone is weighed as hers only with more evidence", () => {
-    const message = {
-      channel: 'sms' as const,
+  it('the first of three phones on a text nobody previewed in a chat waits; the first of two stays linked', async () => {
+    const { db, anaSpring, journal } = await ana();
+    journal.click(anaSpring, 0, 'tok-1');
+    journal.page('FIRST', 0.1, '/sale', { clickToken: 'tok-1' });
+    journal.click(anaSpring, 40, 'tok-2');
+    journal.page('P2', 40.1, '/sale', { clickToken: 'tok-2' });
+    await ingestNew(db, journal);
+    expect(await linkedBrowsers(db, 'ana')).toEqual(['FIRST']);
+
+    journal.click(anaSpring, 80, 'tok-3');
+    journal.page('P3', 80.1, '/sale', { clickToken: 'tok-3' });
+    await ingestNew(db, journal);
+    expect(await linkedBrowsers(db, 'ana')).toEqual([]);
+    const [first] = await tentativeOf(db, 'ana');
+    expect(first?.visitorId).toBe('FIRST');
+    expect(first?.evidence.map((e) => e.text)).toEqual(
+      expect.arrayContaining(['the first browser to open it', '2 other browsers opened it too']),
+    );
+  });
+
+  it("a browser that submits a form with an email that is not Ana's is taken off her, even after opening her links from three campaigns", async () => {
+    const { db, anaSpring, anaSummer, journal } = await ana();
+    const [anaAutumn] = await addCampaign(db, { id: 'c3', name: 'Autumn Sale', channel: 'sms' }, ['ana']);
+    if (!anaAutumn) throw new Error('campaign not created');
+    for (const [i, message] of [anaSpring, anaSummer, anaAutumn].entries()) {
+      journal.click(message, i * 2000, `tok-${i}`);
+      journal.page('HOUSEMATE', i * 2000 + 0.1, `/sale-${i}`, { clickToken: `tok-${i}` });
+    }
+    await ingestNew(db, journal);
+    expect(await linkedBrowsers(db, 'ana')).toEqual(['HOUSEMATE']);
+
+    journal.form('HOUSEMATE', 4100, { email: 'sam@elsewhere.example' });
+    await ingestNew(db, journal);
+    expect(await linkedBrowsers(db, 'ana')).toEqual([]);
+    const tentative = await tentativeOf(db, 'ana');
+    expect(tentative.map((t) => t.visitorId)).toEqual(['HOUSEMATE', 'HOUSEMATE', 'HOUSEMATE']);
+    expect(tentative[0]?.evidence.map((e) => e.text)).toContain(
+      "it submitted a form with details that are not Ana's",
+    );
+  });
+
+  const laptopAfterPhone = (preview?: number) => {
+    const message: MessageFacts = {
+      channel: 'sms',
       recipient: 'Ana',
       sentAt: 0,
       taps: [
-        { visitorId: 'ANA-PHONE', at: 60_000, device: 'mobile' as const },
-        { visitorId: 'ANA-LAPTOP', at: 600_000, device: 'desktop' as const },
+        { visitorId: 'ANA-PHONE', at: 60_000, device: 'mobile' },
+        { visitorId: 'ANA-LAPTOP', at: 600_000, device: 'desktop' },
       ],
     };
-    const browsers = (laptop: BrowserFacts) =>
+    if (preview !== undefined) message.foreignPreview = { at: preview, agent: UA.whatsappPreview };
+    return message;
+  };
+  const withPhone = (second: string, facts: BrowserFacts) =>
+    new Map<string, BrowserFacts>([
+      ['ANA-PHONE', { linked: true }],
+      [second, facts],
+    ]);
+
+  it("a laptop on the network of Ana's phone, opening her text after the phone did and before anyone shared it in a chat, is hers", () => {
+    const message = laptopAfterPhone();
+    const laptop = message.taps[1] as TapFact;
+    const elsewhere = assessTap(message, laptop, withPhone('ANA-LAPTOP', {}));
+    const beside = assessTap(message, laptop, withPhone('ANA-LAPTOP', { sameNetwork: true }));
+    expect(elsewhere.trusted).toBe(false);
+    expect(beside.trusted).toBe(true);
+    expect(beside.evidence.map((e) => e.text)).toContain(
+      "a computer on the network of Ana's phone, opening it after that phone did and before it was shared in a chat",
+    );
+  });
+
+  it("once Ana's link was shared in a chat, a computer on her network is not hers by the network alone", () => {
+    const message = laptopAfterPhone(300_000);
+    const laptop = message.taps[1] as TapFact;
+    const afterShare = assessTap(message, laptop, withPhone('ANA-LAPTOP', { sameNetwork: true }));
+    expect(afterShare.trusted).toBe(false);
+    const kinds = afterShare.evidence.map((e) => e.kind);
+    expect(kinds).not.toContain('besideRecipient');
+    expect(kinds).not.toContain('sameNetwork');
+    expect(kinds).toContain('afterForeignPreview');
+  });
+
+  it("a second phone on Ana's network after her phone opened the text is not taken for hers", () => {
+    const message: MessageFacts = {
+      channel: 'sms',
+      recipient: 'Ana',
+      sentAt: 0,
+      taps: [
+        { visitorId: 'ANA-PHONE', at: 60_000, device: 'mobile' },
+        { visitorId: 'HOUSEMATE', at: 600_000, device: 'mobile' },
+      ],
+    };
+    const housemate = assessTap(
+      message,
+      message.taps[1] as TapFact,
       new Map<string, BrowserFacts>([
         ['ANA-PHONE', { knownFor: 'the campaign Winter' }],
-        ['ANA-LAPTOP', laptop],
+        ['HOUSEMATE', { sameNetwork: true }],
+      ]),
+    );
+    expect(housemate.evidence.map((e) => e.kind)).not.toContain('besideRecipient');
+    expect(housemate.evidence.map((e) => e.text)).toContain("Ana's own browser opened it too");
+    expect(housemate.trusted).toBe(false);
+  });
+
+  it("a phone that opened Ana's text before her own known phone did is someone she forwarded it to", () => {
+    const message: MessageFacts = {
+      channel: 'sms',
+      recipient: 'Ana',
+      sentAt: 0,
+      taps: [
+        { visitorId: 'FRIEND', at: 120_000, device: 'mobile' },
+        { visitorId: 'ANA-PHONE', at: 900_000, device: 'mobile' },
+      ],
+    };
+    const browsers = (anaPhone: BrowserFacts) =>
+      new Map<string, BrowserFacts>([
+        ['FRIEND', {}],
+        ['ANA-PHONE', anaPhone],
       ]);
-    const stranger = assessTap(message, message.taps[1] as (typeof message.taps)[1], browsers({}));
-    const homeNetwork = assessTap(
-      message,
-      message.taps[1] as (typeof message.taps)[1],
-      browsers({ sameNetwork: true }),
+    const friend = message.taps[0] as TapFact;
+    expect(assessTap(message, friend, browsers({})).trusted).toBe(true);
+    const known = assessTap(message, friend, browsers({ knownFor: 'the campaign Winter' }));
+    expect(known.trusted).toBe(false);
+    expect(known.evidence.map((e) => e.text)).toContain("Ana's own browser opened it too");
+  });
+
+  it("a phone alone on Ana's text while her own established phone is in use before and after is not hers; a replaced phone is", () => {
+    const message = (phone: { firstSeen: number; lastSeen: number }): MessageFacts => ({
+      channel: 'sms',
+      recipient: 'Ana',
+      sentAt: 0,
+      taps: [{ visitorId: 'LONE', at: 600_000, device: 'mobile' }],
+      recipientBrowsers: [{ visitorId: 'ANA-PHONE', device: 'mobile', ...phone }],
+    });
+    const lone = { visitorId: 'LONE', at: 600_000, device: 'mobile' as const };
+    const inUse = assessTap(message({ firstSeen: 0, lastSeen: 9_000_000 }), lone, new Map());
+    expect(inUse.trusted).toBe(false);
+    expect(inUse.evidence.map((e) => e.text)).toContain(
+      'Ana used another phone of their own before and after',
     );
-    const homeAndRepeat = assessTap(
-      message,
-      message.taps[1] as (typeof message.taps)[1],
-      browsers({ sameNetwork: true, otherCampaigns: 2 }),
+    // Cookies cleared or a new phone: the old one is never seen after the new one's tap.
+    const replaced = assessTap(message({ firstSeen: 0, lastSeen: 500_000 }), lone, new Map());
+    expect(replaced.trusted).toBe(true);
+    // A laptop of hers in use says nothing about a phone.
+    const laptop = assessTap(
+      {
+        ...message({ firstSeen: 0, lastSeen: 9_000_000 }),
+        recipientBrowsers: [{ visitorId: 'L', device: 'desktop', firstSeen: 0, lastSeen: 9_000_000 }],
+      },
+      lone,
+      new Map(),
     );
-    expect(stranger.confidence).toBeLessThan(homeNetwork.confidence);
-    expect(homeNetwork.trusted).toBe(false);
-    expect(homeAndRepeat.trusted).toBe(true);
-    expect(homeAndRepeat.evidence.map((e) => e.text)).toContain("it opened Ana's links from 3 campaigns");
+    expect(laptop.trusted).toBe(true);
+  });
+
+  it("a friend's phone glued by one forwarded tap is taken off Ana when her own phone, seen on two campaigns, taps again later", async () => {
+    const db = freshDb();
+    await addContact(db, { id: 'ana', firstName: 'Ana', phone: '+14155552671' });
+    const [spring] = await addCampaign(db, { id: 'c1', name: 'Spring Sale', channel: 'sms' }, ['ana']);
+    const [summer] = await addCampaign(db, { id: 'c2', name: 'Summer Sale', channel: 'sms' }, ['ana']);
+    const [autumn] = await addCampaign(db, { id: 'c3', name: 'Autumn Sale', channel: 'sms' }, ['ana']);
+    if (!spring || !summer || !autumn) throw new Error('campaigns not created');
+    const journal = new FakeJournal();
+    journal.click(spring, 0, 'tok-spring');
+    journal.page('ANA-PHONE', 0.1, '/spring', { clickToken: 'tok-spring' });
+    // Ana forwards Summer without tapping it; her friend's phone is the only one to open it.
+    journal.click(summer, 100, 'tok-friend');
+    journal.page('FRIEND', 100.1, '/summer', { clickToken: 'tok-friend' });
+    journal.page('FRIEND', 101, '/friend-browsing');
+    await ingestNew(db, journal);
+    expect(await linkedBrowsers(db, 'ana')).toEqual(['ANA-PHONE', 'FRIEND']);
+
+    journal.click(autumn, 200, 'tok-autumn');
+    journal.page('ANA-PHONE', 200.1, '/autumn', { clickToken: 'tok-autumn' });
+    await ingestNew(db, journal);
+    expect(await linkedBrowsers(db, 'ana')).toEqual(['ANA-PHONE']);
+    expect(await timelineOf(db, 'ana')).not.toContain('page /friend-browsing');
+    const [friend] = await tentativeOf(db, 'ana');
+    expect(friend?.visitorId).toBe('FRIEND');
+    expect(friend?.evidence.map((e) => e.text)).toContain(
+      'Ana used another phone of their own before and after',
+    );
   });
 });
 

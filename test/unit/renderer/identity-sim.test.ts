@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import 'fake-indexeddb/auto';
 import {
   ADVERSARIAL,
+  explainErrors,
   generatePlan,
   ORDINARY,
   runPlan,
@@ -40,6 +41,12 @@ describe('identity simulator', () => {
       expect(engine.knowable).toBe(naive.knowable);
       expect(naive.wrong).toBeGreaterThan(0);
       expect(engine.precision).toBeGreaterThanOrEqual(naive.precision);
+      // The error report accounts for every wrong and every missed page view, each by one cause.
+      const report = await explainErrors(db, plan);
+      expect(report.score).toEqual(engine);
+      const total = (rows: { views: number }[]) => rows.reduce((sum, r) => sum + r.views, 0);
+      expect(total(report.wrong)).toBe(engine.wrong);
+      expect(total(report.missed)).toBe(engine.knowable - engine.found);
     }, 120_000);
   }
 });

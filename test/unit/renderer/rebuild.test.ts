@@ -209,8 +209,8 @@ describe('rebuild after 30 days with retention on', () => {
         ]);
         for (const m of c2) await recordMessageSent(db, m, at(day(10, 1)));
         // The family tablet: Bob taps his link on it, later Cara taps hers — a shared device.
-        tap(message(c2, 1), day(10, 30), 'S', UA.iphoneSafari);
-        tap(message(c2, 2), day(10, 300), 'S', UA.iphoneSafari);
+        tap(message(c2, 1), day(10, 30), 'S', UA.ipadSafari);
+        tap(message(c2, 2), day(10, 300), 'S', UA.ipadSafari);
         tap(message(c2, 0), day(10, 40), 'A');
       }
       if (d === 20) {
@@ -233,7 +233,14 @@ describe('rebuild after 30 days with retention on', () => {
         ['BOT', 840],
       ] as const) {
         if (d % 2 === 1 && visitor === 'S') continue;
-        const ua = visitor === 'BOT' ? UA.googlebot : visitor === 'A2' ? UA.desktopFirefox : UA.androidChrome;
+        const ua =
+          visitor === 'BOT'
+            ? UA.googlebot
+            : visitor === 'A2'
+              ? UA.desktopFirefox
+              : visitor === 'S'
+                ? UA.ipadSafari
+                : UA.androidChrome;
         events.page(visitor, day(d, minute), `/day-${d}`, { ua });
         if (d % 3 === 0) events.page(visitor, day(d, minute + 45), `/day-${d}/more`, { ua });
       }
