@@ -55,11 +55,6 @@ export interface ContactRow {
   lastNameKey: string;
   /** Reversed digits of phone and WhatsApp numbers: "ends with these digits" becomes a prefix search. */
   phoneTails: string[];
-  /**
-   * Every 3-character substring of nameKey, lastNameKey, email, phone and WhatsApp (multi-entry
-   * index): a contains-search reads the contacts holding the term's rarest substrings, then checks.
-   */
-  grams: string[];
 }
 
 export type ConsentChannel = 'sms' | 'whatsapp' | 'email';

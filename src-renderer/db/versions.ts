@@ -74,24 +74,6 @@ export const schemaVersions: readonly SchemaVersion[] = [
       goals: 'id, name',
     },
   },
-  {
-    // v5: contains-search (issue 12): contacts carry the 3-character substrings of their names,
-    // email and phones in a multi-entry index, so "gmail.com", "+44" or middle digits find them.
-    version: 5,
-    stores: {
-      contacts:
-        'id, email, phone, whatsapp, userId, mergedInto, createdAt, nameKey, lastNameKey, *tags, *lists, ' +
-        'stats.lastSeen, stats.pageViews, stats.clicks, *phoneTails, *grams',
-    },
-    upgrade: async (tx) => {
-      await tx
-        .table('contacts')
-        .toCollection()
-        .modify((contact: ContactRow) => {
-          contact.grams = withSearchKeys(contact).grams;
-        });
-    },
-  },
 ];
 
 export const currentSchemaVersion = schemaVersions[schemaVersions.length - 1]?.version ?? 1;

@@ -1,9 +1,9 @@
-// The contact list over 100,000 rows (index-backed sort, contains-search, phone in any format) and a
+// The contact list over 100,000 rows (index-backed sort, prefix search, phone in any format) and a
 // contact's identities panel, each link with its explanation.
 import Dexie from 'dexie';
 import { customFieldsOf } from '../campaigns/merge-fields';
 import type { StitchDb } from '../db';
-import { digitsOf, GRAM, gramsOf, reversed } from '../db/contacts';
+import { digitsOf, reversed } from '../db/contacts';
 import { mergedFamily } from '../db/stats';
 import type { Channel, ContactRow, IdentityRow, MessageRow, VisitorRow } from '../db/types';
 import { rowHolds } from '../segments/evaluate';
@@ -81,16 +81,14 @@ export async function contactsPage(db: StitchDb, query: ContactsPageQuery = {}):
     !merged.has(c.id) && !excluded.has(c.id) && (!allowed || allowed.has(c.id));
 
   if (search) {
-    const found = (await searchContacts(db, search, query.defaultCountry)).filter(({ row }) => listed(row));
+    const found = (await searchContacts(db, search, query.defaultCountry)).filter(listed);
     const value = SORT_VALUE[sortBy];
     const sign = direction === 'asc' ? 1 : -1;
-    // Prefix matches first, each group in the chosen order.
     found.sort((a, b) => {
-      if (a.rank !== b.rank) return a.rank - b.rank;
-      const [x, y] = [value(a.row), value(b.row)];
-      return (x < y ? -1 : x > y ? 1 : a.row.id < b.row.id ? -1 : 1) * sign;
+      const [x, y] = [value(a), value(b)];
+      return (x < y ? -1 : x > y ? 1 : a.id < b.id ? -1 : 1) * sign;
     });
-    return { rows: found.slice(offset, offset + limit).map(({ row }) => row), total: found.length };
+    return { rows: found.slice(offset, offset + limit), total: found.length };
   }
 
   const ordered = db.contacts.orderBy(SORT_INDEX[sortBy]);
@@ -198,46 +196,10 @@ async function rootsOf(db: StitchDb, contactIds: string[]): Promise<Set<string>>
   return roots;
 }
 
-/** How a search matched: prefix matches (and phones typed in another format) list first. */
-const PREFIX = 0;
-const CONTAINS = 1;
-
-interface Found {
-  row: ContactRow;
-  rank: typeof PREFIX | typeof CONTAINS;
-}
-
-/** A term that reads as a phone number: digits with the usual separators, maybe a leading "+". */
-const PHONE_LIKE = /^[+\d\s().-]+$/;
-
-/**
- * Names, email and phone digits: first what starts with the term (name, last name, email, phone
- * typed in any format), then, for terms of GRAM characters or more, what contains it anywhere.
- */
-async function searchContacts(db: StitchDb, term: string, defaultCountry?: CountryCode): Promise<Found[]> {
-  const phone = PHONE_LIKE.test(term) ? phoneTerm(term) : null;
-  const [prefixed, contained] = await Promise.all([
-    prefixMatches(db, term, phone, defaultCountry),
-    containsMatches(db, term, phone),
-  ]);
-  const byId = new Map<string, Found>();
-  for (const row of prefixed) byId.set(row.id, { row, rank: PREFIX });
-  for (const row of contained) if (!byId.has(row.id)) byId.set(row.id, { row, rank: CONTAINS });
-  return [...byId.values()].slice(0, SEARCH_CAP);
-}
-
-/** The digits of a phone-like term, with its "+" when typed: the form phones are stored in (E.164). */
-function phoneTerm(term: string): string | null {
-  const digits = digitsOf(term);
-  if (!digits) return null;
-  return term.startsWith('+') ? `+${digits}` : digits;
-}
-
 /** Name or last-name prefix, email prefix, and phone digits typed in any format. */
-async function prefixMatches(
+async function searchContacts(
   db: StitchDb,
   term: string,
-  phone: string | null,
   defaultCountry?: CountryCode,
 ): Promise<ContactRow[]> {
   const queries: Promise<ContactRow[]>[] = [
@@ -245,8 +207,8 @@ async function prefixMatches(
     db.contacts.where('lastNameKey').startsWith(term).limit(SEARCH_CAP).toArray(),
     db.contacts.where('email').startsWith(term).limit(SEARCH_CAP).toArray(),
   ];
-  const digits = phone ? digitsOf(phone) : '';
-  if (digits.length >= 3) {
+  const digits = digitsOf(term);
+  if (digits.length >= 3 && /^[+\d\s().-]+$/.test(term)) {
     // "(415) 555-2671", "4155552671" and "+1 415…" all end with the same digits as the stored E.164.
     const e164 = normalizePhone(term, defaultCountry);
     const tail = e164 ? digitsOf(e164).slice(-digits.length) : digits;
@@ -255,63 +217,9 @@ async function prefixMatches(
       queries.push(db.contacts.where('phone').startsWith(`+${digits}`).limit(SEARCH_CAP).toArray());
     }
   }
-  return (await Promise.all(queries)).flat();
-}
-
-/** Posting lists read at most: past the rarest few, checking the rows is cheaper than intersecting. */
-const MAX_LISTS = 3;
-/** Candidates small enough to check row by row without narrowing further. */
-const FEW = 2_000;
-/** Candidate rows read per round while checking them. */
-const CHECK_CHUNK = 500;
-
-/**
- * Contacts whose name, email or phone contains the term (or the phone-like term's digits): the
- * contacts holding all of its rarest trigrams, each checked for the whole term. Terms shorter
- * than a trigram are left to the prefix search.
- */
-async function containsMatches(db: StitchDb, term: string, phone: string | null): Promise<ContactRow[]> {
-  const texts = [...new Set([term, phone])].filter((t): t is string => t !== null && t.length >= GRAM);
-  if (texts.length === 0) return [];
-  // Each text's candidates on their own (a contact may contain the digits but not the typed term).
-  const candidateSets = await Promise.all(texts.map((text) => candidatesOf(db, text)));
-  const candidates = [...new Set(candidateSets.flat())];
-  const contains = (c: ContactRow): boolean =>
-    c.nameKey.includes(term) ||
-    c.lastNameKey.includes(term) ||
-    (c.email?.includes(term) ?? false) ||
-    (phone !== null &&
-      phone.length >= GRAM &&
-      ((c.phone?.includes(phone) ?? false) || (c.whatsapp?.includes(phone) ?? false)));
-  const found: ContactRow[] = [];
-  for (let at = 0; at < candidates.length && found.length < SEARCH_CAP; at += CHECK_CHUNK) {
-    const rows = await db.contacts.bulkGet(candidates.slice(at, at + CHECK_CHUNK));
-    for (const row of rows) if (row && contains(row)) found.push(row);
-  }
-  return found;
-}
-
-/** Ids of the contacts holding every one of the text's rarest trigrams (a superset of the matches). */
-async function candidatesOf(db: StitchDb, text: string): Promise<string[]> {
-  const grams = [...gramsOf([text])];
-  // Counting is cheap (no keys leave the index); reading a posting list costs its length.
-  const counts = await Promise.all(grams.map((g) => db.contacts.where('grams').equals(g).count()));
-  const rarest = grams
-    .map((gram, i) => ({ gram, count: counts[i] ?? 0 }))
-    .sort((a, b) => a.count - b.count)
-    .slice(0, MAX_LISTS);
-  let ids: string[] | null = null;
-  for (const { gram, count } of rarest) {
-    if (count === 0) return [];
-    if (ids !== null && ids.length <= FEW) break;
-    const list = await db.contacts.where('grams').equals(gram).primaryKeys();
-    if (ids === null) ids = list;
-    else {
-      const kept = new Set(list);
-      ids = ids.filter((id) => kept.has(id));
-    }
-  }
-  return ids ?? [];
+  const byId = new Map<string, ContactRow>();
+  for (const rows of await Promise.all(queries)) for (const row of rows) byId.set(row.id, row);
+  return [...byId.values()].slice(0, SEARCH_CAP);
 }
 
 /** Contacts read for the custom field names: imports give every row the same columns, so a sample tells. */
