@@ -1,10 +1,13 @@
 // The contact list over 100,000 rows (index-backed sort, prefix search, phone in any format) and a
 // contact's identities panel, each link with its explanation.
 import Dexie from 'dexie';
+import { customFieldsOf } from '../campaigns/merge-fields';
 import type { StitchDb } from '../db';
 import { digitsOf, reversed } from '../db/contacts';
 import { mergedFamily } from '../db/stats';
 import type { Channel, ContactRow, IdentityRow, MessageRow, VisitorRow } from '../db/types';
+import { rowHolds } from '../segments/evaluate';
+import type { SegmentCondition } from '../segments/model';
 import { explainLinkRow, type LinkExplanation } from '../stitching/explain';
 import { type CountryCode, normalizePhone } from '../stitching/identifiers';
 import { rootContactId } from '../stitching/refresh';
@@ -31,6 +34,17 @@ export interface ContactFilters {
   engaged?: 'sms' | 'whatsapp' | 'web';
   /** Consented to this channel. Consent is not indexed, so this one filter reads every contact. */
   consent?: 'sms' | 'whatsapp' | 'email';
+  /**
+   * An imported custom field (City, Company…) equal to or containing a value, ignoring case, as a
+   * segment's field condition means it. Not indexed either: it reads every contact.
+   */
+  custom?: CustomFieldFilter;
+}
+
+export interface CustomFieldFilter {
+  field: string;
+  op: 'equals' | 'contains';
+  value: string;
 }
 
 export interface ContactsPage {
@@ -135,6 +149,16 @@ async function filteredIds(
     const channel = filters.consent;
     sets.push(new Set(await db.contacts.filter((c) => c.consent[channel]).primaryKeys()));
   }
+  const custom = filters.custom;
+  if (custom?.field && custom.value.trim()) {
+    const condition: SegmentCondition = {
+      kind: 'field',
+      field: `custom.${custom.field}`,
+      op: custom.op,
+      value: custom.value.trim(),
+    };
+    sets.push(new Set(await db.contacts.filter((c) => rowHolds(condition, c)).primaryKeys()));
+  }
   const [first, ...rest] = sets;
   if (!first) return { allowed: null, excluded };
   return { allowed: new Set([...first].filter((id) => rest.every((set) => set.has(id)))), excluded };
@@ -196,6 +220,14 @@ async function searchContacts(
   const byId = new Map<string, ContactRow>();
   for (const rows of await Promise.all(queries)) for (const row of rows) byId.set(row.id, row);
   return [...byId.values()].slice(0, SEARCH_CAP);
+}
+
+/** Contacts read for the custom field names: imports give every row the same columns, so a sample tells. */
+const FIELD_SAMPLE = 5_000;
+
+/** Custom field names in use (City, Company…), sorted, for field pickers: read from a sample of contacts. */
+export async function customFieldNames(db: StitchDb): Promise<string[]> {
+  return [...customFieldsOf(await db.contacts.limit(FIELD_SAMPLE).toArray())].sort();
 }
 
 export interface ContactIdentity {

@@ -1,8 +1,10 @@
 // A first campaign after an import has its recipients: the import wizard's consent step records what
-// the file's contacts agreed to (shown with its source on the profile), and a bulk action records
-// consent for every contact matching the list's filter — beyond the rows loaded — after a confirmation.
+// the file's contacts agreed to (shown with its source on the profile), and bulk actions (consent, a
+// custom field, removing a tag) cover every contact matching the list's filter — beyond the rows
+// loaded — after a confirmation naming the count; imported custom fields filter the list and fill
+// merge fields.
 import { expect, type Page, test } from '@playwright/test';
-import { choose, contactsTable, goToSection, openApp, runSuffix } from '../support/contacts-ui';
+import { choose, contactsTable, goToSection, listedNames, openApp, runSuffix } from '../support/contacts-ui';
 
 /** Imports `csv` through the wizard; `consent` ticks channels in the consent step with a source. */
 async function importCsv(
@@ -66,18 +68,35 @@ test('the first campaign after an import with SMS consent has its recipients', a
   );
 });
 
-test('bulk consent covers every contact matching the filter, not only the loaded rows', async ({ page }) => {
+test('bulk consent, a custom field and tag removal cover every contact matching the filter, not only the loaded rows', async ({
+  page,
+}) => {
+  test.setTimeout(120_000);
   const tag = `bulk-${runSuffix()}`;
-  const rows = Array.from({ length: 130 }, (_, i) => `Bulk${i},Person,${phone(100 + i)},${tag}`);
+  const city = (i: number) => (i % 2 === 0 ? 'Porto' : 'Lisbon');
+  const rows = Array.from(
+    { length: 130 },
+    (_, i) => `Bulk${i},Person,${phone(100 + i)},${tag};vip-${tag},${city(i)}`,
+  );
   await openApp(page);
-  // A contact outside the filter stays without consent.
+  // A contact outside the filter stays without consent, keeps its tag and gets no field.
   await importCsv(
     page,
     'bulk.csv',
-    `First name,Last name,Phone,Tags\n${rows.join('\n')}\nOutside,Person,${phone(99)},other-${tag}\n`,
+    `First name,Last name,Phone,Tags,City\n${rows.join('\n')}\nOutside,Person,${phone(99)},other-${tag};vip-${tag},Porto\n`,
   );
   await goToSection(page, 'Contacts');
   await choose(page, 'Tag', tag);
+  await expect(page.getByText('130 contacts', { exact: true })).toBeVisible();
+
+  // The imported City column filters the list, with the tag: "is" ignores case, "contains" any part.
+  await choose(page, 'Custom field', 'City');
+  await page.getByLabel('City value').fill('porto');
+  await expect(page.getByText('65 contacts', { exact: true })).toBeVisible();
+  await choose(page, 'How City matches', 'contains');
+  await page.getByLabel('City value').fill('isb');
+  await expect(page.getByText('65 contacts', { exact: true })).toBeVisible();
+  await page.getByLabel('City value').fill('');
   await expect(page.getByText('130 contacts', { exact: true })).toBeVisible();
 
   await page.getByRole('checkbox', { name: 'Select all shown contacts' }).check();
@@ -94,10 +113,41 @@ test('bulk consent covers every contact matching the filter, not only the loaded
   await expect(dialog).toBeHidden();
   await expect(page.getByText('130 of 130 contacts changed', { exact: false })).toBeVisible();
 
+  // A field for all 130: the composer fills it in as a merge field.
+  await bar.getByRole('button', { name: 'Set a field' }).click();
+  const fieldDialog = page.getByRole('dialog', { name: 'Set a field on 130 contacts' });
+  await fieldDialog.getByLabel('Field').fill('Region');
+  await fieldDialog.getByLabel('Value').fill('North');
+  await fieldDialog.getByRole('button', { name: 'Set Region on 130 contacts' }).click();
+  await expect(fieldDialog).toBeHidden();
+  await expect(
+    page.getByText('130 of 130 contacts changed; the others already had this value.'),
+  ).toBeVisible();
+
+  // Taking a tag off all 130: the contact outside the filter is the only one left with it.
+  await bar.getByRole('button', { name: 'Remove tag' }).click();
+  const untag = page.getByRole('dialog', { name: 'Remove a tag from 130 contacts' });
+  await choose(page, 'Tag to remove', `vip-${tag}`);
+  await untag.getByRole('button', { name: 'Remove tag from 130 contacts' }).click();
+  await expect(untag).toBeHidden();
+  await expect(page.getByText('130 of 130 contacts had it.')).toBeVisible();
+  await page.reload();
+  await choose(page, 'Tag', `vip-${tag}`);
+  await expect.poll(() => listedNames(page)).toEqual(['Outside Person']);
+  await page.reload();
+  await choose(page, 'Custom field', 'Region');
+  await page.getByLabel('Region value').fill('north');
+  await choose(page, 'Tag', tag);
+  await expect(page.getByText('130 contacts', { exact: true })).toBeVisible();
+
   await newSmsCampaignForTag(page, `Bulk ${tag}`, tag);
   await expect(page.getByTestId('recipient-count')).toHaveText(
     '130 recipients of 130 contacts in the audience',
   );
+  await page
+    .getByLabel('Message text')
+    .fill('Hi {{first_name}} in {{custom.Region|your region}} and {{City}}');
+  await expect(page.getByLabel('Message preview')).toContainText(/Hi Bulk\d+ in North and (Porto|Lisbon)/);
   // The contact outside the filter was not touched.
   await goToSection(page, 'Contacts');
   await choose(page, 'Tag', `other-${tag}`);

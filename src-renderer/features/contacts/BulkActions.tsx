@@ -1,5 +1,6 @@
 // The bar over the contact list while contacts are selected (some rows, or every contact matching the
-// search and filters): add a tag, add to a list, record consent, delete — each confirmed with the count.
+// search and filters): add or remove a tag, add to a list, set a custom field, record consent, delete —
+// each confirmed with the count.
 import {
   Autocomplete,
   Button,
@@ -13,7 +14,7 @@ import {
   Text,
   TextInput,
 } from '@mantine/core';
-import { IconChecks, IconListDetails, IconTag, IconTrash } from '@tabler/icons-react';
+import { IconChecks, IconForms, IconListDetails, IconTag, IconTagOff, IconTrash } from '@tabler/icons-react';
 import { useState } from 'react';
 import { CONSENT_CHANNEL_LABEL, CONSENT_CHANNELS } from '../../db/consent';
 import type { ConsentChannel } from '../../db/types';
@@ -21,9 +22,15 @@ import { bridge } from '../../platform';
 import { appDb } from '../../state/db';
 import { formatCount } from '../../ui/format';
 import { notify, notifyError } from '../../ui/notifications';
-import { addToContacts, deleteContacts, recordConsent } from './bulk-actions';
+import {
+  addToContacts,
+  deleteContacts,
+  recordConsent,
+  removeFromContacts,
+  setCustomField,
+} from './bulk-actions';
 
-type Dialog = 'tag' | 'list' | 'consent' | 'delete' | null;
+type Dialog = 'tag' | 'untag' | 'list' | 'field' | 'consent' | 'delete' | null;
 
 export interface BulkSelection {
   /** How many contacts the selection holds (all matches, not only the loaded rows). */
@@ -34,10 +41,18 @@ export interface BulkSelection {
 
 const today = (): string => new Date().toISOString().slice(0, 10);
 
-export function BulkActions(props: { selection: BulkSelection; onClear: () => void; tags: string[] }) {
+export function BulkActions(props: {
+  selection: BulkSelection;
+  onClear: () => void;
+  tags: string[];
+  /** Custom field names in use, for the "Set a field" picker (read when it opens: `onFieldsWanted`). */
+  fields: string[];
+  onFieldsWanted: () => void;
+}) {
   const { selection } = props;
   const [dialog, setDialog] = useState<Dialog>(null);
   const [name, setName] = useState('');
+  const [value, setValue] = useState('');
   const [channel, setChannel] = useState<ConsentChannel>('sms');
   const [granted, setGranted] = useState(true);
   const [source, setSource] = useState('');
@@ -50,6 +65,7 @@ export function BulkActions(props: { selection: BulkSelection; onClear: () => vo
 
   const open = (which: Dialog) => {
     setName('');
+    setValue('');
     setSource('');
     setDate(today());
     setGranted(true);
@@ -63,6 +79,40 @@ export function BulkActions(props: { selection: BulkSelection; onClear: () => vo
       notify({
         title: field === 'tags' ? `Tag "${name.trim()}" added` : `Added to list "${name.trim()}"`,
         message: `${formatCount(changed)} of ${count} changed.`,
+        color: 'teal',
+      });
+      setDialog(null);
+    } catch (error) {
+      notifyError('Nothing was changed', error);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const removeTag = async () => {
+    setBusy(true);
+    try {
+      const changed = await removeFromContacts(appDb(), await selection.resolveIds(), 'tags', name);
+      notify({
+        title: `Tag "${name.trim()}" removed`,
+        message: `${formatCount(changed)} of ${count} had it.`,
+        color: 'teal',
+      });
+      setDialog(null);
+    } catch (error) {
+      notifyError('Nothing was changed', error);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const applyField = async () => {
+    setBusy(true);
+    try {
+      const changed = await setCustomField(appDb(), await selection.resolveIds(), name, value);
+      notify({
+        title: value.trim() ? `${name.trim()} set to "${value.trim()}"` : `${name.trim()} cleared`,
+        message: `${formatCount(changed)} of ${count} changed; the others already had this value.`,
         color: 'teal',
       });
       setDialog(null);
@@ -129,10 +179,29 @@ export function BulkActions(props: { selection: BulkSelection; onClear: () => vo
         <Button
           size="compact-sm"
           variant="default"
+          leftSection={<IconTagOff size={14} />}
+          onClick={() => open('untag')}
+        >
+          Remove tag
+        </Button>
+        <Button
+          size="compact-sm"
+          variant="default"
           leftSection={<IconListDetails size={14} />}
           onClick={() => open('list')}
         >
           Add to list
+        </Button>
+        <Button
+          size="compact-sm"
+          variant="default"
+          leftSection={<IconForms size={14} />}
+          onClick={() => {
+            props.onFieldsWanted();
+            open('field');
+          }}
+        >
+          Set a field
         </Button>
         <Button
           size="compact-sm"
@@ -181,6 +250,71 @@ export function BulkActions(props: { selection: BulkSelection; onClear: () => vo
               </Button>
               <Button type="submit" disabled={!name.trim()} loading={busy}>
                 {dialog === 'tag' ? 'Add tag' : 'Add to list'}
+              </Button>
+            </Group>
+          </Stack>
+        </form>
+      </Modal>
+
+      <Modal opened={dialog === 'untag'} onClose={() => setDialog(null)} title={`Remove a tag from ${count}`}>
+        <form
+          onSubmit={(event) => {
+            event.preventDefault();
+            void removeTag();
+          }}
+        >
+          <Stack gap="sm">
+            <Select
+              label="Tag to remove"
+              data={props.tags}
+              value={name || null}
+              onChange={(v) => setName(v ?? '')}
+              searchable
+              nothingFoundMessage="No such tag"
+              data-autofocus
+            />
+            <Group justify="flex-end" gap="xs">
+              <Button variant="default" onClick={() => setDialog(null)}>
+                Cancel
+              </Button>
+              <Button type="submit" disabled={!name.trim()} loading={busy}>
+                Remove tag from {count}
+              </Button>
+            </Group>
+          </Stack>
+        </form>
+      </Modal>
+
+      <Modal opened={dialog === 'field'} onClose={() => setDialog(null)} title={`Set a field on ${count}`}>
+        <form
+          onSubmit={(event) => {
+            event.preventDefault();
+            void applyField();
+          }}
+        >
+          <Stack gap="sm">
+            <Autocomplete
+              label="Field"
+              description="A custom field such as City or Company; a new name adds the field."
+              data={props.fields}
+              value={name}
+              onChange={setName}
+              data-autofocus
+            />
+            <TextInput
+              label="Value"
+              description="Leave empty to remove the field from these contacts."
+              value={value}
+              onChange={(event) => setValue(event.currentTarget.value)}
+            />
+            <Group justify="flex-end" gap="xs">
+              <Button variant="default" onClick={() => setDialog(null)}>
+                Cancel
+              </Button>
+              <Button type="submit" disabled={!name.trim()} loading={busy}>
+                {value.trim()
+                  ? `Set ${name.trim() || 'field'} on ${count}`
+                  : `Clear ${name.trim() || 'field'} on ${count}`}
               </Button>
             </Group>
           </Stack>

@@ -31,7 +31,9 @@ import type { ContactRow } from '../../db/types';
 import {
   type ContactFilters,
   type ContactSort,
+  type CustomFieldFilter,
   contactsPage,
+  customFieldNames,
   matchingContactIds,
 } from '../../queries/contacts';
 import { appDb } from '../../state/db';
@@ -83,6 +85,13 @@ export function ContactsPage() {
   const [consent, setConsent] = useState<ContactFilters['consent'] | null>(null);
   const [tag, setTag] = useState<string | null>(null);
   const [list, setList] = useState<string | null>(null);
+  const [customField, setCustomField] = useState<string | null>(null);
+  const [customOp, setCustomOp] = useState<CustomFieldFilter['op']>('equals');
+  const [customValue, setCustomValue] = useState('');
+  const customText = useDeferredValue(customValue);
+  // Read when a field picker opens (again each time, so a new import's columns show), not on every render.
+  const [fieldNames, setFieldNames] = useState<string[]>([]);
+  const loadFieldNames = () => void customFieldNames(db).then(setFieldNames);
   const [selected, setSelected] = useState<Set<string>>(new Set());
   // "Select all N matching": the selection is the query, resolved when an action runs.
   const [allMatching, setAllMatching] = useState(false);
@@ -95,8 +104,10 @@ export function ContactsPage() {
     if (consent) f.consent = consent;
     if (tag) f.tag = tag;
     if (list) f.list = list;
+    if (customField && customText.trim())
+      f.custom = { field: customField, op: customOp, value: customText.trim() };
     return f;
-  }, [stitched, engaged, consent, tag, list]);
+  }, [stitched, engaged, consent, tag, list, customField, customOp, customText]);
   const queryKey = JSON.stringify({ sortBy, direction, searchTerm, filters, defaultCountry });
   const narrowed = searchTerm.trim() !== '' || Object.keys(filters).length > 0;
 
@@ -327,6 +338,47 @@ export function ContactsPage() {
           value={consent}
           onChange={(v) => setConsent(v as ContactFilters['consent'] | null)}
         />
+        <Group gap={4} wrap="nowrap" role="group" aria-label="Custom field filter">
+          <Select
+            size="xs"
+            w={150}
+            aria-label="Custom field"
+            placeholder="Custom field: any"
+            clearable
+            searchable
+            data={
+              customField && !fieldNames.includes(customField) ? [customField, ...fieldNames] : fieldNames
+            }
+            value={customField}
+            onChange={setCustomField}
+            onDropdownOpen={loadFieldNames}
+            nothingFoundMessage="No custom fields"
+          />
+          {customField && (
+            <>
+              <Select
+                size="xs"
+                w={100}
+                aria-label={`How ${customField} matches`}
+                allowDeselect={false}
+                data={[
+                  { value: 'equals', label: 'is' },
+                  { value: 'contains', label: 'contains' },
+                ]}
+                value={customOp}
+                onChange={(v) => v && setCustomOp(v as CustomFieldFilter['op'])}
+              />
+              <TextInput
+                size="xs"
+                w={130}
+                aria-label={`${customField} value`}
+                placeholder="Value"
+                value={customValue}
+                onChange={(e) => setCustomValue(e.currentTarget.value)}
+              />
+            </>
+          )}
+        </Group>
         <Text size="xs" c="dimmed" ml="auto" aria-live="polite">
           {page ? `${formatCount(total)} ${total === 1 ? 'contact' : 'contacts'}` : 'Loading…'}
         </Text>
@@ -345,7 +397,13 @@ export function ContactsPage() {
           )}
         </Group>
       )}
-      <BulkActions selection={selection} onClear={clearSelection} tags={tags ?? []} />
+      <BulkActions
+        selection={selection}
+        onClear={clearSelection}
+        tags={tags ?? []}
+        fields={fieldNames}
+        onFieldsWanted={loadFieldNames}
+      />
       <div
         ref={scrollRef}
         style={{ height: 'calc(100vh - 250px)', minHeight: 240, overflow: 'auto', contain: 'strict' }}

@@ -1,5 +1,6 @@
-// What the contact list does to many selected contacts at once: tag them, put them on a list, record
-// their consent, or delete them with their history (through `eraseContact`, so nothing of them dangles).
+// What the contact list does to many selected contacts at once: tag them (or take a tag off), put them
+// on a list, set a custom field, record their consent, or delete them with their history (through
+// `eraseContact`, so nothing of them dangles).
 import type { Bridge } from '../../../src-main/shared/bridge';
 import type { StitchDb } from '../../db';
 import { withConsent } from '../../db/consent';
@@ -22,6 +23,53 @@ export async function addToContacts(
     const changed = contacts
       .filter((c) => !c[field].includes(value))
       .map((c) => withSearchKeys({ ...c, [field]: [...c[field], value], updatedAt: now }));
+    await db.contacts.bulkPut(changed);
+    return changed.length;
+  });
+}
+
+/** Takes `name` off each contact's tags or lists; returns how many changed. */
+export async function removeFromContacts(
+  db: StitchDb,
+  contactIds: string[],
+  field: 'tags' | 'lists',
+  name: string,
+  now = Date.now(),
+): Promise<number> {
+  const value = name.trim();
+  if (!value) return 0;
+  return db.transaction('rw', db.contacts, async () => {
+    const contacts = (await db.contacts.bulkGet(contactIds)).filter((c) => c !== undefined);
+    const changed = contacts
+      .filter((c) => c[field].includes(value))
+      .map((c) => ({ ...c, [field]: c[field].filter((v) => v !== value), updatedAt: now }));
+    await db.contacts.bulkPut(changed);
+    return changed.length;
+  });
+}
+
+/**
+ * Sets a custom field (City, Company…) to `value` on each contact; an empty value removes the field,
+ * as on the profile's form. Returns how many changed.
+ */
+export async function setCustomField(
+  db: StitchDb,
+  contactIds: string[],
+  name: string,
+  value: string,
+  now = Date.now(),
+): Promise<number> {
+  const field = name.trim();
+  const text = value.trim();
+  if (!field) return 0;
+  return db.transaction('rw', db.contacts, async () => {
+    const contacts = (await db.contacts.bulkGet(contactIds)).filter((c) => c !== undefined);
+    const changed = contacts
+      .filter((c) => (c.custom[field] ?? '') !== text)
+      .map((c) => {
+        const { [field]: _old, ...others } = c.custom;
+        return { ...c, custom: text ? { ...others, [field]: text } : others, updatedAt: now };
+      });
     await db.contacts.bulkPut(changed);
     return changed.length;
   });
