@@ -109,6 +109,20 @@ export interface IdentityRow {
 }
 
 /**
+ * A live visitor link (`kind: 'visitor'`, not revoked) reduced to what a segment count needs: the
+ * browser, its contact and the span. Derived from `identities` by `spanOf` (db/link-spans.ts) and
+ * written beside every link write, so one read maps any number of browsers to their contacts.
+ */
+export interface LinkSpanRow {
+  /** The link's id in `identities`. */
+  id: string;
+  visitorId: string;
+  contactId: string;
+  from: number;
+  to: number | null;
+}
+
+/**
  * A click link the evidence does not support (yet): a second browser on a forwarded message, a
  * desktop on an SMS link… Kept apart from `identities`, so timelines, stats, audiences and reports
  * never see it, until new evidence promotes it or the marketer confirms it.
