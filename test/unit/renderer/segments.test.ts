@@ -94,9 +94,17 @@ async function store(): Promise<{
   return { db, messages: { ana, ben, cara }, journal };
 }
 
-/** Members by the set-wise counter, checked against the per-contact evaluator and the count. */
+/**
+ * Members by the set-wise counter, checked against the per-contact evaluator and the count, and
+ * the same under both join plans: candidates' browsers probed, or each condition's range read whole.
+ */
 async function members(db: StitchDb, definition: SegmentNode, now = NOW): Promise<string[]> {
   const setWise = (await segmentMembers(db, definition, now)).map((c) => c.id).sort();
+  for (const probeLimit of [0, Number.POSITIVE_INFINITY]) {
+    const planned = await segmentMembers(db, definition, now, { probeLimit });
+    expect(planned.map((c) => c.id).sort()).toEqual(setWise);
+    expect(await countSegment(db, definition, now, { probeLimit })).toBe(setWise.length);
+  }
   const live = (await db.contacts.toArray()).filter((c) => !c.mergedInto);
   const evaluated: string[] = [];
   for (const contact of live) {
