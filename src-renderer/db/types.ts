@@ -265,11 +265,14 @@ export type CampaignAudience =
   | { kind: 'tag'; tag: string }
   | { kind: 'list'; list: string }
   /** A saved segment, resolved (and frozen into the messages) at Prepare. */
-  | { kind: 'segment'; segmentId: string };
+  | { kind: 'segment'; segmentId: string }
+  /** Conditions built in the campaign itself (not saved as a segment), resolved likewise at Prepare. */
+  | { kind: 'conditions'; definition: SegmentGroup };
 
 /** Which segment a Prepare resolved, and when: the report says who the messages went to. */
 export interface AudienceSnapshot {
-  segmentId: string;
+  /** null: the campaign's own conditions (`segmentName` then says "custom conditions"). */
+  segmentId: string | null;
   segmentName: string;
   resolvedAt: number;
   /** Contacts in the segment at that moment (before consent and number checks). */

@@ -359,6 +359,42 @@ describe('saved segments', () => {
     expect(after.map((m) => m.contactId).sort()).toEqual(['ana', 'ben']);
   });
 
+  it('a campaign to conditions built in the campaign freezes their members the same way; the report says "custom conditions"', async () => {
+    const { db } = await store();
+    const now = Date.now();
+    await db.campaigns.add({
+      id: 'inline',
+      name: 'Inline',
+      channel: 'sms',
+      createdAt: now,
+      status: 'draft',
+      body: 'Pricing questions, {{first_name}}?',
+      audience: {
+        kind: 'conditions',
+        definition: and(
+          { kind: 'message', action: 'clicked', campaignId: 'spring' },
+          // No window: Prepare resolves at the real now, long after the fixtures' days.
+          not<SegmentCondition>({ kind: 'form' }),
+        ),
+      },
+    });
+    const noLinks = {
+      register: () => Promise.reject(new Error('a campaign without links mints nothing')),
+      mint: () => Promise.reject(new Error('a campaign without links mints nothing')),
+    };
+    const before = Date.now();
+    expect(await prepareCampaign(db, 'inline', noLinks, 'https://go.test')).toMatchObject({ recipients: 1 });
+    const prepared = await db.messages.where('campaignId').equals('inline').toArray();
+    expect(prepared.map((m) => m.contactId)).toEqual(['ana']);
+    const campaign = await db.campaigns.get('inline');
+    expect(campaign?.audienceSnapshot).toMatchObject({
+      segmentId: null,
+      segmentName: 'custom conditions',
+      matched: 1,
+    });
+    expect(campaign?.audienceSnapshot?.resolvedAt).toBeGreaterThanOrEqual(before);
+  });
+
   it('Prepare of a campaign whose segment was deleted says so', async () => {
     const { db } = await store();
     await db.campaigns.add({
