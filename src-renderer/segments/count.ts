@@ -166,9 +166,9 @@ const isActivity = (
 /**
  * Up to this many linked browsers among an AND's candidates, its activity conditions probe those
  * browsers (one index range each) instead of reading every matching event of the store: a small
- * outer set drives the join. Past it, the requests cost more than the set-wise reads: at 1M events
- * 2,500 clickers' browsers took ~700 ms to probe, while the whole /pricing and form ranges plus
- * one read of the spans take a fraction of that (bench/README.md, segments).
+ * outer set drives the join. Past it the requests add up: 2,500 clickers' browsers at 1M events
+ * took ~700 ms to probe (in-memory store), more than their conditions' whole ranges. The value is
+ * a judgement between those two, not a measured crossover (bench/README.md, segments).
  */
 export const PROBE_LIMIT = 200;
 
