@@ -1,15 +1,54 @@
 // Segment counting and goal reports over a generated store in Chromium on real IndexedDB: 100,000
 // contacts and 10k / 100k / 1M events with rows shaped as the ingest writes them (stitched
 // visitors, a campaign with clicks and taps, forms, custom events), through the app's own queries.
+// The rows are bulk-added in big transactions of relaxed durability; derived rows (contacts'
+// search keys, link spans) come from the app's own functions (newContact, spanOf).
+import type { Table } from 'dexie';
 import { openStitchDb, type StitchDb } from '../../src-renderer/db';
 import { newContact } from '../../src-renderer/db/contacts';
-import type { EventRow, GoalRow, IdentityRow, MessageRow } from '../../src-renderer/db/types';
+import { spanOf } from '../../src-renderer/db/link-spans';
+import type { GoalRow, IdentityRow, MessageRow } from '../../src-renderer/db/types';
 import { campaignGoals } from '../../src-renderer/goals/report';
 import { campaignReport } from '../../src-renderer/queries/reports';
 import { countSegment } from '../../src-renderer/segments/count';
 import { DAY_MS, type SegmentGroup } from '../../src-renderer/segments/model';
 
-const WRITE = 5_000;
+/** Rows per bulkAdd, each in its own transaction; two are in flight while the next is generated. */
+const WRITE = 25_000;
+
+/** Bulk-adds rows as they are generated, WRITE at a time, with at most two writes in flight. */
+class Writer<T> {
+  private rows: T[] = [];
+  private inFlight: Promise<unknown>[] = [];
+  written = 0;
+
+  constructor(
+    private readonly db: StitchDb,
+    private readonly table: Table<T, string>,
+  ) {}
+
+  async add(row: T): Promise<void> {
+    this.rows.push(row);
+    if (this.rows.length >= WRITE) await this.flush();
+  }
+
+  async flush(): Promise<void> {
+    if (this.rows.length > 0) {
+      const rows = this.rows;
+      this.rows = [];
+      this.written += rows.length;
+      this.inFlight.push(this.db.transaction('rw', this.table, () => this.table.bulkAdd(rows)));
+    }
+    while (this.inFlight.length >= 2) await this.inFlight.shift();
+  }
+
+  async done(): Promise<number> {
+    await this.flush();
+    await Promise.all(this.inFlight);
+    this.inFlight = [];
+    return this.written;
+  }
+}
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
 
 /** "Clicked the spring SMS, visited /pricing in the last 30 days, no form in the last 30 days". */
@@ -58,26 +97,32 @@ interface Shape {
  */
 async function seedContacts(db: StitchDb, contacts: number): Promise<void> {
   const created = Date.now() - 120 * DAY_MS;
-  for (let start = 0; start < contacts; start += WRITE) {
-    await db.contacts.bulkAdd(
-      Array.from({ length: Math.min(WRITE, contacts - start) }, (_, i) =>
-        newContact(
-          {
-            id: `c${start + i}`,
-            firstName: `Contact${start + i}`,
-            lastName: 'Bench',
-            phone: `+1201555${String((start + i) % 10_000).padStart(4, '0')}`,
-          },
-          created,
-        ),
+  const writer = new Writer(db, db.contacts);
+  for (let i = 0; i < contacts; i++) {
+    await writer.add(
+      newContact(
+        {
+          id: `c${i}`,
+          firstName: `Contact${i}`,
+          lastName: 'Bench',
+          phone: `+1201555${String(i % 10_000).padStart(4, '0')}`,
+        },
+        created,
       ),
     );
   }
+  await writer.done();
 }
 
 async function seed(db: StitchDb, shape: Shape): Promise<{ events: number; visitorLinks: number }> {
   const now = Date.now();
-  await Promise.all([db.events.clear(), db.identities.clear(), db.messages.clear(), db.campaigns.clear()]);
+  await Promise.all([
+    db.events.clear(),
+    db.identities.clear(),
+    db.linkSpans.clear(),
+    db.messages.clear(),
+    db.campaigns.clear(),
+  ]);
   const recipients = Math.max(10, Math.floor(shape.events / 100));
   const clickers = Math.floor(recipients / 4);
   const visitors = Math.floor((shape.events - recipients - clickers) / 10);
@@ -91,16 +136,15 @@ async function seed(db: StitchDb, shape: Shape): Promise<{ events: number; visit
     sentAt,
   });
 
-  let events: EventRow[] = [];
-  let total = 0;
-  const flush = async (force = false) => {
-    if (events.length >= WRITE || (force && events.length > 0)) {
-      total += events.length;
-      await db.events.bulkAdd(events);
-      events = [];
-    }
+  const events = new Writer(db, db.events);
+  const messages = new Writer(db, db.messages);
+  const links = new Writer(db, db.identities);
+  const spans = new Writer(db, db.linkSpans);
+  const addLink = async (link: IdentityRow) => {
+    await links.add(link);
+    const span = spanOf(link);
+    if (span) await spans.add(span);
   };
-  const messages: MessageRow[] = [];
   for (let r = 0; r < recipients; r++) {
     const id = `spring:${r}`;
     const message: MessageRow = {
@@ -114,7 +158,7 @@ async function seed(db: StitchDb, shape: Shape): Promise<{ events: number; visit
     if (r < clickers) {
       const clickAt = sentAt + 60_000 + r * 10_000;
       message.taps = [{ visitorId: `v${r}`, at: clickAt, device: 'mobile', clickEventId: `click-${r}` }];
-      events.push({
+      await events.add({
         id: `click-${r}`,
         type: 'link_click',
         timestamp: clickAt,
@@ -133,7 +177,7 @@ async function seed(db: StitchDb, shape: Shape): Promise<{ events: number; visit
         },
       });
     }
-    events.push({
+    await events.add({
       id: `message_sent:${id}`,
       type: 'message_sent',
       timestamp: sentAt,
@@ -144,13 +188,8 @@ async function seed(db: StitchDb, shape: Shape): Promise<{ events: number; visit
       recipientMessageId: id,
       channel: 'sms',
     });
-    messages.push(message);
-    await flush();
+    await messages.add(message);
   }
-  for (let start = 0; start < messages.length; start += WRITE)
-    await db.messages.bulkAdd(messages.slice(start, start + WRITE));
-
-  const links: IdentityRow[] = [];
   for (let v = 0; v < visitors; v++) {
     const visitor = `v${v}`;
     const clicker = v < clickers;
@@ -158,7 +197,7 @@ async function seed(db: StitchDb, shape: Shape): Promise<{ events: number; visit
       ? sentAt + 60_000 + v * 10_000
       : now - 90 * DAY_MS + Math.floor((v / visitors) * 88 * DAY_MS);
     if (clicker || v % 3 === 0) {
-      links.push({
+      await addLink({
         id: `link-${visitor}`,
         kind: 'visitor',
         value: visitor,
@@ -184,9 +223,9 @@ async function seed(db: StitchDb, shape: Shape): Promise<{ events: number; visit
         sessionId: `${visitor}-s`,
       };
       if (n === 9 && v % 10 === 0) {
-        events.push({ ...base, type: 'form_submit', traits: {} });
+        await events.add({ ...base, type: 'form_submit', traits: {} });
       } else if (n === 8 && clicker && v % 8 === 0) {
-        events.push({ ...base, type: 'track', name: 'purchase', properties: { amount: 20 + (v % 50) } });
+        await events.add({ ...base, type: 'track', name: 'purchase', properties: { amount: 20 + (v % 50) } });
       } else {
         const path =
           n === 6 && clicker && v % 4 === 0
@@ -194,22 +233,31 @@ async function seed(db: StitchDb, shape: Shape): Promise<{ events: number; visit
             : (v + n) % 25 === 0
               ? '/pricing'
               : `/p/${(v + n) % 50}`;
-        events.push({ ...base, type: 'page', path, url: `https://shop.example.com${path}`, title: path });
+        await events.add({
+          ...base,
+          type: 'page',
+          path,
+          url: `https://shop.example.com${path}`,
+          title: path,
+        });
       }
     }
-    await flush();
   }
-  await flush(true);
-  for (let start = 0; start < links.length; start += WRITE)
-    await db.identities.bulkAdd(links.slice(start, start + WRITE));
-  return { events: total, visitorLinks: links.length };
+  const [total, visitorLinks] = await Promise.all([
+    events.done(),
+    links.done(),
+    messages.done(),
+    spans.done(),
+  ]);
+  return { events: total, visitorLinks };
 }
 
 async function freshStore(name: string): Promise<StitchDb> {
   await indexedDB
     .databases()
     .then((dbs) => Promise.all(dbs.map((d) => d.name && openStitchDb(d.name).delete())));
-  const db = openStitchDb(name);
+  // Relaxed durability: a commit does not wait for the disk (the seed's speed; reads are the same).
+  const db = openStitchDb(name, { chromeTransactionDurability: 'relaxed' });
   await db.open();
   return db;
 }

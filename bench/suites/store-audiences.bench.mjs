@@ -2,14 +2,15 @@
 // counted over 100,000 contacts at 10k / 100k / 1M events (the growth curve), beside raw Dexie
 // counts of the same index ranges, and a campaign's two-goal report over the largest store.
 // Runs with `--only store` (after the store suite) or alone with `--only store-aud`.
-import { buildPage, launchChromium, serveDir } from '../lib/browser.mjs';
+import { buildPage, launchPersistentChromium, serveDir } from '../lib/browser.mjs';
 
 export async function run() {
   const dir = await buildPage('bench/browser', 'out/bench-store-audiences');
   const server = await serveDir(dir);
-  const browser = await launchChromium();
+  // On disk, as the app's store is (and an in-memory store slows down as a million rows go in).
+  const browser = await launchPersistentChromium();
   try {
-    const page = await browser.newPage();
+    const page = await browser.context.newPage();
     await page.goto(server.url);
     await page.waitForFunction(() => document.title === 'ready');
     const sizes = (process.env.BENCH_SEGMENT_EVENTS ?? '10000,100000,1000000').split(',').map(Number);

@@ -95,6 +95,8 @@ export async function audienceContacts(
         );
       return segmentMembers(db, segment.definition, now);
     }
+    case 'conditions':
+      return segmentMembers(db, audience.definition, now);
     case 'tag':
       return db.contacts.where('tags').equals(audience.tag).toArray();
     case 'list':

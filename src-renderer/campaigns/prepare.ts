@@ -14,6 +14,9 @@ import { withUtm } from './links';
 import { renderMessage, type ShortLink, trackedLinksOf } from './render';
 import { smsInfo } from './sms';
 
+/** What a campaign's report calls an audience built in the campaign rather than a saved segment. */
+export const CUSTOM_CONDITIONS = 'custom conditions';
+
 export const MINT_BATCH = 10_000;
 const WRITE_BATCH = 2_000;
 const SENT_BATCH = 500;
@@ -61,7 +64,9 @@ export async function prepareCampaign(
   const segment = audience.kind === 'segment' ? await db.segments.get(audience.segmentId) : undefined;
   const audienceSnapshot: AudienceSnapshot | undefined = segment
     ? { segmentId: segment.id, segmentName: segment.name, resolvedAt, matched }
-    : undefined;
+    : audience.kind === 'conditions'
+      ? { segmentId: null, segmentName: CUSTOM_CONDITIONS, resolvedAt, matched }
+      : undefined;
   if (recipients.length === 0) throw new CampaignStateError('No recipients: check the audience and consent.');
 
   const links = trackedLinksOf(campaign);

@@ -8,6 +8,7 @@ import type {
   EventRow,
   GoalRow,
   IdentityRow,
+  LinkSpanRow,
   MessageRow,
   MetaRow,
   SegmentRow,
@@ -21,6 +22,7 @@ import { schemaVersions } from './versions';
 export class StitchDb extends Dexie {
   contacts!: Table<ContactRow, string>;
   identities!: Table<IdentityRow, string>;
+  linkSpans!: Table<LinkSpanRow, string>;
   visitors!: Table<VisitorRow, string>;
   sessions!: Table<SessionRow, string>;
   events!: Table<EventRow, string>;

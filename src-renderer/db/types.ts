@@ -109,6 +109,20 @@ export interface IdentityRow {
 }
 
 /**
+ * A live visitor link (`kind: 'visitor'`, not revoked) reduced to what a segment count needs: the
+ * browser, its contact and the span. Derived from `identities` by `spanOf` (db/link-spans.ts) and
+ * written beside every link write, so one read maps any number of browsers to their contacts.
+ */
+export interface LinkSpanRow {
+  /** The link's id in `identities`. */
+  id: string;
+  visitorId: string;
+  contactId: string;
+  from: number;
+  to: number | null;
+}
+
+/**
  * A click link the evidence does not support (yet): a second browser on a forwarded message, a
  * desktop on an SMS link… Kept apart from `identities`, so timelines, stats, audiences and reports
  * never see it, until new evidence promotes it or the marketer confirms it.
@@ -251,11 +265,14 @@ export type CampaignAudience =
   | { kind: 'tag'; tag: string }
   | { kind: 'list'; list: string }
   /** A saved segment, resolved (and frozen into the messages) at Prepare. */
-  | { kind: 'segment'; segmentId: string };
+  | { kind: 'segment'; segmentId: string }
+  /** Conditions built in the campaign itself (not saved as a segment), resolved likewise at Prepare. */
+  | { kind: 'conditions'; definition: SegmentGroup };
 
 /** Which segment a Prepare resolved, and when: the report says who the messages went to. */
 export interface AudienceSnapshot {
-  segmentId: string;
+  /** null: the campaign's own conditions (`segmentName` then says "custom conditions"). */
+  segmentId: string | null;
   segmentName: string;
   resolvedAt: number;
   /** Contacts in the segment at that moment (before consent and number checks). */

@@ -2,8 +2,9 @@
 // one, with an upgrade function and a test that opens a database of the previous version.
 import type { Table, Transaction } from 'dexie';
 import { withSearchKeys } from './contacts';
+import { spanOf } from './link-spans';
 import { computeContactStats, type StatsTables } from './stats';
-import type { ContactRow, EventRow, IdentityRow, SessionRow } from './types';
+import type { ContactRow, EventRow, IdentityRow, LinkSpanRow, SessionRow } from './types';
 
 export interface SchemaVersion {
   version: number;
@@ -72,6 +73,17 @@ export const schemaVersions: readonly SchemaVersion[] = [
         '[type+timestamp], [path+timestamp]',
       segments: 'id, name',
       goals: 'id, name',
+    },
+  },
+  {
+    // v5: the spans of live visitor links in a table of their own (db/link-spans.ts), so a segment
+    // count reads every browser's owner in one request; filled here from the links already stored.
+    version: 5,
+    stores: { linkSpans: 'id' },
+    upgrade: async (tx) => {
+      const links = await (tx.table('identities') as Table<IdentityRow, string>).toArray();
+      const spans = links.flatMap((link) => spanOf(link) ?? []);
+      await (tx.table('linkSpans') as Table<LinkSpanRow, string>).bulkAdd(spans);
     },
   },
 ];

@@ -9,6 +9,7 @@ import { markCampaignSent, prepareCampaign } from '../campaigns/prepare';
 import type { StitchDb } from '../db';
 import { withConsent } from '../db/consent';
 import { newContact } from '../db/contacts';
+import { dropSpans } from '../db/link-spans';
 import type { CampaignRow, ContactRow, MessageRow } from '../db/types';
 
 export const DEMO_LIST = 'Demo';
@@ -177,6 +178,7 @@ export async function removeDemo(db: StitchDb, bridge: Pick<Bridge, 'invoke'>): 
     [
       db.contacts,
       db.identities,
+      db.linkSpans,
       db.events,
       db.visitors,
       db.sessions,
@@ -208,6 +210,10 @@ export async function removeDemo(db: StitchDb, bridge: Pick<Bridge, 'invoke'>): 
       await db.tentativeLinks.where('contactId').anyOf(contactIds).delete();
       await db.messages.bulkDelete(messages.map((m) => m.id));
       await db.identities.bulkDelete(links.map((l) => l.id));
+      await dropSpans(
+        db,
+        links.map((l) => l.id),
+      );
       await db.audit.where('contactId').anyOf(contactIds).delete();
       await db.contacts.bulkDelete(contactIds);
       await db.campaigns.bulkDelete(campaigns);

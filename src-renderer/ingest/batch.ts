@@ -8,6 +8,7 @@ import type { JournalRecord } from '../../src-main/shared/events';
 import type { Settings } from '../../src-main/shared/settings';
 import { appliedOffset, appliedOffsetRow, type StitchDb } from '../db';
 import { withConsent } from '../db/consent';
+import { dropSpans, syncSpans } from '../db/link-spans';
 import { computeContactStats } from '../db/stats';
 import type { ContactRow, EventRow, SessionRow, VisitorRow } from '../db/types';
 import {
@@ -114,6 +115,7 @@ async function applyBatch(
       db.visitors,
       db.sessions,
       db.identities,
+      db.linkSpans,
       db.contacts,
       db.messages,
       db.campaigns,
@@ -395,11 +397,13 @@ async function writeBatch(db: StitchDb, state: BatchState): Promise<void> {
   await Promise.all([
     db.events.bulkAdd(state.newEvents),
     db.identities.bulkDelete([...state.deletedLinks]),
+    dropSpans(db, [...state.deletedLinks]),
     db.tentativeLinks.bulkDelete([...state.deletedTentative]),
     db.tentativeLinks.bulkPut(pick(state.tentative, state.dirtyTentative)),
     db.visitors.bulkPut(pick(state.visitors, state.dirtyVisitors)),
     db.sessions.bulkPut(pick(state.sessions, state.dirtySessions)),
     db.identities.bulkPut([...state.dirtyLinks.values()]),
+    syncSpans(db, [...state.dirtyLinks.values()]),
     db.messages.bulkPut(pick(state.messages, state.dirtyMessages)),
     db.contacts.bulkAdd(state.newContacts),
   ]);

@@ -4,6 +4,7 @@
 import type { DexieOptions } from 'dexie';
 import type { Bridge } from '../../src-main/shared/bridge';
 import { ACTIVE_DB_KEY, appliedOffsetRow, openStitchDb, type StitchDb } from '../db';
+import { syncSpans } from '../db/link-spans';
 import { computeContactStats, emptyStats } from '../db/stats';
 import type { IdentityRow } from '../db/types';
 import { type IngestSettings, ingestBatch } from './batch';
@@ -17,6 +18,7 @@ const REPLAYED_TABLES = new Set([
   'contacts',
   'messages',
   'identities',
+  'linkSpans',
   'events',
   'visitors',
   'sessions',
@@ -85,6 +87,7 @@ export async function rebuildStore(options: RebuildOptions): Promise<StitchDb> {
       ),
     );
     await target.identities.bulkAdd(identities);
+    await syncSpans(target, identities);
     await target.events.bulkAdd(sends);
     await target.meta.bulkAdd(meta);
     await target.tentativeLinks.bulkAdd(decided);

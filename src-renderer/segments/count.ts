@@ -1,10 +1,10 @@
 // Counting and resolving a segment set-wise, from indexes: each behavioural condition reads the
 // events that can satisfy it in one index range (clicks of a campaign, page views of a path in a
-// window, forms in a window) and maps their browsers to contacts through the identity links — no
-// per-contact queries. Results are sets of root contacts, or the complement of one, so NOT needs
-// no list of everyone until a campaign asks for the members.
+// window, forms in a window) and maps their browsers to contacts through the link spans, read
+// once per resolution — no per-contact or per-browser queries. Results are sets of root contacts,
+// or the complement of one, so NOT needs no list of everyone until a campaign asks for the members.
 import type { StitchDb } from '../db';
-import type { ContactRow, EventRow, IdentityRow } from '../db/types';
+import type { ContactRow, EventRow, LinkSpanRow } from '../db/types';
 import { propertyHolds, rowHolds } from './evaluate';
 import { getAllInRanges } from './many-ranges';
 import {
@@ -24,14 +24,32 @@ interface IdSet {
 
 const INF = Number.POSITIVE_INFINITY;
 
-/** What one resolution reads once: merged contacts, and (only if a field condition needs it) every row. */
+/** Live visitor link spans by browser and by contact. */
+interface Spans {
+  byVisitor: Map<string, LinkSpanRow[]>;
+  byContact: Map<string, LinkSpanRow[]>;
+}
+
+function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+/**
+ * What one resolution reads once: merged contacts, the link spans (one `getAll` of a compact table:
+ * tens of milliseconds for tens of thousands of links), and (only if a field condition needs it)
+ * every contact row.
+ */
 class Resolver {
   private mergedInto: Map<string, string> | undefined;
   private allRows: Promise<ContactRow[]> | undefined;
+  private allSpans: Promise<Spans> | undefined;
 
   constructor(
     readonly db: StitchDb,
     readonly now: number,
+    readonly probeLimit = PROBE_LIMIT,
   ) {}
 
   async roots(): Promise<Map<string, string>> {
@@ -53,24 +71,27 @@ class Resolver {
     return current;
   }
 
+  spans(): Promise<Spans> {
+    this.allSpans ??= this.db.linkSpans.toArray().then((rows) => {
+      const spans: Spans = { byVisitor: new Map(), byContact: new Map() };
+      for (const span of rows) {
+        pushTo(spans.byVisitor, span.visitorId, span);
+        pushTo(spans.byContact, span.contactId, span);
+      }
+      return spans;
+    });
+    return this.allSpans;
+  }
+
   /** Live visitor links of the candidates and of the contacts merged into them, each with its root. */
-  async linksOf(roots: Set<string>): Promise<{ root: string; link: IdentityRow }[]> {
-    const merged = await this.roots();
+  async linksOf(roots: Set<string>): Promise<{ root: string; link: LinkSpanRow }[]> {
+    const [merged, spans] = await Promise.all([this.roots(), this.spans()]);
     const owners: [string, string][] = [...roots].map((id) => [id, id]);
     for (const child of merged.keys()) {
       const root = this.rootOf(merged, child);
       if (roots.has(root)) owners.push([child, root]);
     }
-    const found = await getAllInRanges(
-      this.db.identities,
-      'contactId',
-      owners.map(([id]) => IDBKeyRange.only(id)),
-    );
-    return owners.flatMap(([, root], i) =>
-      (found[i] ?? [])
-        .filter((l) => l.kind === 'visitor' && l.revokedAt === null)
-        .map((link) => ({ root, link })),
-    );
+    return owners.flatMap(([id, root]) => (spans.byContact.get(id) ?? []).map((link) => ({ root, link })));
   }
 
   rows(): Promise<ContactRow[]> {
@@ -92,10 +113,20 @@ async function liveAmong(r: Resolver, ids: Set<string>): Promise<string[]> {
   return keys.filter((id) => ids.has(id) && !merged.has(id));
 }
 
+/** How the resolution plans its joins: `probeLimit` as PROBE_LIMIT (a test moves it to check both plans). */
+export interface SegmentPlan {
+  probeLimit: number;
+}
+
 /** How many live contacts are in the segment now. */
-export async function countSegment(db: StitchDb, definition: SegmentNode, now = Date.now()): Promise<number> {
+export async function countSegment(
+  db: StitchDb,
+  definition: SegmentNode,
+  now = Date.now(),
+  plan?: SegmentPlan,
+): Promise<number> {
   validateSegment(definition);
-  const r = new Resolver(db, now);
+  const r = new Resolver(db, now, plan?.probeLimit);
   const set = await resolveNode(r, definition);
   const existing = (await liveAmong(r, set.ids)).length;
   if (set.positive) return existing;
@@ -108,9 +139,10 @@ export async function segmentMembers(
   db: StitchDb,
   definition: SegmentNode,
   now = Date.now(),
+  plan?: SegmentPlan,
 ): Promise<ContactRow[]> {
   validateSegment(definition);
-  const r = new Resolver(db, now);
+  const r = new Resolver(db, now, plan?.probeLimit);
   const set = await resolveNode(r, definition);
   if (!set.positive) return (await r.rows()).filter((c) => !set.ids.has(c.id));
   const rows = await db.contacts.bulkGet([...set.ids]);
@@ -132,11 +164,13 @@ const isActivity = (
   node.kind === 'visited' || node.kind === 'form' || node.kind === 'event';
 
 /**
- * Up to this many candidates, an AND's activity conditions probe the candidates' browsers (one
- * index range per linked browser) instead of reading every matching event of the whole store: a
- * small outer set drives the join, as a query planner would choose.
+ * Up to this many linked browsers among an AND's candidates, its activity conditions probe those
+ * browsers (one index range each) instead of reading every matching event of the store: a small
+ * outer set drives the join. Past it the requests add up: 2,500 clickers' browsers at 1M events
+ * took ~700 ms to probe (in-memory store), more than their conditions' whole ranges. The value is
+ * a judgement between those two, not a measured crossover (bench/README.md, segments).
  */
-export const PROBE_LIMIT = 5_000;
+export const PROBE_LIMIT = 200;
 
 async function resolveGroup(r: Resolver, group: SegmentGroup): Promise<IdSet> {
   if (group.children.length === 0) return { positive: false, ids: new Set() };
@@ -152,10 +186,9 @@ async function resolveGroup(r: Resolver, group: SegmentGroup): Promise<IdSet> {
   let result: IdSet | undefined;
   if (first.length > 0)
     result = (await Promise.all(first.map((child) => resolveNode(r, child)))).reduce(intersect);
-  if (result?.positive && result.ids.size <= PROBE_LIMIT) {
-    const candidates = result.ids;
-    const kept = await probeCandidates(r, activity, candidates);
-    result = { positive: true, ids: kept };
+  const probe = result?.positive && activity.length > 0 ? await r.linksOf(result.ids) : undefined;
+  if (result && probe && probe.length <= r.probeLimit) {
+    result = { positive: true, ids: await probeCandidates(r, activity, result.ids, probe) };
   } else if (activity.length > 0) {
     const sets = await Promise.all(activity.map((child) => resolveNode(r, child)));
     result = [...(result ? [result] : []), ...sets].reduce(intersect);
@@ -209,10 +242,10 @@ async function probeCandidates(
   r: Resolver,
   conditions: readonly ActivityCondition[],
   candidates: Set<string>,
+  links: readonly { root: string; link: LinkSpanRow }[],
 ): Promise<Set<string>> {
   const tests = conditions.map((c) => activityTest(c, r.now));
   const from = Math.min(...tests.map((t) => t.from));
-  const links = await r.linksOf(candidates);
   // Per candidate and condition: the ids of its matching events (a browser's event counts once).
   const matched = new Map<string, Set<string>[]>();
   const spans = links.filter(({ link }) => (link.to ?? INF) > Math.max(from, link.from));
@@ -220,7 +253,12 @@ async function probeCandidates(
     r.db.events,
     '[visitorId+timestamp]',
     spans.map(({ link }) =>
-      IDBKeyRange.bound([link.value, Math.max(from, link.from)], [link.value, link.to ?? INF], false, true),
+      IDBKeyRange.bound(
+        [link.visitorId, Math.max(from, link.from)],
+        [link.visitorId, link.to ?? INF],
+        false,
+        true,
+      ),
     ),
   );
   spans.forEach(({ root }, index) => {
@@ -377,23 +415,7 @@ export async function pageViewsByPath(
  * a contact's while a live visitor link covers its time (`from` ≤ t < `to`), as on the timeline.
  */
 async function countByContact(r: Resolver, events: readonly EventRow[]): Promise<Map<string, number>> {
-  const visitors = [...new Set(events.flatMap((e) => (e.visitorId ? [e.visitorId] : [])))];
-  // One equality range per browser, all in flight at once: much faster than `anyOf`'s cursor hops.
-  const links = (
-    await getAllInRanges(
-      r.db.identities,
-      '[kind+value]',
-      visitors.map((v) => IDBKeyRange.only(['visitor', v])),
-    )
-  ).flat();
-  const byVisitor = new Map<string, IdentityRow[]>();
-  for (const link of links) {
-    if (link.revokedAt !== null) continue;
-    const list = byVisitor.get(link.value) ?? [];
-    list.push(link);
-    byVisitor.set(link.value, list);
-  }
-  const merged = await r.roots();
+  const [merged, { byVisitor }] = await Promise.all([r.roots(), r.spans()]);
   const counts = new Map<string, number>();
   for (const e of events) {
     const owners = new Set<string>();

@@ -4,6 +4,7 @@
 import type { Bridge } from '../../src-main/shared/bridge';
 import type { RedactionRequest } from '../../src-main/shared/erasure';
 import type { StitchDb } from '../db';
+import { dropSpans } from '../db/link-spans';
 import { mergedFamily } from '../db/stats';
 import type { IdentityRow, SuppressionKind, SuppressionRow } from '../db/types';
 import { hashIdentifiers, KEYED_SCHEME } from './suppression';
@@ -163,6 +164,7 @@ export async function eraseFromStore(
     [
       db.contacts,
       db.identities,
+      db.linkSpans,
       db.events,
       db.visitors,
       db.sessions,
@@ -205,6 +207,10 @@ export async function eraseFromStore(
       }
       await db.messages.bulkDelete([...messageIds]);
       await db.identities.bulkDelete(links.map((l: IdentityRow) => l.id));
+      await dropSpans(
+        db,
+        links.map((l: IdentityRow) => l.id),
+      );
       await db.audit.where('contactId').anyOf(family).delete();
       await db.contacts.bulkDelete(family);
       await db.suppressions.bulkPut(suppressions);

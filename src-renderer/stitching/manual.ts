@@ -5,12 +5,14 @@
 import type { LookbackMode } from '../../src-main/shared/settings';
 import { CHANNELS } from '../channels';
 import type { StitchDb } from '../db';
+import { dropSpans, syncSpans } from '../db/link-spans';
 import type { AuditAction, AuditRow, IdentityRow, TentativeLinkRow, UndoPayload } from '../db/types';
 import { refreshAfterLinkChange, rootContactId } from './refresh';
 import { linkVisitor, openLinkOf } from './rules';
 
 const tablesOf = (db: StitchDb) => [
   db.identities,
+  db.linkSpans,
   db.tentativeLinks,
   db.contacts,
   db.visitors,
@@ -60,7 +62,9 @@ export async function stitchVisitorManually(
     if (open) {
       undo.identities.push({ id: open.id, before: open });
       from = Math.max(open.from, at);
-      await db.identities.put({ ...open, to: from });
+      const ended = { ...open, to: from };
+      await db.identities.put(ended);
+      await syncSpans(db, [ended]);
     } else {
       const earlierEnd = links.reduce(
         (end, l) => (l.revokedAt === null && l.to !== null ? Math.max(end, l.to) : end),
@@ -82,6 +86,7 @@ export async function stitchVisitorManually(
     };
     undo.identities.push({ id: link.id, before: null });
     await db.identities.add(link);
+    await syncSpans(db, [link]);
     await refreshAfterLinkChange(db, [visitorId], open ? [contactId, open.contactId] : [contactId]);
     const auditId = await writeAudit(
       db,
@@ -105,7 +110,9 @@ export async function unstitchLink(
     const link = await db.identities.get(identityId);
     if (!link) throw new Error(`No link ${identityId}`);
     if (link.revokedAt !== null) throw new Error('This link was already removed.');
-    await db.identities.put({ ...link, revokedAt: at });
+    const revoked = { ...link, revokedAt: at };
+    await db.identities.put(revoked);
+    await syncSpans(db, [revoked]);
     await refreshAfterLinkChange(db, link.kind === 'visitor' ? [link.value] : [], [link.contactId]);
     const auditId = await writeAudit(
       db,
@@ -197,6 +204,7 @@ export async function confirmTentativeLink(
       const confirmed = before ? row : { ...row, flags: [...row.flags, 'confirmed' as const] };
       if (!before) identityId = row.id;
       await db.identities.put(confirmed);
+      await syncSpans(db, [confirmed]);
     }
     await db.tentativeLinks.put({ ...tentative, status: 'confirmed', decidedAt: at });
     await refreshAfterLinkChange(
@@ -260,8 +268,13 @@ export async function undo(db: StitchDb, auditId: number, at = Date.now()): Prom
         contacts.add(row.contactId);
         if (row.kind === 'visitor') visitors.add(row.value);
       }
-      if (before) await db.identities.put(before);
-      else await db.identities.delete(id);
+      if (before) {
+        await db.identities.put(before);
+        await syncSpans(db, [before]);
+      } else {
+        await db.identities.delete(id);
+        await dropSpans(db, [id]);
+      }
     }
     for (const { before } of entry.undo.tentative ?? []) {
       await db.tentativeLinks.put(before);

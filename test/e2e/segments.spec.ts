@@ -1,6 +1,7 @@
 // Segments and goals through the UI (issue 13): the example segment "clicked the spring SMS, visited
 // /pricing, no form since" built in the Segments page from real stitched visits, a campaign sent to
-// it (frozen at Prepare, named in the report, listed on the profile), and a goal counted in a
+// it (frozen at Prepare, named in the report, listed on the profile), the same conditions built
+// inline in a campaign's audience (and saved as a segment from there), and a goal counted in a
 // campaign's report after a stitched visit reaches it.
 import { expect, type Page, test } from '@playwright/test';
 import {
@@ -102,9 +103,40 @@ test('the example segment built in the UI from stitched behaviour; a campaign se
   await expect(page.getByTestId('audience-snapshot')).toContainText(segment);
   await expect(page.getByTestId('audience-snapshot')).toContainText('1 contact matched');
 
-  // Ana's profile lists the segment she is in.
+  // The same conditions built inline in a campaign's audience: the live count, Prepare freezes
+  // the match, the report says "custom conditions"; then they are saved as a segment from there.
+  const inline = `Inline ${run}`;
+  await createSmsCampaign(page, inline, 'Any questions on pricing, {{first_name}}?');
+  await page.getByRole('radiogroup', { name: 'Audience' }).getByText('Conditions', { exact: true }).click();
+  await addCondition(page, 'Received or clicked a campaign');
+  await condition(page, 1).getByLabel('Campaign').selectOption({ label: spring });
+  await addCondition(page, 'Visited a page');
+  await condition(page, 2).getByLabel('Pattern').fill('/pricing');
+  await expect(page.getByTestId('segment-count')).toHaveText('2 contacts', { timeout: 15_000 });
+  await addCondition(page, 'Submitted a form');
+  await condition(page, 3).getByLabel('NOT').check();
+  await expect(page.getByTestId('segment-count')).toHaveText('1 contact', { timeout: 15_000 });
+  await expect(page.getByTestId('recipient-count')).toContainText('1 recipient');
+  const [inlineSent] = await prepareAndExport(page, 1);
+  expect(inlineSent?.phone).toBe('+12015550131');
+  await page.getByRole('tab', { name: 'Report' }).click();
+  await expect(page.getByTestId('audience-snapshot')).toContainText('custom conditions');
+  await expect(page.getByTestId('audience-snapshot')).toContainText('1 contact matched');
+  // Conditions built in another campaign, kept as a segment: the campaign now names it.
+  await createSmsCampaign(page, `Inline saved ${run}`, 'Thanks for reading, {{first_name}}.');
+  await page.getByRole('radiogroup', { name: 'Audience' }).getByText('Conditions', { exact: true }).click();
+  await addCondition(page, 'Received or clicked a campaign');
+  await condition(page, 1).getByLabel('Campaign').selectOption({ label: spring });
+  await expect(page.getByTestId('segment-count')).toHaveText('2 contacts', { timeout: 15_000 });
+  const saved = `Saved inline ${run}`;
+  await page.getByLabel('Save these conditions as a segment').fill(saved);
+  await page.getByRole('button', { name: 'Save as segment' }).click();
+  await expect(page.getByRole('combobox', { name: 'Segment', exact: true })).toHaveValue(saved);
+
+  // Ana's profile lists the segments she is in.
   await openProfile(page, `Ana Seg${run}`);
   await expect(page.getByRole('group', { name: 'Segments this contact is in' })).toContainText(segment);
+  await expect(page.getByRole('group', { name: 'Segments this contact is in' })).toContainText(saved);
   await ana.close();
   await ben.close();
 });

@@ -1,5 +1,5 @@
-// The builder's audience: everyone, a tag, a list or a saved segment, with the live recipient count and who is left
-// out and why (no consent, no reachable number, landline, erased, duplicate number).
+// The builder's audience: everyone, a tag, a list, a saved segment or conditions built in place, with the live
+// recipient count and who is left out and why (no consent, no reachable number, landline, erased, duplicate number).
 import {
   Anchor,
   Badge,
@@ -21,7 +21,9 @@ import {
   type ExclusionReason,
 } from '../../campaigns/audience';
 import type { CampaignAudience, CampaignRow } from '../../db/types';
+import { emptyGroup } from '../../segments/model';
 import { appDb } from '../../state/db';
+import { AudienceConditions } from './AudienceConditions';
 import { CHANNEL_LABEL } from './labels';
 
 export function AudiencePanel(props: {
@@ -55,6 +57,15 @@ export function AudiencePanel(props: {
             else if (kind === 'list') props.onChange({ kind: 'list', list: options?.lists[0] ?? '' });
             else if (kind === 'segment')
               props.onChange({ kind: 'segment', segmentId: segments?.[0]?.id ?? '' });
+            else if (kind === 'conditions')
+              // From a saved segment, its conditions are the starting point for a variation.
+              props.onChange({
+                kind: 'conditions',
+                definition:
+                  (audience.kind === 'segment' &&
+                    segments?.find((s) => s.id === audience.segmentId)?.definition) ||
+                  emptyGroup(),
+              });
             else props.onChange({ kind: 'all' });
           }}
           data={[
@@ -62,6 +73,7 @@ export function AudiencePanel(props: {
             { value: 'tag', label: 'Tag' },
             { value: 'list', label: 'List' },
             { value: 'segment', label: 'Segment' },
+            { value: 'conditions', label: 'Conditions' },
           ]}
         />
         {audience.kind === 'segment' && (
@@ -111,6 +123,18 @@ export function AudiencePanel(props: {
           />
         )}
       </Group>
+      {audience.kind === 'conditions' &&
+        (props.locked ? (
+          <Text size="sm" mt="xs">
+            Custom conditions, resolved at Prepare (the report says when).
+          </Text>
+        ) : (
+          <AudienceConditions
+            definition={audience.definition}
+            onChange={(definition) => props.onChange({ kind: 'conditions', definition })}
+            onSaved={(segmentId) => props.onChange({ kind: 'segment', segmentId })}
+          />
+        ))}
       <Stack gap={4} mt="sm" aria-live="polite">
         {audience.kind === 'segment' && segments && !segments.some((s) => s.id === audience.segmentId) ? (
           <Text size="sm" c="red">
@@ -118,9 +142,10 @@ export function AudiencePanel(props: {
               ? 'No saved segment yet: build one on the Segments page.'
               : 'Pick a segment (the one chosen before was deleted).'}
           </Text>
-        ) : audience.kind === 'segment' && !props.locked ? (
+        ) : (audience.kind === 'segment' || audience.kind === 'conditions') && !props.locked ? (
           <Text size="xs" c="dimmed">
-            The segment is resolved again at Prepare; its members at that moment get the messages.
+            {audience.kind === 'segment' ? 'The segment is' : 'The conditions are'} resolved again at Prepare;
+            the contacts matching at that moment get the messages.
           </Text>
         ) : null}
         {!result ? (

@@ -6,6 +6,7 @@ import { useParams } from 'react-router';
 import { buildAudience } from '../../campaigns/audience';
 import { customFieldsOf } from '../../campaigns/merge-fields';
 import type { CampaignAudience, CampaignRow } from '../../db/types';
+import { SegmentDefinitionError } from '../../segments/model';
 import { appDb } from '../../state/db';
 import { PageHeader } from '../../ui/PageHeader';
 import { AudiencePanel } from './AudiencePanel';
@@ -58,7 +59,13 @@ function CampaignEditor(props: { stored: CampaignRow }) {
   // Compared by value: every edit makes a new draft object, but only an audience change re-counts.
   const audienceSpec = useMemo(() => JSON.parse(audienceKey) as CampaignAudience, [audienceKey]);
   const audience = useLiveQuery(
-    () => buildAudience(db, audienceSpec, draft.channel),
+    // Conditions being built may be incomplete for a moment (a page condition without its pattern):
+    // no count then; the builder's own count says why.
+    () =>
+      buildAudience(db, audienceSpec, draft.channel).catch((error: unknown) => {
+        if (error instanceof SegmentDefinitionError) return undefined;
+        throw error;
+      }),
     [db, audienceSpec, draft.channel],
   );
   const allContacts = useLiveQuery(() => db.contacts.limit(5000).toArray(), [db]);

@@ -109,7 +109,16 @@ export function ReportPanel(props: { campaignId: string }) {
       </SimpleGrid>
       {snapshot && (
         <Text size="sm" data-testid="audience-snapshot">
-          Sent to the segment <b>{snapshot.segmentName}</b> as it was at {formatDateTime(snapshot.resolvedAt)}
+          {snapshot.segmentId === null ? (
+            <>
+              Sent to <b>{snapshot.segmentName}</b> as they matched at {formatDateTime(snapshot.resolvedAt)}
+            </>
+          ) : (
+            <>
+              Sent to the segment <b>{snapshot.segmentName}</b> as it was at{' '}
+              {formatDateTime(snapshot.resolvedAt)}
+            </>
+          )}
           : {snapshot.matched.toLocaleString()} contact{snapshot.matched === 1 ? '' : 's'} matched then.
         </Text>
       )}

@@ -78,22 +78,25 @@ export function useBuilderOptions(): BuilderOptions | undefined {
   }, [db]);
 }
 
+/** A segment not saved yet, with a fresh id. */
+export function newSegment(definition: SegmentGroup = emptyGroup(), name = ''): SegmentRow {
+  const now = Date.now();
+  return {
+    id: `seg_${now.toString(36)}${Math.random().toString(36).slice(2, 6)}`,
+    name,
+    definition,
+    createdAt: now,
+    updatedAt: now,
+  };
+}
+
 export function SegmentsPage() {
   const db = appDb();
   const segments = useLiveQuery(() => db.segments.orderBy('name').toArray(), [db]);
   const options = useBuilderOptions();
   const [editing, setEditing] = useState<SegmentRow | null>(null);
 
-  const startNew = () => {
-    const now = Date.now();
-    setEditing({
-      id: `seg_${now.toString(36)}${Math.random().toString(36).slice(2, 6)}`,
-      name: '',
-      definition: emptyGroup(),
-      createdAt: now,
-      updatedAt: now,
-    });
-  };
+  const startNew = () => setEditing(newSegment());
 
   return (
     <>

@@ -10,7 +10,16 @@ import type { StitchDb } from '../../../src-renderer/db';
 import type { MessageRow } from '../../../src-renderer/db/types';
 import { DEMO_LIST, demoMessage, demoState, removeDemo, startDemo } from '../../../src-renderer/demo/demo';
 import { checklistState, dayStarts, homeFigures } from '../../../src-renderer/queries/home';
-import { addContact, at, FakeJournal, freshDb, type InProcessMain, ingestNew, startMain } from './support';
+import {
+  addContact,
+  at,
+  expectSpansInLine,
+  FakeJournal,
+  freshDb,
+  type InProcessMain,
+  ingestNew,
+  startMain,
+} from './support';
 
 let main: InProcessMain;
 let db: StitchDb;
@@ -138,6 +147,7 @@ describe('the guided demo', () => {
     const state = await demoState(db);
     if (!state) throw new Error('no demo');
     const removed = await removeDemo(db, main.bridge);
+    await expectSpansInLine(db);
     expect(removed).toMatchObject({ contacts: 3, visitors: 1 });
     expect(removed.journalError).toBeUndefined();
     expect(await demoState(db)).toBeNull();

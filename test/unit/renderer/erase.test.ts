@@ -13,6 +13,7 @@ import { isSuppressed, legacyHash } from '../../../src-renderer/stitching/suppre
 import {
   addCampaign,
   addContact,
+  expectSpansInLine,
   FakeJournal,
   freshDb,
   type InProcessMain,
@@ -135,6 +136,7 @@ describe('erasure', () => {
     await ingestNew(db, journal);
 
     await eraseContact(db, (await main()).bridge, 'ana');
+    await expectSpansInLine(db);
     expect(await timelineOf(db, 'ben')).toEqual(['page /ben', 'link_click']);
     const visitor = await db.visitors.get('A');
     expect(visitor).toMatchObject({ events: 1, pageViews: 1, sessions: 1 });

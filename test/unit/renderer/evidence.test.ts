@@ -10,7 +10,16 @@ import {
   type TapFact,
 } from '../../../src-renderer/stitching/evidence';
 import { confirmTentativeLink, rejectTentativeLink, undo } from '../../../src-renderer/stitching/manual';
-import { addCampaign, addContact, FakeJournal, freshDb, ingestNew, timelineOf, UA } from './support';
+import {
+  addCampaign,
+  addContact,
+  expectSpansInLine,
+  FakeJournal,
+  freshDb,
+  ingestNew,
+  timelineOf,
+  UA,
+} from './support';
 
 async function ana() {
   const db = freshDb();
@@ -370,11 +379,13 @@ describe('tentative links are the marketer’s to decide', () => {
     const { db, tentative } = await withTentative();
     expect(await timelineOf(db, 'ana')).not.toContain('page /laptop');
     const { auditId } = await confirmTentativeLink(db, tentative.id, { at: 5_000_000_000_000 });
+    await expectSpansInLine(db);
     expect(await linkedBrowsers(db, 'ana')).toEqual(['ANA-LAPTOP', 'ANA-PHONE']);
     expect(await timelineOf(db, 'ana')).toContain('page /laptop');
     expect((await db.tentativeLinks.get(tentative.id))?.status).toBe('confirmed');
 
     await undo(db, auditId);
+    await expectSpansInLine(db);
     expect(await linkedBrowsers(db, 'ana')).toEqual(['ANA-PHONE']);
     expect((await db.tentativeLinks.get(tentative.id))?.status).toBe('tentative');
   });

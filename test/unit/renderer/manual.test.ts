@@ -11,7 +11,15 @@ import {
   undo,
   unstitchLink,
 } from '../../../src-renderer/stitching/manual';
-import { addCampaign, addContact, FakeJournal, freshDb, ingestNew, timelineOf } from './support';
+import {
+  addCampaign,
+  addContact,
+  expectSpansInLine,
+  FakeJournal,
+  freshDb,
+  ingestNew,
+  timelineOf,
+} from './support';
 
 async function setup() {
   const db = freshDb();
@@ -44,11 +52,13 @@ describe('manual stitching, unstitching and merging', () => {
     const [identity] = await contactIdentities(db, 'ana');
 
     const { auditId } = await unstitchLink(db, identity?.link.id ?? '', 1_000);
+    await expectSpansInLine(db);
     expect(await timelineOf(db, 'ana')).toEqual(['link_click']);
     expect((await db.contacts.get('ana'))?.stats).toMatchObject({ pageViews: 0, visitors: 0, clicks: 1 });
     expect((await anonymousVisitors(db)).map((v) => v.visitor.id)).toContain('A');
 
     await undo(db, auditId, 2_000);
+    await expectSpansInLine(db);
     expect(await fullTimeline(db, 'ana')).toEqual(before);
     expect((await db.contacts.get('ana'))?.stats).toEqual(statsBefore);
     expect((await anonymousVisitors(db)).map((v) => v.visitor.id)).not.toContain('A');
@@ -77,11 +87,13 @@ describe('manual stitching, unstitching and merging', () => {
       contactId: 'ana',
       at: 1_000,
     });
+    await expectSpansInLine(db);
     expect(await timelineOf(db, 'ana')).toEqual(['page /lonely', 'page /more', 'page /sale', 'link_click']);
     const identities = await contactIdentities(db, 'ana');
     expect(identities.find((i) => i.link.id === identityId)?.explanation.source).toBe('manual');
 
     await undo(db, auditId);
+    await expectSpansInLine(db);
     expect(await fullTimeline(db, 'ana')).toEqual(before);
     expect(await db.identities.get(identityId)).toBeUndefined();
     expect((await auditLog(db, 'ana')).map((row) => row.action)).toEqual(['undo', 'stitch']);

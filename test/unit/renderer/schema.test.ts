@@ -10,7 +10,7 @@ describe('schema versions', () => {
   it('versions are listed in order, the newest being what the store opens with', () => {
     const numbers = schemaVersions.map((v) => v.version);
     expect(numbers).toEqual([...numbers].sort((a, b) => a - b));
-    expect(currentSchemaVersion).toBe(4);
+    expect(currentSchemaVersion).toBe(5);
   });
 
   it('a v1 store is upgraded: contacts get stats from their links and events, and phone search works', async () => {
@@ -100,7 +100,7 @@ describe('schema versions', () => {
     db.close();
   });
 
-  it('a v3 store opens as v4: its events answer the segment indexes, and segments and goals can be saved', async () => {
+  it("a v3 store opens with v4's indexes: its events answer the segment indexes, and segments and goals can be saved", async () => {
     const name = `upgrade-v3-${Math.random()}`;
     const v3 = new Dexie(name);
     for (const { version, stores } of schemaVersions.filter((v) => v.version <= 3))
@@ -131,7 +131,7 @@ describe('schema versions', () => {
 
     const db = openStitchDb(name);
     await db.open();
-    expect(db.verno).toBe(4);
+    expect(db.verno).toBe(currentSchemaVersion);
     expect(
       await db.events.where('[path+timestamp]').between(['/pricing', 0], ['/pricing', 1000]).primaryKeys(),
     ).toEqual(['p1']);
@@ -160,6 +160,40 @@ describe('schema versions', () => {
     });
     expect(await db.segments.count()).toBe(1);
     expect(await db.goals.count()).toBe(1);
+    db.close();
+  });
+
+  it('a v4 store opens as v5: the link spans are filled from its live visitor links', async () => {
+    const name = `upgrade-v4-${Math.random()}`;
+    const v4 = new Dexie(name);
+    for (const { version, stores } of schemaVersions.filter((v) => v.version <= 4))
+      v4.version(version).stores(stores);
+    await v4.open();
+    const link = {
+      kind: 'visitor',
+      contactId: 'ana',
+      from: 100,
+      to: null,
+      source: 'sms_click',
+      createdAt: 100,
+      revokedAt: null,
+      flags: [],
+    };
+    await v4.table('identities').bulkAdd([
+      { ...link, id: 'open', value: 'A' },
+      { ...link, id: 'closed', value: 'B', to: 500 },
+      { ...link, id: 'revoked', value: 'C', revokedAt: 200 },
+      { ...link, id: 'email', kind: 'email', value: 'ana@example.org', source: 'form' },
+    ]);
+    v4.close();
+
+    const db = openStitchDb(name);
+    await db.open();
+    expect(db.verno).toBe(5);
+    expect(await db.linkSpans.orderBy('id').toArray()).toEqual([
+      { id: 'closed', visitorId: 'B', contactId: 'ana', from: 100, to: 500 },
+      { id: 'open', visitorId: 'A', contactId: 'ana', from: 100, to: null },
+    ]);
     db.close();
   });
 });

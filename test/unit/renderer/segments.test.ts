@@ -94,9 +94,17 @@ async function store(): Promise<{
   return { db, messages: { ana, ben, cara }, journal };
 }
 
-/** Members by the set-wise counter, checked against the per-contact evaluator and the count. */
+/**
+ * Members by the set-wise counter, checked against the per-contact evaluator and the count, and
+ * the same under both join plans: candidates' browsers probed, or each condition's range read whole.
+ */
 async function members(db: StitchDb, definition: SegmentNode, now = NOW): Promise<string[]> {
   const setWise = (await segmentMembers(db, definition, now)).map((c) => c.id).sort();
+  for (const probeLimit of [0, Number.POSITIVE_INFINITY]) {
+    const planned = await segmentMembers(db, definition, now, { probeLimit });
+    expect(planned.map((c) => c.id).sort()).toEqual(setWise);
+    expect(await countSegment(db, definition, now, { probeLimit })).toBe(setWise.length);
+  }
   const live = (await db.contacts.toArray()).filter((c) => !c.mergedInto);
   const evaluated: string[] = [];
   for (const contact of live) {
@@ -349,6 +357,42 @@ describe('saved segments', () => {
     expect(await countSegment(db, one({ kind: 'message', action: 'clicked', campaignId: 'spring' }))).toBe(3);
     const after = await db.messages.where('campaignId').equals('followup').toArray();
     expect(after.map((m) => m.contactId).sort()).toEqual(['ana', 'ben']);
+  });
+
+  it('a campaign to conditions built in the campaign freezes their members the same way; the report says "custom conditions"', async () => {
+    const { db } = await store();
+    const now = Date.now();
+    await db.campaigns.add({
+      id: 'inline',
+      name: 'Inline',
+      channel: 'sms',
+      createdAt: now,
+      status: 'draft',
+      body: 'Pricing questions, {{first_name}}?',
+      audience: {
+        kind: 'conditions',
+        definition: and(
+          { kind: 'message', action: 'clicked', campaignId: 'spring' },
+          // No window: Prepare resolves at the real now, long after the fixtures' days.
+          not<SegmentCondition>({ kind: 'form' }),
+        ),
+      },
+    });
+    const noLinks = {
+      register: () => Promise.reject(new Error('a campaign without links mints nothing')),
+      mint: () => Promise.reject(new Error('a campaign without links mints nothing')),
+    };
+    const before = Date.now();
+    expect(await prepareCampaign(db, 'inline', noLinks, 'https://go.test')).toMatchObject({ recipients: 1 });
+    const prepared = await db.messages.where('campaignId').equals('inline').toArray();
+    expect(prepared.map((m) => m.contactId)).toEqual(['ana']);
+    const campaign = await db.campaigns.get('inline');
+    expect(campaign?.audienceSnapshot).toMatchObject({
+      segmentId: null,
+      segmentName: 'custom conditions',
+      matched: 1,
+    });
+    expect(campaign?.audienceSnapshot?.resolvedAt).toBeGreaterThanOrEqual(before);
   });
 
   it('Prepare of a campaign whose segment was deleted says so', async () => {

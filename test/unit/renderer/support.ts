@@ -2,12 +2,14 @@
 // recipients, a journal that writes records the way the collector does, and the real main process.
 import 'fake-indexeddb/auto';
 import { randomBytes } from 'node:crypto';
+import { expect } from 'vitest';
 import type { Bridge } from '../../../src-main/shared/bridge';
 import type { IdentifierToHash } from '../../../src-main/shared/erasure';
 import type { JournalRecord, TrackedEvent } from '../../../src-main/shared/events';
 import type { LookbackMode } from '../../../src-main/shared/settings';
 import { openStitchDb, type StitchDb } from '../../../src-renderer/db';
 import { newContact } from '../../../src-renderer/db/contacts';
+import { spanOf } from '../../../src-renderer/db/link-spans';
 import type { Channel, ContactRow, MessageRow } from '../../../src-renderer/db/types';
 import { type IngestSettings, ingestBatch } from '../../../src-renderer/ingest/batch';
 import { contactTimeline } from '../../../src-renderer/queries/timeline';
@@ -265,6 +267,17 @@ export async function ingestNew(
   settings = settingsWith(),
 ): Promise<void> {
   await ingestBatch(db, journal.take(), settings);
+  await expectSpansInLine(db);
+}
+
+/**
+ * The link spans table holds exactly the spans of the live visitor links, no more, no fewer: what
+ * a segment count relies on. Checked after every `ingestNew` and after each hand-made link change.
+ */
+export async function expectSpansInLine(db: StitchDb): Promise<void> {
+  const byId = (a: { id: string }, b: { id: string }) => a.id.localeCompare(b.id);
+  const expected = (await db.identities.toArray()).flatMap((link) => spanOf(link) ?? []).sort(byId);
+  expect((await db.linkSpans.toArray()).sort(byId)).toEqual(expected);
 }
 
 /** What the profile's timeline shows, newest first: "page /pricing", "link_click", … */
