@@ -27,6 +27,7 @@ import { appDb } from '../../state/db';
 import { fullName } from '../../ui/contact-text';
 import { notify, notifyError } from '../../ui/notifications';
 import { PageHeader } from '../../ui/PageHeader';
+import { QrCode } from '../../ui/QrCode';
 import { useLinkBase } from '../campaigns/model';
 
 export function DemoPage() {
@@ -170,15 +171,25 @@ export function DemoPage() {
                 </Button>
               </Group>
             )}
-            {link && linkBaseReach(link) !== 'public' && (
-              <Text size="xs" c="gray.7">
-                This link works on this computer only. To open it on a real phone, set a public link base in{' '}
-                <Anchor component={Link} to="/settings" size="xs" underline="always">
-                  Settings
-                </Anchor>{' '}
-                and start the demo again.
-              </Text>
-            )}
+            {link &&
+              (linkBaseReach(link) === 'public' ? (
+                <Group gap="sm" wrap="nowrap" align="flex-start">
+                  <QrCode text={link} label={`QR code of ${link}`} />
+                  <Text size="sm">
+                    Or scan it with a real phone: the click goes through your public link base to the
+                    collector, and this page moves on once it is back.
+                  </Text>
+                </Group>
+              ) : (
+                <Text size="xs" c="gray.7" data-testid="demo-no-qr">
+                  No QR code: this link works on this computer only, so a phone that scans it cannot open it.
+                  To try it on a real phone, set a public link base in{' '}
+                  <Anchor component={Link} to="/settings#links" size="xs" underline="always">
+                    Settings
+                  </Anchor>{' '}
+                  and start the demo again.
+                </Text>
+              ))}
           </Step>
           <Step n={3} done={demo.stitched} title={`See the visit on ${demo.you.firstName}'s profile`}>
             {demo.stitched ? (
