@@ -20,7 +20,6 @@ import { IconCheck, IconExternalLink, IconPlayerPlay, IconTrash } from '@tabler/
 import { useLiveQuery } from 'dexie-react-hooks';
 import { type ReactNode, useEffect, useState } from 'react';
 import { Link, useNavigate } from 'react-router';
-import { linkBaseReach } from '../../campaigns/link-base';
 import { DEMO_CAMPAIGN_NAME, demoMessage, demoState, removeDemo, startDemo } from '../../demo/demo';
 import { bridge } from '../../platform';
 import { appDb } from '../../state/db';
@@ -67,7 +66,7 @@ export function DemoPage() {
     if (!linkBase) return;
     setBusy('start');
     try {
-      await startDemo(db, bridge, linkBase);
+      await startDemo(db, bridge, linkBase.url);
     } catch (error) {
       notifyError('The demo could not be set up', error);
     } finally {
@@ -93,6 +92,9 @@ export function DemoPage() {
   };
 
   const link = demo?.message.linkUrl;
+  // A phone opens the link only when it was minted at the base in force and that base is public.
+  const scannable =
+    !!link && !!linkBase && link.startsWith(`${linkBase.url}/`) && linkBase.reach === 'public';
   return (
     <>
       <PageHeader title="Demo">
@@ -172,7 +174,7 @@ export function DemoPage() {
               </Group>
             )}
             {link &&
-              (linkBaseReach(link) === 'public' ? (
+              (scannable ? (
                 <Group gap="sm" wrap="nowrap" align="flex-start">
                   <QrCode text={link} label={`QR code of ${link}`} />
                   <Text size="sm">
