@@ -24,6 +24,7 @@ export const BRIDGE_CHANNELS = [
   'links.mint',
   'links.mintUnsubscribe',
   'links.checkBase',
+  'links.base',
   'messaging.configure',
   'messaging.status',
   'messaging.send',

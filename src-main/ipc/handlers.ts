@@ -8,7 +8,9 @@ import { SiteNotFoundError, siteInputSchema, siteUpdateSchema } from '../collect
 import { noteCampaignSent } from '../desktop/login-item';
 import { redactJournal } from '../erasure/redaction';
 import { FileDialogError, type FileDialogs, MAX_CONTACTS_FILE_BYTES } from '../files/file-dialogs';
+import { linkBaseReach } from '../links/reach';
 import { LinkInputError, UnknownLinkError } from '../links/registry';
+import { assertLinksReachable, type SendGuardDeps, UnreachableLinkError } from '../links/send-guard';
 import { MessagingConfigError, messagingConfigSchema } from '../messaging/config';
 import { emailConfigSchema } from '../messaging/email-config';
 import { MessagingNotConfiguredError } from '../messaging/providers';
@@ -108,6 +110,18 @@ function dialogsOf(services: CoreServices): FileDialogs {
   });
 }
 
+/** The link base in force: the setting, else the collector's own address (as links.mint uses). */
+function linkBaseOf(services: CoreServices): string {
+  return (services.settings.get().links.baseUrl ?? services.collector.baseUrl).replace(/\/+$/, '');
+}
+
+function sendGuardOf(services: CoreServices): SendGuardDeps {
+  return {
+    linkBase: linkBaseOf(services),
+    campaignOfCode: (code) => services.links.resolve(code)?.campaignId ?? null,
+  };
+}
+
 export function createBridgeHandlers(services: CoreServices): BridgeHandlerMap {
   return {
     'app.info': {
@@ -187,23 +201,28 @@ export function createBridgeHandlers(services: CoreServices): BridgeHandlerMap {
         linkId: z.string().min(1).max(64),
         recipients: z.array(z.number().int().min(0)).min(1).max(10_000),
       }),
-      run: (request) =>
-        services.links.mint(request, services.settings.get().links.baseUrl ?? services.collector.baseUrl),
+      run: (request) => services.links.mint(request, linkBaseOf(services)),
     },
     'links.mintUnsubscribe': {
       input: z.strictObject({
         campaignId: z.string().min(1).max(64),
         recipients: z.array(z.number().int().min(0)).min(1).max(10_000),
       }),
-      run: (request) =>
-        services.links.mintUnsubscribe(
-          request,
-          services.settings.get().links.baseUrl ?? services.collector.baseUrl,
-        ),
+      run: (request) => services.links.mintUnsubscribe(request, linkBaseOf(services)),
     },
     'links.checkBase': {
       input: z.strictObject({ baseUrl: z.string().min(1).max(2048) }),
-      run: ({ baseUrl }) => services.linkProbe.check(baseUrl),
+      run: async ({ baseUrl }) => ({
+        ...(await services.linkProbe.check(baseUrl)),
+        reach: linkBaseReach(baseUrl.trim()),
+      }),
+    },
+    'links.base': {
+      input: noArgs,
+      run: () => {
+        const url = linkBaseOf(services);
+        return { url, reach: linkBaseReach(url) };
+      },
     },
     'messaging.configure': {
       input: messagingConfigSchema,
@@ -223,6 +242,7 @@ export function createBridgeHandlers(services: CoreServices): BridgeHandlerMap {
         })
         .superRefine(checkAddresses),
       run: async (request) => {
+        assertLinksReachable(request, sendGuardOf(services));
         const results = await services.messaging.send(request, (progress) =>
           services.bus.emit('messaging.progress', progress),
         );
@@ -263,7 +283,10 @@ export function createBridgeHandlers(services: CoreServices): BridgeHandlerMap {
             .max(1000),
         })
         .superRefine(checkAddresses),
-      run: (request) => services.outbox.submit(request),
+      run: (request) => {
+        assertLinksReachable(request, sendGuardOf(services));
+        return services.outbox.submit(request);
+      },
     },
     'outbox.status': { input: campaignRef, run: ({ campaignId }) => services.outbox.status(campaignId) },
     'outbox.pause': { input: campaignRef, run: ({ campaignId }) => services.outbox.pause(campaignId) },
@@ -354,6 +377,9 @@ function asBridgeError(channel: string, error: unknown): unknown {
       error: error.status === 404 ? 'not_found' : 'conflict',
       detail: `${channel}: ${error.message}`,
     });
+  }
+  if (error instanceof UnreachableLinkError) {
+    return new BridgeError(409, { error: 'link_unreachable', detail: error.message });
   }
   if (error instanceof MessagingNotConfiguredError) {
     return new BridgeError(409, { error: 'not_configured', detail: `${channel}: ${error.message}` });

@@ -27,7 +27,7 @@ export class LinkBaseProbe {
   }
 
   /** Requests `<base>/r/_check/<nonce>` from the main process and says what came back. */
-  async check(baseUrl: string, timeoutMs = DEFAULT_TIMEOUT_MS): Promise<LinkBaseCheck> {
+  async check(baseUrl: string, timeoutMs = DEFAULT_TIMEOUT_MS): Promise<Omit<LinkBaseCheck, 'reach'>> {
     const base = baseUrl.trim().replace(/\/+$/, '');
     let url: URL;
     try {

@@ -13,7 +13,14 @@ import type {
 import type { CollectorStatus, DemoSetup, LiveFeedItem, Site, SiteActivity, SiteInput } from './collector';
 import type { IdentifierToHash, RedactionReport, RedactionRequest } from './erasure';
 import type { JournalRecord } from './events';
-import type { EmailRecipientUrls, LinkBaseCheck, LinkCampaignInput, MintedCode, MintRequest } from './links';
+import type {
+  EmailRecipientUrls,
+  LinkBase,
+  LinkBaseCheck,
+  LinkCampaignInput,
+  MintedCode,
+  MintRequest,
+} from './links';
 import type {
   EmailConfigInput,
   EmailStatus,
@@ -77,6 +84,8 @@ export interface BridgeHandlers {
   };
   /** Requests `<baseUrl>/r/…` from the main process: does that base reach this collector? */
   'links.checkBase': { args: { baseUrl: string }; result: LinkBaseCheck };
+  /** The link base in force and whether a phone can open it (sends are refused while it cannot). */
+  'links.base': { args: undefined; result: LinkBase };
   /** Stores provider credentials (the auth token is write-only). */
   'messaging.configure': { args: MessagingConfigInput; result: MessagingStatus };
   'messaging.status': { args: undefined; result: MessagingStatus };

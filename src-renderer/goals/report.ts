@@ -3,6 +3,7 @@
 // median click-to-conversion time, and whether the converting browser was the recipient's own.
 import type { StitchDb } from '../db';
 import type { Channel, EventRow, GoalRow } from '../db/types';
+import { ALL_TIME, inRange, type ReportRange } from '../queries/report-range';
 import { type ClassifiedTap, campaignClickLinks, classifyTaps, type OpenerKind } from '../queries/reports';
 import { pageViewsByPath, typeInWindow } from '../segments/count';
 import { compilePattern } from '../segments/model';
@@ -29,10 +30,12 @@ export interface CampaignGoals {
   goals: GoalResult[];
 }
 
+/** `range` keeps the conversions made in it (the click may be earlier, within the goal's window). */
 export async function campaignGoals(
   db: StitchDb,
   campaignId: string,
   goals: readonly GoalRow[],
+  range: ReportRange = ALL_TIME,
 ): Promise<CampaignGoals> {
   const [messages, links, tentative] = await Promise.all([
     db.messages.where('campaignId').equals(campaignId).toArray(),
@@ -42,7 +45,7 @@ export async function campaignGoals(
   const sent = messages.filter((m) => m.status === 'sent').length;
   const taps = classifyTaps(messages, links, tentative);
   const results = await Promise.all(
-    goals.map(async (goal) => goalResult(goal, taps, await goalEvents(db, goal, taps), sent)),
+    goals.map(async (goal) => goalResult(goal, taps, await goalEvents(db, goal, taps), sent, range)),
   );
   return { campaignId, sent, goals: results };
 }
@@ -113,6 +116,7 @@ export function goalResult(
   taps: readonly ClassifiedTap[],
   events: ReadonlyMap<string, readonly EventRow[]>,
   sent: number,
+  range: ReportRange = ALL_TIME,
 ): GoalResult {
   const matches = goalMatcher(goal);
   const span = windowMs(goal);
@@ -122,6 +126,7 @@ export function goalResult(
   for (const tap of taps) {
     for (const event of events.get(tap.visitorId) ?? []) {
       if (event.timestamp < tap.at || event.timestamp > tap.at + span || !matches(event)) continue;
+      if (!inRange(range, event.timestamp)) continue;
       const value = goalValue(goal, event);
       if (value !== null) {
         anyValue = true;
@@ -182,12 +187,13 @@ export interface GoalChannelTotals {
 export async function goalComparison(
   db: StitchDb,
   goal: GoalRow,
+  range: ReportRange = ALL_TIME,
 ): Promise<{ campaigns: GoalComparisonRow[]; totals: GoalChannelTotals[] }> {
   const campaigns = (await db.campaigns.toArray()).sort((a, b) => b.createdAt - a.createdAt);
   const rows = (
     await Promise.all(
       campaigns.map(async (campaign): Promise<GoalComparisonRow | null> => {
-        const { sent, goals } = await campaignGoals(db, campaign.id, [goal]);
+        const { sent, goals } = await campaignGoals(db, campaign.id, [goal], range);
         const result = goals[0];
         if (sent === 0 || !result) return null;
         return { campaignId: campaign.id, name: campaign.name, channel: campaign.channel, sent, result };

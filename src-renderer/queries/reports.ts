@@ -1,10 +1,12 @@
 // Campaign results for the report tab and the Reports page: sends, deliveries, clicks, stitched
-// visitors and what those visitors did after the click (sessions, page views, form submissions).
+// visitors and what those visitors did after the click (sessions, page views, form submissions),
+// the click-side figures limited to a date range (sends are the campaign's whole life).
 import { type Delivery, deliveryOf } from '../campaigns/delivery';
 import { CHANNEL_LIST } from '../channels';
 import type { StitchDb } from '../db';
 import type { CampaignRow, Channel, EventRow, IdentityRow, MessageRow, TentativeLinkRow } from '../db/types';
 import { campaignStats, type MessageStats } from './campaigns';
+import { ALL_TIME, inRange, type ReportRange } from './report-range';
 
 export interface LinkBreakdown {
   linkId: string;
@@ -17,9 +19,11 @@ export interface LinkBreakdown {
 export interface RecipientReport extends MessageStats {
   name: string;
   to?: string;
-  /** Browsers linked to the contact through this message. */
+  /** Browsers linked to the contact through this message (in the range). */
   stitched: number;
   lastSeen: number;
+  /** The recipient's last counted click in the range; absent without one. */
+  lastClickAt?: number;
   error?: string;
   /** By the provider's delivery status; absent while unknown. */
   delivery?: Delivery;
@@ -44,6 +48,7 @@ export interface CampaignReport {
   stitchedVisitors: number;
   postClickSessions: number;
   postClickPageViews: number;
+  /** Form submissions by stitched visitors after their click (see postClickActivity). */
   conversions: number;
   /**
    * The browsers that opened the campaign's links, by what the engine made of them: the
@@ -65,19 +70,38 @@ export function campaignClickLinks(campaignId: string, db: StitchDb): Promise<Id
     .toArray();
 }
 
-export async function campaignReport(db: StitchDb, campaignId: string): Promise<CampaignReport | null> {
+/**
+ * A campaign's report. `range` limits clicks, the browsers that opened links, stitches and
+ * post-click activity to what happened in it; sends, deliveries, previews and forwarded flags are
+ * the campaign's whole life (a rate over the messages sent, whenever the click came).
+ */
+export async function campaignReport(
+  db: StitchDb,
+  campaignId: string,
+  range: ReportRange = ALL_TIME,
+): Promise<CampaignReport | null> {
   const campaign = await db.campaigns.get(campaignId);
   if (!campaign) return null;
-  const [stats, messages, clicks, links, tentative] = await Promise.all([
+  const [stats, messages, clicks, allLinks, tentative] = await Promise.all([
     campaignStats(db, campaignId),
     db.messages.where('campaignId').equals(campaignId).toArray(),
     db.events.where('[campaignId+type]').equals([campaignId, 'link_click']).toArray(),
     campaignClickLinks(campaignId, db),
     db.tentativeLinks.where('campaignId').equals(campaignId).toArray(),
   ]);
-  const openedBy = splitOpeners(messages, links, tentative);
-  const counted = clicks.filter((c) => !c.bot && c.recipientMessageId);
-  const activity = await postClickActivity(db, links);
+  const openedBy = splitOpeners(messages, allLinks, tentative, range);
+  const counted = clicks.filter((c) => !c.bot && c.recipientMessageId && inRange(range, c.timestamp));
+  const clicksByMessage = new Map<string, { clicks: number; last: number }>();
+  for (const click of counted) {
+    const id = click.recipientMessageId as string;
+    const entry = clicksByMessage.get(id) ?? { clicks: 0, last: 0 };
+    entry.clicks += 1;
+    entry.last = Math.max(entry.last, click.timestamp);
+    clicksByMessage.set(id, entry);
+  }
+  // A stitch counts in the range it was made in; activity after any click counts where it falls.
+  const links = allLinks.filter((l) => inRange(range, l.createdAt));
+  const activity = await postClickActivity(db, allLinks, range);
   const stitchedByMessage = new Map<string, number>();
   for (const link of links) {
     if (link.messageId)
@@ -88,12 +112,15 @@ export async function campaignReport(db: StitchDb, campaignId: string): Promise<
   const recipientRows = stats.perMessage.map((m, i): RecipientReport => {
     const contact = contacts[i];
     const message = byId.get(m.messageId);
+    const clicked = clicksByMessage.get(m.messageId);
     const row: RecipientReport = {
       ...m,
+      clicks: clicked?.clicks ?? 0,
       name: contact ? `${contact.firstName} ${contact.lastName}`.trim() || contact.id : '(erased)',
       stitched: stitchedByMessage.get(m.messageId) ?? 0,
       lastSeen: contact?.stats.lastSeen ?? 0,
     };
+    if (clicked) row.lastClickAt = clicked.last;
     if (message?.to) row.to = message.to;
     if (message?.error) row.error = message.error;
     const delivery = message ? deliveryOf(message) : null;
@@ -101,7 +128,7 @@ export async function campaignReport(db: StitchDb, campaignId: string): Promise<
     if (message?.providerStatus) row.providerStatus = message.providerStatus;
     return row;
   });
-  recipientRows.sort((a, b) => recipientIndex(a.messageId) - recipientIndex(b.messageId));
+  const ordered = sortRecipients(recipientRows, DEFAULT_RECIPIENT_SORT);
 
   const anyProviderStatus = messages.some((m) => m.providerStatus !== undefined);
   const deliveries = messages.map(deliveryOf);
@@ -116,9 +143,9 @@ export async function campaignReport(db: StitchDb, campaignId: string): Promise<
     sent: stats.sent,
     delivered,
     failed,
-    clicks: stats.clicks,
-    uniqueClickers: stats.clickedMessages,
-    clickRate: stats.sent > 0 ? stats.clickedMessages / stats.sent : 0,
+    clicks: counted.length,
+    uniqueClickers: clicksByMessage.size,
+    clickRate: stats.sent > 0 ? clicksByMessage.size / stats.sent : 0,
     previews: stats.previews,
     forwarded: stats.forwardedMessages,
     stitchedVisitors: new Set(links.map((l) => l.value)).size,
@@ -128,8 +155,41 @@ export async function campaignReport(db: StitchDb, campaignId: string): Promise<
     openedBy,
     links: linkBreakdown(campaign, counted),
     clickTimes: counted.map((c) => c.timestamp).sort((a, b) => a - b),
-    recipientRows,
+    recipientRows: ordered,
   };
+}
+
+export type RecipientSortKey = 'name' | 'status' | 'clicks' | 'lastClick';
+
+export interface RecipientSort {
+  key: RecipientSortKey;
+  dir: 'asc' | 'desc';
+}
+
+/** Clickers first: most clicks at the top, then the recipients' order in the campaign. */
+export const DEFAULT_RECIPIENT_SORT: RecipientSort = { key: 'clicks', dir: 'desc' };
+
+/**
+ * Recipients sorted by one column; ties keep the campaign's order. Recipients without a click sort
+ * last by last click in either direction (there is nothing to compare).
+ */
+export function sortRecipients(rows: readonly RecipientReport[], sort: RecipientSort): RecipientReport[] {
+  const sign = sort.dir === 'asc' ? 1 : -1;
+  const compare = (a: RecipientReport, b: RecipientReport): number => {
+    switch (sort.key) {
+      case 'name':
+        return sign * a.name.localeCompare(b.name);
+      case 'status':
+        return sign * a.status.localeCompare(b.status);
+      case 'clicks':
+        return sign * (a.clicks - b.clicks);
+      case 'lastClick':
+        if (a.lastClickAt === undefined || b.lastClickAt === undefined)
+          return (a.lastClickAt === undefined ? 1 : 0) - (b.lastClickAt === undefined ? 1 : 0);
+        return sign * (a.lastClickAt - b.lastClickAt);
+    }
+  };
+  return [...rows].sort((a, b) => compare(a, b) || recipientIndex(a.messageId) - recipientIndex(b.messageId));
 }
 
 /** Who a browser that opened a message's link turned out to be, for the recipient. */
@@ -168,9 +228,12 @@ function splitOpeners(
   messages: readonly MessageRow[],
   links: readonly IdentityRow[],
   tentative: readonly TentativeLinkRow[],
+  range: ReportRange,
 ): CampaignReport['openedBy'] {
   const split = { owner: 0, tentative: 0, forwarded: 0 };
-  for (const tap of classifyTaps(messages, links, tentative)) split[tap.kind]++;
+  for (const tap of classifyTaps(messages, links, tentative)) {
+    if (inRange(range, tap.at)) split[tap.kind]++;
+  }
   return split;
 }
 
@@ -200,10 +263,14 @@ function linkBreakdown(campaign: CampaignRow, clicks: readonly EventRow[]): Link
   });
 }
 
-/** Sessions, page views and form submissions of each stitched visitor from its click on. */
+/**
+ * Sessions, page views and form submissions of each stitched visitor from its click on (until the
+ * link was revoked), those that fall in the range. The forms are the report's "conversions".
+ */
 async function postClickActivity(
   db: StitchDb,
   links: readonly IdentityRow[],
+  range: ReportRange,
 ): Promise<{ sessions: number; pageViews: number; forms: number }> {
   let sessions = 0;
   let pageViews = 0;
@@ -213,8 +280,10 @@ async function postClickActivity(
   for (const link of links) {
     if (seen.has(link.value)) continue;
     seen.add(link.value);
-    const clickAt = link.createdAt;
-    const end = link.to ?? Number.MAX_SAFE_INTEGER;
+    // From the click (or the range's start) to the link's end (or just before the range's end).
+    const clickAt = Math.max(link.createdAt, range.from ?? link.createdAt);
+    const end = Math.min(link.to ?? Number.MAX_SAFE_INTEGER, (range.to ?? Number.MAX_SAFE_INTEGER) - 1);
+    if (end < clickAt) continue;
     const [s, p, f] = await Promise.all([
       db.sessions
         .where('[visitorId+start]')
@@ -286,9 +355,10 @@ export interface ChannelTotals {
 /** SMS, WhatsApp and email side by side: totals and rates over every campaign that sent something. */
 export async function channelComparison(
   db: StitchDb,
+  range: ReportRange = ALL_TIME,
 ): Promise<{ totals: ChannelTotals[]; campaigns: CampaignReport[] }> {
   const campaigns = await db.campaigns.toArray();
-  const reports = (await Promise.all(campaigns.map((c) => campaignReport(db, c.id)))).filter(
+  const reports = (await Promise.all(campaigns.map((c) => campaignReport(db, c.id, range)))).filter(
     (r): r is CampaignReport => r !== null && r.sent > 0,
   );
   const totals = CHANNEL_LIST.map((channel): ChannelTotals => {

@@ -149,9 +149,59 @@ test('S1: an SMS campaign through the UI: prepare, send file, clicks stitched, r
   await expect(stat(page, 'Sent')).toHaveText('3');
   await expect(stat(page, 'Click rate')).toHaveText('100.0%');
   await expect(stat(page, 'Post-click page views')).not.toHaveText('0');
+  await expect(page.getByTestId('conversions-explained')).toContainText(
+    'Conversions: every form submitted on your sites by a browser a click linked to a recipient, from that click on',
+  );
+
+  // Ana taps her link a second time, from the same phone: clickers first, she heads the table.
+  const anaTab = opened[rows.findIndex((r) => r.text.startsWith('Hi Ana,'))]?.page;
+  await anaTab?.goto(ana?.link ?? '');
+  await expect(stat(page, 'Link clicks')).toHaveText('4', { timeout: 20_000 });
+  const recipients = page.getByRole('table', { name: 'Recipients' });
+  const firstNames = async () =>
+    (await recipients.locator('tbody tr td:first-child').allTextContents()).map((t) => t.split(' ')[0]);
+  await expect.poll(firstNames).toEqual(['Ana', 'Ben', 'Chloé']);
+  const clicksHeader = recipients.getByRole('columnheader', { name: 'Clicks', exact: true });
+  await expect(clicksHeader).toHaveAttribute('aria-sort', 'descending');
+  await recipients.getByRole('button', { name: 'Clicks', exact: true }).click();
+  await expect(clicksHeader).toHaveAttribute('aria-sort', 'ascending');
+  await expect.poll(firstNames).toEqual(['Ben', 'Chloé', 'Ana']);
+  // By name, A to Z, then Z to A.
+  await recipients.getByRole('button', { name: 'Recipient', exact: true }).click();
+  await expect(clicksHeader).toHaveAttribute('aria-sort', 'none');
+  await expect.poll(firstNames).toEqual(['Ana', 'Ben', 'Chloé']);
+  await recipients.getByRole('button', { name: 'Recipient', exact: true }).click();
+  await expect.poll(firstNames).toEqual(['Chloé', 'Ben', 'Ana']);
+  await recipients.getByRole('button', { name: 'Clicks', exact: true }).click();
+  await expect(clicksHeader).toHaveAttribute('aria-sort', 'descending');
+
+  // A range before the campaign: no clicks, stitches or post-click views; sends stay.
+  const dates = page.getByRole('radiogroup', { name: 'Date range' });
+  await dates.getByText('Custom', { exact: true }).click();
+  await page.getByLabel('From', { exact: true }).fill('2020-01-01');
+  await page.getByLabel('To', { exact: true }).fill('2020-01-31');
+  await expect(page.getByTestId('range-caption')).toContainText('from 2020-01-01 to 2020-01-31');
+  await expect(stat(page, 'Link clicks')).toHaveText('0');
+  await expect(stat(page, 'Stitched visitors')).toHaveText('0');
+  await expect(stat(page, 'Post-click page views')).toHaveText('0');
+  await expect(stat(page, 'Sent')).toHaveText('3');
+  await expect(page.getByText('No clicks yet')).toBeVisible();
+  // The last 7 days hold today's clicks again.
+  await dates.getByText('Last 7 days', { exact: true }).click();
+  await expect(stat(page, 'Link clicks')).toHaveText('4');
+  await expect(stat(page, 'Stitched visitors')).toHaveText('3');
+  await expect(stat(page, 'Unique clickers')).toHaveText('3');
+  const scan = await new AxeBuilder({ page }).analyze();
+  const serious = scan.violations.filter((v) => v.impact === 'critical' || v.impact === 'serious');
+  expect(serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+  const dismissNotices = page.getByRole('button', { name: 'Dismiss' });
+  while ((await dismissNotices.count()) > 0) await dismissNotices.first().click();
+  await page.setViewportSize({ width: 1280, height: 1400 });
+  await page.screenshot({ path: 'test/e2e/__screenshots__/campaign-report.png' });
+  await page.setViewportSize({ width: 1280, height: 720 });
 
   // Ana's profile: the SMS, her click with the campaign name, and the page view from her phone.
-  await page.getByRole('table', { name: 'Recipients' }).getByRole('link', { name: /^Ana / }).click();
+  await recipients.getByRole('link', { name: /^Ana / }).click();
   await expect(page.getByRole('heading', { level: 1, name: /^Ana / })).toBeVisible();
   const timeline = page.getByRole('region', { name: 'Timeline' });
   await expect(timeline.getByText(/Link click/).first()).toBeVisible({ timeout: 20_000 });

@@ -2,12 +2,21 @@
 // a demo SMS campaign, shows the recipient's tracked link, and once the link is opened (a new tab
 // through the collector's /r/<code> to the built-in demo site) lands on the stitched profile. One
 // click removes it all again.
-import { expect, test } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
+import { expect, type Page, test } from '@playwright/test';
+import { bridgeCall } from '../support/bridge';
 import { expectNoContactNamed, goToSection, openApp } from '../support/contacts-ui';
 import { withFreshWorkspace } from '../support/fresh-workspace';
 
 // A first run: its own app and data folder, not the journal other specs share.
 withFreshWorkspace();
+
+/** Axe over the whole page: nothing critical or serious. */
+async function expectAccessible(page: Page) {
+  const scan = await new AxeBuilder({ page }).analyze();
+  const serious = scan.violations.filter((v) => v.impact === 'critical' || v.impact === 'serious');
+  expect(serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+}
 
 test('the demo first run ends on a stitched profile, and its data goes in one click', async ({ page }) => {
   test.setTimeout(120_000);
@@ -25,7 +34,11 @@ test('the demo first run ends on a stitched profile, and its data goes in one cl
   const link = (await page.getByTestId('demo-link').textContent()) ?? '';
   expect(link).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/r\/[A-Za-z0-9_-]{16}$/);
   await expect(message).toContainText(link);
-  await expect(page.getByText('This link works on this computer only')).toBeVisible();
+  // A loopback link: no QR code, and the page says why.
+  await expect(page.getByTestId('demo-no-qr')).toContainText(
+    'No QR code: this link works on this computer only, so a phone that scans it cannot open it.',
+  );
+  await expect(page.getByRole('img', { name: /^QR code of / })).toHaveCount(0);
   // Tall enough for the whole guide: a full-page picture would cut through the fixed status bar.
   await page.setViewportSize({ width: 1280, height: 860 });
   await page.screenshot({ path: 'test/e2e/__screenshots__/demo-run.png' });
@@ -72,4 +85,29 @@ test('the demo first run ends on a stitched profile, and its data goes in one cl
   const gone = await site.request.get(new URL('/demo/offer', link).href);
   expect(gone.status()).toBe(404);
   await site.close();
+});
+
+test('with a public link base the demo link comes with a QR code of it, to scan with a phone', async ({
+  page,
+  request,
+}) => {
+  await bridgeCall(request, 'settings.update', { links: { baseUrl: 'https://go.example.com' } });
+  try {
+    await openApp(page);
+    await page.evaluate(`location.hash = '#/demo'`);
+    await page.getByRole('button', { name: 'Start the demo' }).click();
+    const link = page.getByTestId('demo-link');
+    await expect(link).toHaveText(/^https:\/\/go\.example\.com\/r\/[A-Za-z0-9_-]{16}$/, { timeout: 20_000 });
+    const url = (await link.textContent()) ?? '';
+    const qr = page.getByRole('img', { name: `QR code of ${url}` });
+    await expect(qr).toBeVisible();
+    // 41 bytes at error correction M: version 3 (the unit test reads the modules back to the link).
+    await expect(qr).toHaveAttribute('data-qr-version', '3');
+    await expect(page.getByTestId('demo-no-qr')).toHaveCount(0);
+    await expectAccessible(page);
+    await page.getByRole('button', { name: 'Remove demo data' }).click();
+    await expect(page.getByRole('button', { name: 'Start the demo' })).toBeVisible({ timeout: 20_000 });
+  } finally {
+    await bridgeCall(request, 'settings.update', { links: { baseUrl: null } });
+  }
 });

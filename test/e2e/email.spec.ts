@@ -1,10 +1,14 @@
 // An email campaign through the UI against a real SMTP server in this process (smtp-server, messages
 // parsed with mailparser): SMTP set up in the app, a test send, the send with one hard bounce, the
 // tracked link from the received message opened on a desktop browser and stitched, then a one-click
-// unsubscribe posted as a mail client does, and the contact's email consent shown withdrawn.
+// unsubscribe posted as a mail client does, and the contact's email consent shown withdrawn. Email is
+// refused with links no phone can open, so the link base is a public name this browser resolves to
+// the collector on this computer, as a tunnel's name would reach it.
 import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
-import { BROWSER_USER_AGENT } from '../support/browser';
+import { appUrl } from '../support/app';
+import { bridgeCall } from '../support/bridge';
+import { BROWSER_USER_AGENT, CHROMIUM_ARGS, chromiumPath } from '../support/browser';
 import {
   addContact,
   addTrackedSite,
@@ -18,6 +22,14 @@ import { type SmtpPeer, startSmtpPeer } from '../support/smtp-peer';
 import type { TestSite } from '../support/test-site';
 
 const LOGIN = { user: 'stitchdesk', password: 'e2e smtp password' };
+const PUBLIC_HOST = 'links.mail-shop.example';
+
+test.use({
+  launchOptions: {
+    executablePath: chromiumPath(),
+    args: [...CHROMIUM_ARGS, `--host-resolver-rules=MAP ${PUBLIC_HOST} 127.0.0.1`],
+  },
+});
 
 let smtp: SmtpPeer;
 const sites: TestSite[] = [];
@@ -27,6 +39,10 @@ test.beforeAll(async () => {
     onRcpt: (address) =>
       address.startsWith('gone-') ? { code: 550, message: '5.1.1 No such user here' } : null,
   });
+});
+// Every spec shares this app: the link base goes back to the collector's own address.
+test.afterEach(async ({ request }) => {
+  await bridgeCall(request, 'settings.update', { links: { baseUrl: null } });
 });
 test.afterAll(async () => {
   await smtp.close();
@@ -51,6 +67,9 @@ test('email: an email campaign built, test-sent and sent over SMTP, its link sti
   test.setTimeout(150_000);
   const run = runSuffix();
   const tag = `mail-${run}`;
+  const collector = new URL(appUrl());
+  const publicBase = `http://${PUBLIC_HOST}:${collector.port}`;
+  await bridgeCall(request, 'settings.update', { links: { baseUrl: publicBase } });
   await openApp(page);
   const site = await addTrackedSite(page, `Mail shop ${run}`);
   sites.push(site);
@@ -151,6 +170,8 @@ test('email: an email campaign built, test-sent and sent over SMTP, its link sti
   const unsubscribeUrl = /<(http[^>]+\/u\/[^>]+)>/.exec(headerValue(mail.raw, 'List-Unsubscribe') ?? '')?.[1];
   const link = /href="(http[^"]+\/r\/[A-Za-z0-9_-]{16})"/.exec(String(mail.parsed.html))?.[1];
   if (!unsubscribeUrl || !link) throw new Error('no tracked link or List-Unsubscribe in the received email');
+  expect(link.startsWith(`${publicBase}/r/`)).toBe(true);
+  expect(unsubscribeUrl.startsWith(`${publicBase}/u/`)).toBe(true);
   expect(mail.parsed.text).toContain(link);
 
   // Ana opens it at her desk: a fresh desktop browser on the test website.
@@ -174,7 +195,10 @@ test('email: an email campaign built, test-sent and sent over SMTP, its link sti
   await expect(page.getByText('Email consent', { exact: true })).toBeVisible();
 
   // The mail client's one-click unsubscribe (RFC 8058): a POST with no cookies and no page.
-  const answer = await request.post(unsubscribeUrl, { form: { 'List-Unsubscribe': 'One-Click' } });
+  // This request comes from the test, not the browser: the tunnel's forwarding, done by hand.
+  const answer = await request.post(unsubscribeUrl.replace(publicBase, collector.origin), {
+    form: { 'List-Unsubscribe': 'One-Click' },
+  });
   expect(answer.status()).toBe(200);
   await expect(page.getByText('Email no consent', { exact: true })).toBeVisible({ timeout: 20_000 });
   await expect(page.getByLabel('Consent sources')).toContainText(`Email consent withdrawn`);

@@ -106,7 +106,8 @@ function CampaignEditor(props: { stored: CampaignRow }) {
                 update={update}
                 recipients={audience?.recipients ?? []}
                 customFields={customFields}
-                linkBase={linkBase}
+                linkBase={linkBase.url}
+                linkReach={linkBase.reach}
                 locked={locked}
               />
             )}
@@ -116,7 +117,12 @@ function CampaignEditor(props: { stored: CampaignRow }) {
           {linkBase === null ? (
             <Loader size="xs" />
           ) : (
-            <SendPanel campaign={props.stored} linkBase={linkBase} customFields={customFields} />
+            <SendPanel
+              campaign={props.stored}
+              linkBase={linkBase.url}
+              linkReach={linkBase.reach}
+              customFields={customFields}
+            />
           )}
         </Tabs.Panel>
         <Tabs.Panel value="report">

@@ -17,6 +17,7 @@ import {
 } from '@mantine/core';
 import { IconAlertTriangle, IconInfoCircle } from '@tabler/icons-react';
 import { useRef } from 'react';
+import type { LinkBaseReach } from '../../../src-main/shared/links';
 import type { Recipient } from '../../campaigns/audience';
 import { defaultUtm, syncCampaignLinks } from '../../campaigns/links';
 import { BUILT_IN_FIELDS, unknownMergeFields } from '../../campaigns/merge-fields';
@@ -35,6 +36,8 @@ export interface ComposerProps {
   recipients: readonly Recipient[];
   customFields: ReadonlySet<string>;
   linkBase: string;
+  /** Whether a phone can open links at `linkBase` (sending is refused while it cannot). */
+  linkReach: LinkBaseReach;
   locked: boolean;
 }
 
@@ -98,6 +101,7 @@ export function Composer(props: ComposerProps) {
         {(template ? !!whatsapp.buttonDestination : trackedLinksOf(draft).length > 0) && (
           <LinkBaseWarning
             base={props.linkBase}
+            reach={props.linkReach}
             what={template ? "The WhatsApp button's URL and tracked links" : 'Tracked links'}
           />
         )}

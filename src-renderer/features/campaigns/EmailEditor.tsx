@@ -16,6 +16,7 @@ import { renderMessage } from '../../campaigns/render';
 import { checkEmail } from '../../contacts-io/normalize';
 import type { EmailSettings } from '../../db/types';
 import { bridge } from '../../platform';
+import { SendBlockedReason, sendBlocked } from '../links/SendBlocked';
 import type { ComposerProps } from './Composer';
 import { FieldButtons, LinksTable } from './ComposerParts';
 
@@ -121,6 +122,8 @@ function TestSend(props: ComposerProps) {
   const [state, setState] = useState<{ busy: boolean; ok?: string; error?: string }>({ busy: false });
   const checked = to.trim() ? checkEmail(to) : null;
   const recipient = props.recipients[0];
+  // Its unsubscribe link and tracked links start with the link base, as the campaign's will.
+  const blocked = sendBlocked(props.linkReach, true);
   const send = async () => {
     if (!checked?.ok || !recipient) return;
     setState({ busy: true });
@@ -162,13 +165,14 @@ function TestSend(props: ComposerProps) {
           size="xs"
           variant="light"
           leftSection={<IconSend size={14} />}
-          disabled={!checked?.ok || !recipient || state.busy}
+          disabled={!checked?.ok || !recipient || state.busy || blocked}
           loading={state.busy}
           onClick={() => void send()}
         >
           Send test
         </Button>
       </Group>
+      {blocked && <SendBlockedReason base={props.linkBase} testId="test-send-blocked" />}
       <Text size="xs" c="dimmed">
         {recipient
           ? `Filled in for ${`${recipient.contact.firstName} ${recipient.contact.lastName}`.trim() || recipient.to}; its links are stand-ins that track nothing.`

@@ -1,5 +1,6 @@
 // The campaign report: sends, deliveries, clicks, previews, forwarded links, stitched visitors and
-// what they did after the click, per link and per recipient, with a CSV export.
+// what they did after the click, per link and per recipient (sortable, clickers first), over a date
+// range, with a CSV export.
 import {
   Anchor,
   Badge,
@@ -12,25 +13,42 @@ import {
   Text,
   Title,
   Tooltip,
+  UnstyledButton,
 } from '@mantine/core';
-import { IconDownload } from '@tabler/icons-react';
+import { IconArrowDown, IconArrowsSort, IconArrowUp, IconDownload } from '@tabler/icons-react';
 import { useLiveQuery } from 'dexie-react-hooks';
 import Papa from 'papaparse';
+import { useMemo, useState } from 'react';
 import { Link } from 'react-router';
 import { neutralizeCell } from '../../contacts-io/export';
-import { type CampaignReport, campaignReport } from '../../queries/reports';
+import {
+  type CampaignReport,
+  campaignReport,
+  DEFAULT_RECIPIENT_SORT,
+  type RecipientSort,
+  type RecipientSortKey,
+  sortRecipients,
+} from '../../queries/reports';
 import { appDb } from '../../state/db';
 import { formatDateTime } from '../../ui/format';
 import { saveTextFile } from '../../ui/save-file';
 import { CampaignGoals } from '../goals/CampaignGoals';
+import { RangePicker, useRangeChoice } from '../reports/RangePicker';
 import { ClicksChart } from './ClicksChart';
-import { percent } from './labels';
+import { CONVERSIONS_EXPLAINED, percent } from './labels';
 
 const TABLE_ROWS = 300;
 
 export function ReportPanel(props: { campaignId: string }) {
   const db = appDb();
-  const report = useLiveQuery(() => campaignReport(db, props.campaignId), [db, props.campaignId]);
+  const [choice, setChoice, range] = useRangeChoice();
+  const { from, to } = range;
+  const report = useLiveQuery(
+    () => campaignReport(db, props.campaignId, { from, to }),
+    [db, props.campaignId, from, to],
+  );
+  const [sort, setSort] = useState<RecipientSort>(DEFAULT_RECIPIENT_SORT);
+  const rows = useMemo(() => (report ? sortRecipients(report.recipientRows, sort) : []), [report, sort]);
   const snapshot = useLiveQuery(
     async () => (await db.campaigns.get(props.campaignId))?.audienceSnapshot,
     [db, props.campaignId],
@@ -79,11 +97,12 @@ export function ReportPanel(props: { campaignId: string }) {
     ],
     ['Post-click sessions', report.postClickSessions.toLocaleString()],
     ['Post-click page views', report.postClickPageViews.toLocaleString()],
-    ['Conversions', report.conversions.toLocaleString(), 'Form submissions after a click'],
+    ['Conversions', report.conversions.toLocaleString(), CONVERSIONS_EXPLAINED],
   ];
   return (
     <Stack gap="sm">
-      <Group justify="flex-end">
+      <Group justify="space-between" align="flex-end">
+        <RangePicker value={choice} onChange={setChoice} />
         <Button
           size="xs"
           variant="default"
@@ -122,7 +141,10 @@ export function ReportPanel(props: { campaignId: string }) {
           : {snapshot.matched.toLocaleString()} contact{snapshot.matched === 1 ? '' : 's'} matched then.
         </Text>
       )}
-      <CampaignGoals campaignId={props.campaignId} />
+      <Text size="xs" c="gray.7" data-testid="conversions-explained">
+        <b>Conversions</b>: {CONVERSIONS_EXPLAINED}
+      </Text>
+      <CampaignGoals campaignId={props.campaignId} range={range} />
       <Card withBorder padding="sm">
         <Title order={5} mb="xs">
           Clicks over time
@@ -167,18 +189,19 @@ export function ReportPanel(props: { campaignId: string }) {
         <Table fz="xs" verticalSpacing={2} striped aria-label="Recipients">
           <Table.Thead>
             <Table.Tr>
-              <Table.Th>Recipient</Table.Th>
+              <SortHeader label="Recipient" sortKey="name" sort={sort} onSort={setSort} />
               <Table.Th>Number</Table.Th>
-              <Table.Th>Status</Table.Th>
+              <SortHeader label="Status" sortKey="status" sort={sort} onSort={setSort} />
               <Table.Th>Delivered</Table.Th>
-              <Table.Th ta="right">Clicks</Table.Th>
+              <SortHeader label="Clicks" sortKey="clicks" sort={sort} onSort={setSort} right />
               <Table.Th ta="right">Stitched</Table.Th>
               <Table.Th>Flags</Table.Th>
+              <SortHeader label="Last click" sortKey="lastClick" sort={sort} onSort={setSort} />
               <Table.Th>Last seen</Table.Th>
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
-            {report.recipientRows.slice(0, TABLE_ROWS).map((r) => (
+            {rows.slice(0, TABLE_ROWS).map((r) => (
               <Table.Tr key={r.messageId}>
                 <Table.Td>
                   <Anchor component={Link} to={`/contacts/${r.contactId}`} size="xs">
@@ -210,6 +233,7 @@ export function ReportPanel(props: { campaignId: string }) {
                     </Badge>
                   )}
                 </Table.Td>
+                <Table.Td>{r.lastClickAt ? formatDateTime(r.lastClickAt) : '—'}</Table.Td>
                 <Table.Td>{r.lastSeen ? new Date(r.lastSeen).toLocaleString() : '—'}</Table.Td>
               </Table.Tr>
             ))}
@@ -222,6 +246,39 @@ export function ReportPanel(props: { campaignId: string }) {
         )}
       </Card>
     </Stack>
+  );
+}
+
+/** A column header that sorts (the APG sortable table): a button named as the column, `aria-sort` on the cell. */
+function SortHeader(props: {
+  label: string;
+  sortKey: RecipientSortKey;
+  sort: RecipientSort;
+  onSort: (next: RecipientSort) => void;
+  right?: boolean;
+}) {
+  const active = props.sort.key === props.sortKey;
+  // Numbers and times start high-to-low (the busiest first), names and statuses A to Z.
+  const firstDir = props.sortKey === 'clicks' || props.sortKey === 'lastClick' ? 'desc' : 'asc';
+  const nextDir = active ? (props.sort.dir === 'asc' ? 'desc' : 'asc') : firstDir;
+  const Icon = !active ? IconArrowsSort : props.sort.dir === 'asc' ? IconArrowUp : IconArrowDown;
+  return (
+    <Table.Th
+      ta={props.right ? 'right' : undefined}
+      aria-sort={active ? (props.sort.dir === 'asc' ? 'ascending' : 'descending') : 'none'}
+    >
+      <UnstyledButton
+        fz="xs"
+        fw={700}
+        onClick={() => props.onSort({ key: props.sortKey, dir: nextDir })}
+        title={`Sort ${nextDir === 'asc' ? 'ascending' : 'descending'}`}
+      >
+        <Group gap={2} wrap="nowrap" component="span">
+          {props.label}
+          <Icon size={12} aria-hidden />
+        </Group>
+      </UnstyledButton>
+    </Table.Th>
   );
 }
 

@@ -23,6 +23,7 @@ import {
 import { IconDownload, IconSend, IconSettings } from '@tabler/icons-react';
 import { useLiveQuery } from 'dexie-react-hooks';
 import { useEffect, useState } from 'react';
+import type { LinkBaseReach } from '../../../src-main/shared/links';
 import type { MessagingStatus, OutgoingMessage } from '../../../src-main/shared/messaging';
 import type {
   CampaignOutboxStatus,
@@ -40,6 +41,7 @@ import { bridge } from '../../platform';
 import { appDb } from '../../state/db';
 import { saveTextFile } from '../../ui/save-file';
 import { LinkBaseWarning } from '../links/LinkBaseWarning';
+import { SendBlockedReason, sendBlocked } from '../links/SendBlocked';
 import { EmlButton, SmtpCard } from './SmtpCard';
 
 /** Messages per `outbox.submit` call, each durable before it is answered; well under 1 MB a call. */
@@ -56,6 +58,7 @@ interface Job {
 export function SendPanel(props: {
   campaign: CampaignRow;
   linkBase: string;
+  linkReach: LinkBaseReach;
   customFields: ReadonlySet<string>;
 }) {
   const { campaign } = props;
@@ -72,6 +75,9 @@ export function SendPanel(props: {
   const sentAny = counts.sent + counts.failed + counts.scheduled + counts.unknown > 0;
   const busy = job !== null;
   const unknown = unknownFields(campaign, props.customFields);
+  // Every email carries its unsubscribe link; SMS and WhatsApp only the tracked links in them.
+  const hasLinks = campaign.channel === 'email' || trackedLinksOf(campaign).length > 0;
+  const blockedBase = sendBlocked(props.linkReach, hasLinks) ? props.linkBase : null;
 
   const run = async (
     label: string,
@@ -147,12 +153,18 @@ export function SendPanel(props: {
       let next = Number.POSITIVE_INFINITY;
       for (let start = 0; start < pending.length; start += SEND_CHUNK) {
         const chunk = pending.slice(start, start + SEND_CHUNK);
-        const result = await bridge.invoke('outbox.submit', {
-          campaignId: campaign.id,
-          channel: campaign.channel,
-          ...schedule,
-          messages: chunk.map((m, i) => withZone(outgoing(campaign, m), contacts[start + i])),
-        });
+        const result = await bridge
+          .invoke('outbox.submit', {
+            campaignId: campaign.id,
+            channel: campaign.channel,
+            ...schedule,
+            messages: chunk.map((m, i) => withZone(outgoing(campaign, m), contacts[start + i])),
+          })
+          .catch(async (refusal: unknown) => {
+            // Refused before anything was handed over (links no phone can open, say): still prepared.
+            if (held === 0) await db.campaigns.update(campaign.id, { status: campaign.status });
+            throw refusal;
+          });
         const planned = new Map(result.planned.map((p) => [p.messageId, p.sendAt]));
         for (const at of planned.values()) {
           if (at <= Date.now() + 1_000) continue;
@@ -197,7 +209,7 @@ export function SendPanel(props: {
         </Text>
         {trackedLinksOf(props.campaign).length > 0 && (
           <Box mb="xs">
-            <LinkBaseWarning base={props.linkBase} what="Tracked links" />
+            <LinkBaseWarning base={props.linkBase} reach={props.linkReach} what="Tracked links" />
           </Box>
         )}
         {unknown.length > 0 && (
@@ -292,13 +304,20 @@ export function SendPanel(props: {
         </Modal>
       </Card>
       {campaign.channel === 'email' ? (
-        <SmtpCard busy={busy} prepared={counts.prepared} onSend={sendWithProvider} onError={setError} />
+        <SmtpCard
+          busy={busy}
+          prepared={counts.prepared}
+          blockedBase={blockedBase}
+          onSend={sendWithProvider}
+          onError={setError}
+        />
       ) : (
         <ProviderCard
           campaign={campaign}
           busy={busy}
           prepared={counts.prepared}
           later={isLater(when)}
+          blockedBase={blockedBase}
           onSend={sendWithProvider}
           onError={setError}
         />
@@ -509,6 +528,8 @@ function ProviderCard(props: {
   prepared: number;
   /** The schedule may hold messages back: the button says Schedule rather than Send. */
   later: boolean;
+  /** The link base no phone can open (sending is refused), or null when sending may go ahead. */
+  blockedBase: string | null;
   onSend: () => void;
   onError: (message: string) => void;
 }) {
@@ -659,11 +680,18 @@ function ProviderCard(props: {
       <Button
         size="xs"
         leftSection={<IconSend size={14} />}
-        disabled={!status?.configured || props.busy || props.prepared === 0 || missingSid}
+        disabled={
+          !status?.configured ||
+          props.busy ||
+          props.prepared === 0 ||
+          missingSid ||
+          props.blockedBase !== null
+        }
         onClick={props.onSend}
       >
         {props.later ? 'Schedule' : 'Send'} {props.prepared.toLocaleString()} with Twilio
       </Button>
+      {props.blockedBase !== null && <SendBlockedReason base={props.blockedBase} />}
       <Text size="xs" c="dimmed" mt={4}>
         The app sends them itself, at the account's rate, also with the window closed; a message interrupted
         mid-send (the app killed) is reported as unknown, never sent twice.

@@ -22,6 +22,7 @@ import type { CampaignRow } from '../../db/types';
 import { bridge } from '../../platform';
 import { appDb } from '../../state/db';
 import { saveTextFile } from '../../ui/save-file';
+import { SendBlockedReason } from '../links/SendBlocked';
 
 const SECURITY_OPTIONS: { value: SmtpSecurity; label: string }[] = [
   { value: 'starttls', label: 'STARTTLS (port 587)' },
@@ -32,6 +33,8 @@ const SECURITY_OPTIONS: { value: SmtpSecurity; label: string }[] = [
 export function SmtpCard(props: {
   busy: boolean;
   prepared: number;
+  /** The link base no phone can open (sending is refused), or null when sending may go ahead. */
+  blockedBase: string | null;
   onSend: () => void;
   onError: (message: string) => void;
 }) {
@@ -195,11 +198,12 @@ export function SmtpCard(props: {
       <Button
         size="xs"
         leftSection={<IconSend size={14} />}
-        disabled={!status?.configured || props.busy || props.prepared === 0}
+        disabled={!status?.configured || props.busy || props.prepared === 0 || props.blockedBase !== null}
         onClick={props.onSend}
       >
         Send {props.prepared.toLocaleString()} by email
       </Button>
+      {props.blockedBase !== null && <SendBlockedReason base={props.blockedBase} />}
     </Card>
   );
 }

@@ -21,3 +21,7 @@ export function StatusBadge(props: { status: NonNullable<CampaignRow['status']> 
 }
 
 export const percent = (rate: number): string => `${(rate * 100).toFixed(1)}%`;
+
+/** What the reports' "Conversions" count, in the words of postClickActivity (queries/reports). */
+export const CONVERSIONS_EXPLAINED =
+  'every form submitted on your sites by a browser a click linked to a recipient, from that click on, in the chosen dates (each submission counts, not once per recipient). Goals, if you define them, are counted apart: once per recipient, within each goal’s window after the click.';

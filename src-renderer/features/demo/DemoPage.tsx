@@ -20,13 +20,13 @@ import { IconCheck, IconExternalLink, IconPlayerPlay, IconTrash } from '@tabler/
 import { useLiveQuery } from 'dexie-react-hooks';
 import { type ReactNode, useEffect, useState } from 'react';
 import { Link, useNavigate } from 'react-router';
-import { linkBaseReach } from '../../campaigns/link-base';
 import { DEMO_CAMPAIGN_NAME, demoMessage, demoState, removeDemo, startDemo } from '../../demo/demo';
 import { bridge } from '../../platform';
 import { appDb } from '../../state/db';
 import { fullName } from '../../ui/contact-text';
 import { notify, notifyError } from '../../ui/notifications';
 import { PageHeader } from '../../ui/PageHeader';
+import { QrCode } from '../../ui/QrCode';
 import { useLinkBase } from '../campaigns/model';
 
 export function DemoPage() {
@@ -66,7 +66,7 @@ export function DemoPage() {
     if (!linkBase) return;
     setBusy('start');
     try {
-      await startDemo(db, bridge, linkBase);
+      await startDemo(db, bridge, linkBase.url);
     } catch (error) {
       notifyError('The demo could not be set up', error);
     } finally {
@@ -92,6 +92,9 @@ export function DemoPage() {
   };
 
   const link = demo?.message.linkUrl;
+  // A phone opens the link only when it was minted at the base in force and that base is public.
+  const scannable =
+    !!link && !!linkBase && link.startsWith(`${linkBase.url}/`) && linkBase.reach === 'public';
   return (
     <>
       <PageHeader title="Demo">
@@ -170,15 +173,25 @@ export function DemoPage() {
                 </Button>
               </Group>
             )}
-            {link && linkBaseReach(link) !== 'public' && (
-              <Text size="xs" c="gray.7">
-                This link works on this computer only. To open it on a real phone, set a public link base in{' '}
-                <Anchor component={Link} to="/settings" size="xs" underline="always">
-                  Settings
-                </Anchor>{' '}
-                and start the demo again.
-              </Text>
-            )}
+            {link &&
+              (scannable ? (
+                <Group gap="sm" wrap="nowrap" align="flex-start">
+                  <QrCode text={link} label={`QR code of ${link}`} />
+                  <Text size="sm">
+                    Or scan it with a real phone: the click goes through your public link base to the
+                    collector, and this page moves on once it is back.
+                  </Text>
+                </Group>
+              ) : (
+                <Text size="xs" c="gray.7" data-testid="demo-no-qr">
+                  No QR code: this link works on this computer only, so a phone that scans it cannot open it.
+                  To try it on a real phone, set a public link base in{' '}
+                  <Anchor component={Link} to="/settings#links" size="xs" underline="always">
+                    Settings
+                  </Anchor>{' '}
+                  and start the demo again.
+                </Text>
+              ))}
           </Step>
           <Step n={3} done={demo.stitched} title={`See the visit on ${demo.you.firstName}'s profile`}>
             {demo.stitched ? (

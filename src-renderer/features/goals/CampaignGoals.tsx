@@ -4,16 +4,18 @@ import { Anchor, Card, Table, Text, Title } from '@mantine/core';
 import { useLiveQuery } from 'dexie-react-hooks';
 import { Link } from 'react-router';
 import { campaignGoals } from '../../goals/report';
+import type { ReportRange } from '../../queries/report-range';
 import { appDb } from '../../state/db';
 import { percent } from '../campaigns/labels';
 import { formatDuration, formatMoney } from './format';
 
-export function CampaignGoals(props: { campaignId: string }) {
+export function CampaignGoals(props: { campaignId: string; range: ReportRange }) {
   const db = appDb();
+  const { from, to } = props.range;
   const data = useLiveQuery(async () => {
     const goals = await db.goals.orderBy('name').toArray();
-    return campaignGoals(db, props.campaignId, goals);
-  }, [db, props.campaignId]);
+    return campaignGoals(db, props.campaignId, goals, { from, to });
+  }, [db, props.campaignId, from, to]);
   if (!data) return null;
   return (
     <Card withBorder padding="sm">
@@ -65,7 +67,8 @@ export function CampaignGoals(props: { campaignId: string }) {
       )}
       <Text size="xs" c="dimmed" mt={4}>
         A recipient converts when a browser that opened their link reaches the goal within the goal's window
-        after that click; counted once per recipient. Tentative and forwarded browsers are shown apart.
+        after that click, the conversion made in the chosen dates; counted once per recipient. Tentative and
+        forwarded browsers are shown apart.
       </Text>
     </Card>
   );

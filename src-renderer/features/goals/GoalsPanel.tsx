@@ -20,11 +20,12 @@ import { Link } from 'react-router';
 import type { GoalRow } from '../../db/types';
 import { DEFAULT_WINDOW_DAYS, describeGoal, type GoalDefinition, validateGoal } from '../../goals/model';
 import { goalComparison } from '../../goals/report';
+import type { ReportRange } from '../../queries/report-range';
 import { appDb } from '../../state/db';
 import { CHANNEL_LABEL, percent } from '../campaigns/labels';
 import { formatDuration, formatMoney } from './format';
 
-export function GoalsPanel() {
+export function GoalsPanel(props: { range: ReportRange }) {
   const db = appDb();
   const goals = useLiveQuery(() => db.goals.orderBy('name').toArray(), [db]);
   const [adding, setAdding] = useState(false);
@@ -67,7 +68,7 @@ export function GoalsPanel() {
           </Table.Tbody>
         </Table>
       )}
-      {goals && goals.length > 0 && <GoalComparison goals={goals} />}
+      {goals && goals.length > 0 && <GoalComparison goals={goals} range={props.range} />}
     </Card>
   );
 }
@@ -217,11 +218,15 @@ function GoalForm(props: { onDone: () => void }) {
   );
 }
 
-function GoalComparison(props: { goals: GoalRow[] }) {
+function GoalComparison(props: { goals: GoalRow[]; range: ReportRange }) {
   const db = appDb();
   const [goalId, setGoalId] = useState<string>(props.goals[0]?.id ?? '');
   const goal = props.goals.find((g) => g.id === goalId) ?? props.goals[0];
-  const data = useLiveQuery(async () => (goal ? goalComparison(db, goal) : null), [db, goal]);
+  const { from, to } = props.range;
+  const data = useLiveQuery(
+    async () => (goal ? goalComparison(db, goal, { from, to }) : null),
+    [db, goal, from, to],
+  );
   if (!goal) return null;
   return (
     <Stack gap="xs">

@@ -4,7 +4,6 @@ import { Button, Group, Text } from '@mantine/core';
 import { IconPlugConnected } from '@tabler/icons-react';
 import { useEffect, useState } from 'react';
 import type { LinkBaseCheck as CheckResult } from '../../../src-main/shared/links';
-import { linkBaseReach } from '../../campaigns/link-base';
 import { bridge } from '../../platform';
 
 export function LinkBaseCheck(props: { base: string }) {
@@ -29,7 +28,6 @@ export function LinkBaseCheck(props: { base: string }) {
       setBusy(false);
     }
   };
-  const reach = linkBaseReach(props.base);
   return (
     <Group gap="xs" wrap="nowrap" align="flex-start">
       <Button
@@ -46,9 +44,9 @@ export function LinkBaseCheck(props: { base: string }) {
           ? `The check failed: ${error}`
           : result
             ? result.reachesCollector
-              ? reach === 'public'
+              ? result.reach === 'public'
                 ? `${result.detail}: phones can open these links.`
-                : `${result.detail}, but only from ${reach === 'loopback' ? 'this computer' : 'this local network'}: phones cannot open it.`
+                : `${result.detail}, but only from ${result.reach === 'loopback' ? 'this computer' : 'this local network'}: phones cannot open it.`
               : `${result.detail}.`
             : ''}
       </Text>

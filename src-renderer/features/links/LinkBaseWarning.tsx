@@ -3,11 +3,11 @@
 import { Alert, Anchor, Stack, Text } from '@mantine/core';
 import { IconAlertTriangle } from '@tabler/icons-react';
 import { Link } from 'react-router';
-import { linkBaseReach } from '../../campaigns/link-base';
+import type { LinkBaseReach } from '../../../src-main/shared/links';
 import { LinkBaseCheck } from './LinkBaseCheck';
 
-export function LinkBaseWarning(props: { base: string; what: string }) {
-  const reach = linkBaseReach(props.base);
+export function LinkBaseWarning(props: { base: string; reach: LinkBaseReach; what: string }) {
+  const { reach } = props;
   if (reach === 'public') return null;
   const where =
     reach === 'loopback'
@@ -30,7 +30,7 @@ export function LinkBaseWarning(props: { base: string; what: string }) {
           <Anchor component={Link} to="/settings#links" size="sm">
             Settings → Collector and links
           </Anchor>
-          . The send file can still be exported for a test on this computer.
+          . Until then sending is off; the send file can still be exported for a test on this computer.
         </Text>
         <LinkBaseCheck base={props.base} />
       </Stack>

@@ -1,5 +1,5 @@
 // Reports: campaign results side by side, SMS against WhatsApp, then every sent campaign; goals and
-// the comparison by goal.
+// the comparison by goal; all over one date range.
 import { Anchor, Card, SimpleGrid, Table, Text, Title } from '@mantine/core';
 import { IconChartBar } from '@tabler/icons-react';
 import { useLiveQuery } from 'dexie-react-hooks';
@@ -8,16 +8,22 @@ import { channelComparison } from '../../queries/reports';
 import { appDb } from '../../state/db';
 import { EmptyState } from '../../ui/EmptyState';
 import { PageHeader } from '../../ui/PageHeader';
-import { CHANNEL_LABEL, percent } from '../campaigns/labels';
+import { CHANNEL_LABEL, CONVERSIONS_EXPLAINED, percent } from '../campaigns/labels';
 import { GoalsPanel } from '../goals/GoalsPanel';
+import { RangePicker, useRangeChoice } from './RangePicker';
 
 export function ReportsPage() {
   const db = appDb();
-  const data = useLiveQuery(() => channelComparison(db), [db]);
+  const [choice, setChoice, range] = useRangeChoice();
+  const { from, to } = range;
+  const data = useLiveQuery(() => channelComparison(db, { from, to }), [db, from, to]);
   return (
     <>
       <PageHeader title="Reports" />
-      <GoalsPanel />
+      <Card withBorder padding="sm" mb="md" aria-label="Report dates">
+        <RangePicker value={choice} onChange={setChoice} />
+      </Card>
+      <GoalsPanel range={range} />
       {data?.campaigns.length === 0 && (
         <EmptyState icon={<IconChartBar />} title="Nothing to report yet">
           Reports compare clicks, stitched visitors and conversions across your SMS, WhatsApp and email
@@ -64,6 +70,9 @@ export function ReportsPage() {
               </Card>
             ))}
           </SimpleGrid>
+          <Text size="xs" c="gray.7" mb="md" data-testid="conversions-explained">
+            <b>Conversions</b>: {CONVERSIONS_EXPLAINED} Conversion rate: conversions ÷ messages sent.
+          </Text>
           <Title order={4} mb="xs">
             Campaigns
           </Title>

@@ -30,6 +30,8 @@ describe('links.checkBase', () => {
     const result = await check(`${proxy.origin}/`);
     expect(result).toEqual({
       baseUrl: proxy.origin,
+      // The stand-in listens on this computer: it reaches the collector, yet no phone reaches it.
+      reach: 'loopback',
       reachesCollector: true,
       status: 200,
       detail: `${proxy.origin}/r/ reaches this collector`,

@@ -17,7 +17,14 @@ import {
 import type { StitchDb } from '../../../src-renderer/db';
 import { newContact } from '../../../src-renderer/db/contacts';
 import type { CampaignRow, MessageRow } from '../../../src-renderer/db/types';
-import { campaignReport, channelComparison } from '../../../src-renderer/queries/reports';
+import {
+  campaignReport,
+  channelComparison,
+  DEFAULT_RECIPIENT_SORT,
+  type RecipientReport,
+  type RecipientSort,
+  sortRecipients,
+} from '../../../src-renderer/queries/reports';
 import { messageSentEventId } from '../../../src-renderer/stitching/messages';
 import { addContact, at, FakeJournal, freshDb, ingestNew, mainHasher, timelineOf, UA } from './support';
 
@@ -266,41 +273,46 @@ describe('prepareCampaign and sending', () => {
   });
 });
 
+/** Ana clicks at 3 (browser A: pages at 3.1 and 5, a form at 6) and at 10 (B); a bot at 11; Ben never. */
+async function springWithClicks(): Promise<StitchDb> {
+  const db = freshDb();
+  await addContact(db, {
+    id: 'ana',
+    firstName: 'Ana',
+    phone: '+12015550123',
+    consent: consentAll,
+    createdAt: 1,
+  });
+  await addContact(db, {
+    id: 'ben',
+    firstName: 'Ben',
+    phone: '+12015550124',
+    consent: consentAll,
+    createdAt: 2,
+  });
+  await addSmsCampaign(db);
+  await prepareCampaign(db, 'spring', registryMinter().minter, LINK_BASE);
+  await markCampaignSent(db, 'spring', at(0));
+  const message = (await db.messages.get('spring:0')) as MessageRow;
+
+  const journal = new FakeJournal();
+  journal.page('A', 1, '/before');
+  // Apple Messages fetching the preview of an SMS it received: not a sign of a forward.
+  journal.preview(message, 2, UA.iMessagePreview);
+  journal.click(message, 3, 'tokA');
+  journal.page('A', 3.1, '/sale', { clickToken: 'tokA' });
+  journal.page('A', 5, '/pricing');
+  journal.form('A', 6, { email: 'ana@shop.test' });
+  journal.click(message, 10, 'tokB', UA.iphoneSafari);
+  journal.page('B', 10.1, '/sale', { clickToken: 'tokB', ua: UA.iphoneSafari });
+  journal.click(message, 11, 'tokBot', UA.googlebot);
+  await ingestNew(db, journal);
+  return db;
+}
+
 describe('campaignReport', () => {
   it('counts clicks, previews, stitched visitors, post-click activity and conversions', async () => {
-    const db = freshDb();
-    await addContact(db, {
-      id: 'ana',
-      firstName: 'Ana',
-      phone: '+12015550123',
-      consent: consentAll,
-      createdAt: 1,
-    });
-    await addContact(db, {
-      id: 'ben',
-      firstName: 'Ben',
-      phone: '+12015550124',
-      consent: consentAll,
-      createdAt: 2,
-    });
-    await addSmsCampaign(db);
-    await prepareCampaign(db, 'spring', registryMinter().minter, LINK_BASE);
-    await markCampaignSent(db, 'spring', at(0));
-    const message = (await db.messages.get('spring:0')) as MessageRow;
-
-    const journal = new FakeJournal();
-    journal.page('A', 1, '/before');
-    // Apple Messages fetching the preview of an SMS it received: not a sign of a forward.
-    journal.preview(message, 2, UA.iMessagePreview);
-    journal.click(message, 3, 'tokA');
-    journal.page('A', 3.1, '/sale', { clickToken: 'tokA' });
-    journal.page('A', 5, '/pricing');
-    journal.form('A', 6, { email: 'ana@shop.test' });
-    journal.click(message, 10, 'tokB', UA.iphoneSafari);
-    journal.page('B', 10.1, '/sale', { clickToken: 'tokB', ua: UA.iphoneSafari });
-    journal.click(message, 11, 'tokBot', UA.googlebot);
-    await ingestNew(db, journal);
-
+    const db = await springWithClicks();
     const report = await campaignReport(db, 'spring');
     expect(report).toMatchObject({
       name: 'Spring Sale',
@@ -341,5 +353,87 @@ describe('campaignReport', () => {
       conversionRate: 0.5,
     });
     expect(comparison.totals.find((t) => t.channel === 'whatsapp')).toMatchObject({ campaigns: 0, sent: 0 });
+  });
+
+  it('counts in a date range only what happened in it: from included, to excluded', async () => {
+    const db = await springWithClicks();
+    // [3, 10): Ana's first click and all of A's activity; the click at 10 falls outside.
+    const first = await campaignReport(db, 'spring', { from: at(3), to: at(10) });
+    expect(first).toMatchObject({
+      sent: 2,
+      clicks: 1,
+      uniqueClickers: 1,
+      clickRate: 0.5,
+      stitchedVisitors: 1,
+      postClickPageViews: 2,
+      conversions: 1,
+    });
+    expect(first?.clickTimes).toEqual([at(3)]);
+    expect(first?.links[0]).toMatchObject({ clicks: 1, clickers: 1 });
+    expect(first?.recipientRows.map((r) => [r.name, r.clicks, r.lastClickAt])).toEqual([
+      ['Ana', 1, at(3)],
+      ['Ben', 0, undefined],
+    ]);
+
+    // [10, ∞): the second click, from a browser that is not linked; A's stitch and activity are before.
+    const later = await campaignReport(db, 'spring', { from: at(10), to: null });
+    expect(later).toMatchObject({
+      sent: 2,
+      clicks: 1,
+      stitchedVisitors: 0,
+      postClickPageViews: 0,
+      conversions: 0,
+    });
+    expect(later?.clickTimes).toEqual([at(10)]);
+
+    // [5.5, 7): no click, but A (stitched earlier) submitted its form in it.
+    const form = await campaignReport(db, 'spring', { from: at(5.5), to: at(7) });
+    expect(form).toMatchObject({ clicks: 0, uniqueClickers: 0, postClickPageViews: 0, conversions: 1 });
+
+    // The range reaches the Reports page's totals too.
+    const comparison = await channelComparison(db, { from: at(10), to: null });
+    expect(comparison.totals.find((t) => t.channel === 'sms')).toMatchObject({ clicks: 1, conversions: 0 });
+  });
+});
+
+describe('sortRecipients', () => {
+  const row = (
+    index: number,
+    name: string,
+    status: RecipientReport['status'],
+    clicks: number,
+    lastClickAt?: number,
+  ): RecipientReport => ({
+    messageId: `c:${index}`,
+    contactId: name,
+    name,
+    status,
+    clicks,
+    previews: 0,
+    visitors: 0,
+    forwarded: false,
+    stitched: 0,
+    lastSeen: 0,
+    ...(lastClickAt === undefined ? {} : { lastClickAt }),
+  });
+  const rows = [
+    row(0, 'Cy', 'sent', 0),
+    row(1, 'Ana', 'failed', 2, at(5)),
+    row(2, 'Bo', 'sent', 3, at(2)),
+    row(3, 'Dee', 'sent', 2, at(9)),
+  ];
+  const names = (sort: RecipientSort) => sortRecipients(rows, sort).map((r) => r.name);
+
+  it('puts clickers first by default, ties in campaign order', () => {
+    expect(names(DEFAULT_RECIPIENT_SORT)).toEqual(['Bo', 'Ana', 'Dee', 'Cy']);
+  });
+
+  it('sorts by name, status, clicks and last click both ways; no click sorts last', () => {
+    expect(names({ key: 'name', dir: 'asc' })).toEqual(['Ana', 'Bo', 'Cy', 'Dee']);
+    expect(names({ key: 'name', dir: 'desc' })).toEqual(['Dee', 'Cy', 'Bo', 'Ana']);
+    expect(names({ key: 'status', dir: 'asc' })).toEqual(['Ana', 'Cy', 'Bo', 'Dee']);
+    expect(names({ key: 'clicks', dir: 'asc' })).toEqual(['Cy', 'Ana', 'Dee', 'Bo']);
+    expect(names({ key: 'lastClick', dir: 'desc' })).toEqual(['Dee', 'Ana', 'Bo', 'Cy']);
+    expect(names({ key: 'lastClick', dir: 'asc' })).toEqual(['Bo', 'Ana', 'Dee', 'Cy']);
   });
 });

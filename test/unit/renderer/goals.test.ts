@@ -95,6 +95,13 @@ describe('goal conversions of a campaign', () => {
     ]);
     expect(byUrl.goals[0]).toMatchObject({ conversions: 2, by: { owner: 1, tentative: 1, forwarded: 0 } });
     expect(byUrl.goals[0]?.medianMs).toBe(goals[0]?.medianMs);
+
+    // A date range keeps the conversions made in it. From day 2 on: Ana's /thanks at exactly day 2
+    // counts, Ben's desktop (day 1 and a bit) does not; up to day 2, excluded: only Ben's desktop.
+    const fromDay2 = await campaignGoals(db, 'spring', [thanks()], { from: at(2 * DAY), to: null });
+    expect(fromDay2.goals[0]).toMatchObject({ conversions: 1, by: { owner: 1, tentative: 0 } });
+    const untilDay2 = await campaignGoals(db, 'spring', [thanks()], { from: null, to: at(2 * DAY) });
+    expect(untilDay2.goals[0]).toMatchObject({ conversions: 1, by: { owner: 0, tentative: 1 } });
   });
 
   it('the window is inclusive: a conversion exactly N days after the tap counts, a millisecond later does not', async () => {

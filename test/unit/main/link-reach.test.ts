@@ -1,7 +1,7 @@
 // Which tracked-link bases a phone can open: loopback and private-network addresses are flagged,
 // public domains and addresses are not.
 import { describe, expect, it } from 'vitest';
-import { linkBaseReach } from '../../../src-renderer/campaigns/link-base';
+import { linkBaseReach } from '../../../src-main/links/reach';
 
 describe('linkBaseReach', () => {
   it.each([

@@ -1,7 +1,8 @@
 // Whether a phone can open links with this base: a loopback address (this computer) or a private
 // network address (this office's network) cannot be reached from a recipient's phone on the internet.
-
-export type LinkBaseReach = 'loopback' | 'private' | 'public' | 'invalid';
+// The main process decides (the send guard refuses on it); the renderer asks through links.base and
+// links.checkBase, so the composer's warning and the refusal apply one rule.
+import type { LinkBaseReach } from '../shared/links';
 
 const PRIVATE_V4 = [
   /^10\./,
