@@ -174,6 +174,9 @@ export async function run() {
   const browser = await launchChromium();
   const smtp = await startSmtp();
   try {
+    // Sending is refused while links start with an address no phone can open: a public base, as a
+    // team's own domain or tunnel would give (the bench never opens the links).
+    await app.call('settings.update', { links: { baseUrl: 'https://links.shop.example' } });
     const schedule = await planBench(app);
     const file = join(dir, `contacts-${RECIPIENTS}.csv`);
     writeContactsCsv(file, RECIPIENTS, {
