@@ -1,7 +1,7 @@
 // The contact form, in a modal: "Add contact" from the list, "Edit contact" on a profile. Phones
 // show the E.164 number they will be saved as; nothing is saved while a field is wrong.
 import { Button, Checkbox, Group, Modal, SimpleGrid, Stack, Textarea, TextInput } from '@mantine/core';
-import { useEffect, useState } from 'react';
+import { useLayoutEffect, useState } from 'react';
 import type { ContactRow } from '../../db/types';
 import { appDb } from '../../state/db';
 import { notifyError } from '../../ui/notifications';
@@ -29,11 +29,17 @@ export function ContactFormModal(props: {
   const [errors, setErrors] = useState<DraftErrors>({});
   const [saving, setSaving] = useState(false);
 
-  useEffect(() => {
+  // A layout effect, so the form is reset before the browser paints it: with a plain effect a fast
+  // typist (or a test) could fill the first field in between and see it wiped. Keyed on the
+  // contact's id, not the row: a live row changes whenever ingest touches its stats, and that must
+  // not throw away what the marketer is typing.
+  const contactId = contact?.id;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: reset per opening and per contact, not per row version.
+  useLayoutEffect(() => {
     if (!opened) return;
     setDraft(contact ? draftOf(contact) : emptyDraft());
     setErrors({});
-  }, [opened, contact]);
+  }, [opened, contactId]);
 
   const set = <K extends keyof ContactDraft>(field: K, value: ContactDraft[K]) => {
     setDraft((d) => ({ ...d, [field]: value }));
