@@ -8,6 +8,7 @@ import { expect, type Page, test } from '@playwright/test';
 import Papa from 'papaparse';
 import { appUrl } from '../support/app';
 import { bridgeCall } from '../support/bridge';
+import { expectNameHeld } from '../support/contacts-ui';
 import { type FakeTwilio, startFakeTwilio } from '../support/fake-twilio';
 
 const unique = (label: string) =>
@@ -41,6 +42,7 @@ async function addContact(page: Page, first: string, last: string, phone: string
   await modal.getByLabel('Last name').fill(last);
   await modal.getByLabel('Phone', { exact: true }).fill(phone);
   await modal.getByLabel('SMS consent').check();
+  await expectNameHeld(modal, first);
   await modal.getByRole('button', { name: 'Save contact' }).click();
   await expect(modal).toBeHidden();
 }
