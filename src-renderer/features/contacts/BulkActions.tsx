@@ -72,77 +72,61 @@ export function BulkActions(props: {
     setDialog(which);
   };
 
-  const applyName = async (field: 'tags' | 'lists') => {
+  /** Runs one change over the selection, then says how many it changed, or that nothing was. */
+  const runBulk = async (
+    change: (ids: string[]) => Promise<number>,
+    say: (changed: string) => { title: string; message: string },
+  ) => {
     setBusy(true);
     try {
-      const changed = await addToContacts(appDb(), await selection.resolveIds(), field, name);
-      notify({
+      const changed = await change(await selection.resolveIds());
+      notify({ ...say(formatCount(changed)), color: 'teal' });
+      setDialog(null);
+    } catch (error) {
+      notifyError('Nothing was changed', error);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const applyName = (field: 'tags' | 'lists') =>
+    runBulk(
+      (ids) => addToContacts(appDb(), ids, field, name),
+      (changed) => ({
         title: field === 'tags' ? `Tag "${name.trim()}" added` : `Added to list "${name.trim()}"`,
-        message: `${formatCount(changed)} of ${count} changed.`,
-        color: 'teal',
-      });
-      setDialog(null);
-    } catch (error) {
-      notifyError('Nothing was changed', error);
-    } finally {
-      setBusy(false);
-    }
-  };
+        message: `${changed} of ${count} changed.`,
+      }),
+    );
 
-  const removeTag = async () => {
-    setBusy(true);
-    try {
-      const changed = await removeFromContacts(appDb(), await selection.resolveIds(), 'tags', name);
-      notify({
-        title: `Tag "${name.trim()}" removed`,
-        message: `${formatCount(changed)} of ${count} had it.`,
-        color: 'teal',
-      });
-      setDialog(null);
-    } catch (error) {
-      notifyError('Nothing was changed', error);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const removeTag = () =>
+    runBulk(
+      (ids) => removeFromContacts(appDb(), ids, 'tags', name),
+      (changed) => ({ title: `Tag "${name.trim()}" removed`, message: `${changed} of ${count} had it.` }),
+    );
 
-  const applyField = async () => {
-    setBusy(true);
-    try {
-      const changed = await setCustomField(appDb(), await selection.resolveIds(), name, value);
-      notify({
+  const applyField = () =>
+    runBulk(
+      (ids) => setCustomField(appDb(), ids, name, value),
+      (changed) => ({
         title: value.trim() ? `${name.trim()} set to "${value.trim()}"` : `${name.trim()} cleared`,
-        message: `${formatCount(changed)} of ${count} changed; the others already had this value.`,
-        color: 'teal',
-      });
-      setDialog(null);
-    } catch (error) {
-      notifyError('Nothing was changed', error);
-    } finally {
-      setBusy(false);
-    }
-  };
+        message: `${changed} of ${count} changed; the others already had this value.`,
+      }),
+    );
 
-  const applyConsent = async () => {
-    setBusy(true);
-    try {
-      const at = Date.parse(`${date}T12:00:00`);
-      const changed = await recordConsent(appDb(), await selection.resolveIds(), channel, {
-        granted,
-        at: Number.isFinite(at) ? at : Date.now(),
-        source: `Bulk action: ${source.trim()}`,
-      });
-      notify({
+  const applyConsent = () => {
+    const at = Date.parse(`${date}T12:00:00`);
+    return runBulk(
+      (ids) =>
+        recordConsent(appDb(), ids, channel, {
+          granted,
+          at: Number.isFinite(at) ? at : Date.now(),
+          source: `Bulk action: ${source.trim()}`,
+        }),
+      (changed) => ({
         title: `${CONSENT_CHANNEL_LABEL[channel]} consent ${granted ? 'recorded' : 'withdrawn'}`,
-        message: `${formatCount(changed)} of ${count} changed; the others already had this answer.`,
-        color: 'teal',
-      });
-      setDialog(null);
-    } catch (error) {
-      notifyError('Nothing was changed', error);
-    } finally {
-      setBusy(false);
-    }
+        message: `${changed} of ${count} changed; the others already had this answer.`,
+      }),
+    );
   };
 
   const remove = async () => {

@@ -5,8 +5,26 @@ import type { Bridge } from '../../../src-main/shared/bridge';
 import type { StitchDb } from '../../db';
 import { withConsent } from '../../db/consent';
 import { withSearchKeys } from '../../db/contacts';
-import type { ConsentChannel, ConsentRecord } from '../../db/types';
+import type { ConsentChannel, ConsentRecord, ContactRow } from '../../db/types';
 import { eraseFromStore, finishPendingRedaction } from '../../stitching/erase';
+
+/**
+ * One bulk change in one transaction: each contact that `needs` it gets `change`d; returns how
+ * many changed (the others already held it).
+ */
+async function changeEach(
+  db: StitchDb,
+  contactIds: string[],
+  needs: (contact: ContactRow) => boolean,
+  change: (contact: ContactRow) => ContactRow,
+): Promise<number> {
+  return db.transaction('rw', db.contacts, async () => {
+    const contacts = (await db.contacts.bulkGet(contactIds)).filter((c) => c !== undefined);
+    const changed = contacts.filter(needs).map(change);
+    await db.contacts.bulkPut(changed);
+    return changed.length;
+  });
+}
 
 /** Adds `name` to each contact's tags or lists; returns how many changed. */
 export async function addToContacts(
@@ -18,14 +36,12 @@ export async function addToContacts(
 ): Promise<number> {
   const value = name.trim();
   if (!value) return 0;
-  return db.transaction('rw', db.contacts, async () => {
-    const contacts = (await db.contacts.bulkGet(contactIds)).filter((c) => c !== undefined);
-    const changed = contacts
-      .filter((c) => !c[field].includes(value))
-      .map((c) => withSearchKeys({ ...c, [field]: [...c[field], value], updatedAt: now }));
-    await db.contacts.bulkPut(changed);
-    return changed.length;
-  });
+  return changeEach(
+    db,
+    contactIds,
+    (c) => !c[field].includes(value),
+    (c) => withSearchKeys({ ...c, [field]: [...c[field], value], updatedAt: now }),
+  );
 }
 
 /** Takes `name` off each contact's tags or lists; returns how many changed. */
@@ -38,14 +54,12 @@ export async function removeFromContacts(
 ): Promise<number> {
   const value = name.trim();
   if (!value) return 0;
-  return db.transaction('rw', db.contacts, async () => {
-    const contacts = (await db.contacts.bulkGet(contactIds)).filter((c) => c !== undefined);
-    const changed = contacts
-      .filter((c) => c[field].includes(value))
-      .map((c) => ({ ...c, [field]: c[field].filter((v) => v !== value), updatedAt: now }));
-    await db.contacts.bulkPut(changed);
-    return changed.length;
-  });
+  return changeEach(
+    db,
+    contactIds,
+    (c) => c[field].includes(value),
+    (c) => ({ ...c, [field]: c[field].filter((v) => v !== value), updatedAt: now }),
+  );
 }
 
 /**
@@ -62,17 +76,15 @@ export async function setCustomField(
   const field = name.trim();
   const text = value.trim();
   if (!field) return 0;
-  return db.transaction('rw', db.contacts, async () => {
-    const contacts = (await db.contacts.bulkGet(contactIds)).filter((c) => c !== undefined);
-    const changed = contacts
-      .filter((c) => (c.custom[field] ?? '') !== text)
-      .map((c) => {
-        const { [field]: _old, ...others } = c.custom;
-        return { ...c, custom: text ? { ...others, [field]: text } : others, updatedAt: now };
-      });
-    await db.contacts.bulkPut(changed);
-    return changed.length;
-  });
+  return changeEach(
+    db,
+    contactIds,
+    (c) => (c.custom[field] ?? '') !== text,
+    (c) => {
+      const { [field]: _old, ...others } = c.custom;
+      return { ...c, custom: text ? { ...others, [field]: text } : others, updatedAt: now };
+    },
+  );
 }
 
 /** Records one consent answer on each contact, with its source; returns how many changed. */
@@ -84,14 +96,12 @@ export async function recordConsent(
   now = Date.now(),
 ): Promise<number> {
   const { granted, ...proof } = record;
-  return db.transaction('rw', db.contacts, async () => {
-    const contacts = (await db.contacts.bulkGet(contactIds)).filter((c) => c !== undefined);
-    const changed = contacts
-      .filter((c) => c.consent[channel] !== granted)
-      .map((c) => ({ ...withConsent(c, channel, granted, proof), updatedAt: now }));
-    await db.contacts.bulkPut(changed);
-    return changed.length;
-  });
+  return changeEach(
+    db,
+    contactIds,
+    (c) => c.consent[channel] !== granted,
+    (c) => ({ ...withConsent(c, channel, granted, proof), updatedAt: now }),
+  );
 }
 
 /** People per journal pass: a pass reads the whole journal, so erasures share one. */
