@@ -63,7 +63,17 @@ export interface SendOptions {
    * earliest time the next request may start. Left out, each call starts its own.
    */
   pacer?: { nextStart: number };
+  /** The throttle's clock (tests). */
+  now?: () => number;
 }
+
+/**
+ * How far behind its schedule a send may catch up. A request that starts late (a batch boundary, a
+ * slow answer, a busy event loop) lets the next ones follow sooner until the send is back on its
+ * schedule, so a campaign's average is the configured rate rather than a little under it; no more
+ * than this is made up, so no second ever sees more than the rate and a quarter of it.
+ */
+export const CATCH_UP_MS = 250;
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -81,15 +91,16 @@ export async function sendAll(
   const cap = options.maxBackoffMs ?? 30_000;
   const concurrency = Math.max(1, options.concurrency ?? 4);
   const results: SendResult[] = new Array(messages.length);
-  const pacer = options.pacer ?? { nextStart: Date.now() };
+  const clock = options.now ?? Date.now;
+  const pacer = options.pacer ?? { nextStart: clock() };
   let done = 0;
 
   // Every request, retries included, takes a slot: the account's rate limit counts them all.
   const takeSlot = async () => {
-    const now = Date.now();
-    const wait = pacer.nextStart - now;
-    pacer.nextStart = Math.max(now, pacer.nextStart) + interval;
-    if (wait > 0) await sleep(wait);
+    const now = clock();
+    const slot = Math.max(now - CATCH_UP_MS, pacer.nextStart);
+    pacer.nextStart = slot + interval;
+    if (slot > now) await sleep(slot - now);
   };
 
   const sendOne = async (message: OutgoingMessage): Promise<SendResult> => {
