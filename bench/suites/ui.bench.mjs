@@ -225,9 +225,11 @@ export async function run() {
         },
         search: {
           measured:
-            'one input event with the term → the table lists exactly the matching contacts; median of the searches. ' +
-            'The page debounces the search box by 120 ms (useDebouncedValue), which is inside every figure.',
-          debounceMs: 120,
+            'one input event with the term → the table lists exactly the matching contacts (a contains-match over ' +
+            'names and emails); median of the searches. The box is neither debounced nor deferred. The search index ' +
+            'is read in the background when Contacts first opens; a search typed before it is read waits for it ' +
+            '(the first run shows that).',
+          firstRunMs: searches[0]?.paintedMs,
           runs: searches,
         },
         timeline: {

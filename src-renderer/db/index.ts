@@ -1,6 +1,7 @@
 // The stitched store: one Dexie class over IndexedDB, declared from the ordered version list.
 // `openStitchDb` opens a store by name; the active store's name is kept in localStorage.
 import Dexie, { type DexieOptions, type Table } from 'dexie';
+import { ContactSearchIndex } from './search-index';
 import type {
   AuditRow,
   CampaignRow,
@@ -34,6 +35,8 @@ export class StitchDb extends Dexie {
   tentativeLinks!: Table<TentativeLinkRow, string>;
   segments!: Table<SegmentRow, string>;
   goals!: Table<GoalRow, string>;
+  /** Contains-search over names, email and phone digits (db/search-index.ts), kept by every write. */
+  readonly searchIndex: ContactSearchIndex;
 
   constructor(name: string, options?: DexieOptions) {
     super(name, options);
@@ -41,6 +44,18 @@ export class StitchDb extends Dexie {
       const declared = this.version(version).stores(stores);
       if (upgrade) declared.upgrade(upgrade);
     }
+    // The index reads outside any transaction its first caller may be in: the read outlives it.
+    this.searchIndex = new ContactSearchIndex({
+      name,
+      page: (after, limit) =>
+        Dexie.ignoreTransaction(() =>
+          (after === null ? this.contacts.orderBy(':id') : this.contacts.where(':id').above(after))
+            .limit(limit)
+            .toArray(),
+        ),
+      get: (ids) => Dexie.ignoreTransaction(() => this.contacts.bulkGet(ids)),
+    });
+    this.use(this.searchIndex.middleware());
   }
 }
 
