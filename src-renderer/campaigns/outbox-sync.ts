@@ -4,7 +4,7 @@ import type { Bridge } from '../../src-main/shared/bridge';
 import type { MessageOutcome } from '../../src-main/shared/scheduling';
 import type { StitchDb } from '../db';
 import type { MessageRow } from '../db/types';
-import { recordMessageSent } from '../stitching/messages';
+import { recordMessagesSent } from '../stitching/messages';
 import { flagBounces } from './prepare';
 
 const SEQ_KEY = 'outbox.appliedSeq';
@@ -16,6 +16,8 @@ export async function applyOutboxOutcomes(db: StitchDb, outcomes: readonly Messa
   await db.transaction('rw', [db.messages, db.events, db.contacts, db.campaigns], async () => {
     const rows = await db.messages.bulkGet(outcomes.map((o) => o.messageId));
     const campaigns = new Set<string>();
+    // Newly sent ones are recorded together, after the loop (timeline entry and stats, in bulk).
+    const sent: { message: MessageRow; at: number }[] = [];
     for (const [i, outcome] of outcomes.entries()) {
       const row = rows[i];
       if (!row || row.campaignId !== outcome.campaignId || (row.outboxSeq ?? 0) >= outcome.seq) continue;
@@ -28,7 +30,7 @@ export async function applyOutboxOutcomes(db: StitchDb, outcomes: readonly Messa
       if (outcome.state === 'sent') {
         if (row.status === 'sent') await db.messages.put(next);
         // Sent: the contact's timeline entry and stats, once.
-        else await recordMessageSent(db, next, outcome.sentAt ?? Date.now());
+        else sent.push({ message: next, at: outcome.sentAt ?? Date.now() });
         continue;
       }
       if (row.status === 'sent') {
@@ -45,6 +47,7 @@ export async function applyOutboxOutcomes(db: StitchDb, outcomes: readonly Messa
       // An email refused for good (SMTP 5xx) flags the address, as a direct send does.
       if (next.status === 'failed') await flagBounces(db, [next], Date.now());
     }
+    await recordMessagesSent(db, sent);
     for (const campaignId of campaigns) await settleCampaign(db, campaignId);
   });
 }

@@ -8,7 +8,7 @@ import type {
 } from '../../src-main/shared/links';
 import type { StitchDb } from '../db';
 import type { AudienceSnapshot, MessageRow } from '../db/types';
-import { recordMessageSent } from '../stitching/messages';
+import { recordMessagesSent } from '../stitching/messages';
 import { buildAudience } from './audience';
 import { withUtm } from './links';
 import { renderMessage, type ShortLink, trackedLinksOf } from './render';
@@ -203,13 +203,14 @@ export async function markCampaignSent(
   return pending.length;
 }
 
-/** `recordMessageSent` for each message, many per transaction (nested calls join the outer one). */
+/** `recordMessagesSent` in chunks, with progress. */
 async function recordSent(db: StitchDb, messages: readonly MessageRow[], at: number, onProgress: Progress) {
   for (let start = 0; start < messages.length; start += SENT_BATCH) {
     const chunk = messages.slice(start, start + SENT_BATCH);
-    await db.transaction('rw', [db.messages, db.events, db.contacts], async () => {
-      for (const message of chunk) await recordMessageSent(db, message, at);
-    });
+    await recordMessagesSent(
+      db,
+      chunk.map((message) => ({ message, at })),
+    );
     onProgress(Math.min(start + SENT_BATCH, messages.length), messages.length, 'Recording sends');
   }
 }

@@ -6,6 +6,7 @@ import { applyOutboxOutcomes, pullOutboxOutcomes } from '../../../src-renderer/c
 import type { StitchDb } from '../../../src-renderer/db';
 import type { MessageRow } from '../../../src-renderer/db/types';
 import { campaignReport } from '../../../src-renderer/queries/reports';
+import { mergeContacts } from '../../../src-renderer/stitching/manual';
 import { messageSentEventId } from '../../../src-renderer/stitching/messages';
 import { addContact, freshDb, type InProcessMain, startMain } from './support';
 
@@ -53,6 +54,48 @@ async function campaignOf(
 }
 
 describe('outbox sync', () => {
+  it('records a burst of sent outcomes in bulk: one timeline entry each, stats on the merged-into contact', async () => {
+    const db = freshDb();
+    await addContact(db, { id: 'ana', phone: '+14155550100' });
+    await addContact(db, { id: 'ana-old', phone: '+14155550101' });
+    await addContact(db, { id: 'ben', phone: '+14155550102' });
+    await mergeContacts(db, { targetId: 'ana', sourceId: 'ana-old' });
+    const recipients = ['ana', 'ana-old', 'ben'].map((contactId, i) => ({
+      contactId,
+      to: `+1415555010${i}`,
+    }));
+    const rows = await campaignOf(db, recipients);
+    const sentAt = Date.now();
+    const outcome = (m: MessageRow, seq: number, providerStatus: string) => ({
+      seq,
+      messageId: m.id,
+      campaignId: 'sp',
+      state: 'sent' as const,
+      sendAt: sentAt,
+      sentAt,
+      providerId: `SM${seq}`,
+      providerStatus,
+    });
+    // ben's message twice in one pull (queued, then sent): recorded once, with the later status.
+    const [first, second, third] = rows as [MessageRow, MessageRow, MessageRow];
+    await applyOutboxOutcomes(db, [
+      outcome(first, 1, 'queued'),
+      outcome(second, 2, 'queued'),
+      outcome(third, 3, 'queued'),
+      outcome(third, 4, 'sent'),
+    ]);
+    // Pulled again (a restart before the applied seq was saved): nothing counts twice.
+    await applyOutboxOutcomes(db, [outcome(first, 1, 'queued')]);
+    const events = await db.events.where('[campaignId+type]').equals(['sp', 'message_sent']).toArray();
+    expect(events.map((e) => e.id).sort()).toEqual(rows.map((m) => messageSentEventId(m.id)).sort());
+    expect((await db.contacts.get('ana'))?.stats.messages).toBe(2);
+    expect((await db.contacts.get('ana-old'))?.stats.messages).toBe(0);
+    expect((await db.contacts.get('ben'))?.stats.messages).toBe(1);
+    const ben = await db.messages.get(third.id);
+    expect(ben).toMatchObject({ status: 'sent', providerStatus: 'sent', outboxSeq: 4 });
+    expect((await db.campaigns.get('sp'))?.status).toBe('sent');
+  });
+
   it('applies pulled outcomes: sent with a timeline entry, then Delivered or Failed with the error code', async () => {
     fake = await startFakeTwilio();
     main = await startMain();
