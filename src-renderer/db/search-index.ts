@@ -9,6 +9,7 @@
 // transaction that aborts has its rows read again, and writes made by another window on the same
 // store arrive over a BroadcastChannel and are read again too.
 import type { DBCore, DBCoreMutateRequest, DBCoreMutateResponse, DBCoreTransaction, Middleware } from 'dexie';
+import { digitsOf } from './contacts';
 import type { ContactRow } from './types';
 
 export type SearchableContact = Pick<ContactRow, 'id' | 'firstName' | 'lastName'> &
@@ -32,7 +33,6 @@ interface Entry {
 }
 
 const SEP = '\u0000';
-const digitsOf = (value: string | undefined): string => (value ?? '').replace(/\D/g, '');
 
 function entryOf(contact: SearchableContact): Entry {
   const first = contact.firstName.trim().toLowerCase();
@@ -40,7 +40,7 @@ function entryOf(contact: SearchableContact): Entry {
   const email = (contact.email ?? '').toLowerCase();
   return {
     text: `${first} ${last}${SEP}${last} ${first}${SEP}${email}`,
-    phones: `${SEP}${digitsOf(contact.phone)}${SEP}${digitsOf(contact.whatsapp)}`,
+    phones: `${SEP}${digitsOf(contact.phone ?? '')}${SEP}${digitsOf(contact.whatsapp ?? '')}`,
   };
 }
 
