@@ -4,7 +4,7 @@ import Dexie from 'dexie';
 import { customFieldsOf } from '../campaigns/merge-fields';
 import type { StitchDb } from '../db';
 import { digitsOf } from '../db/contacts';
-import { holds, type SearchTerm } from '../db/search-index';
+import { holds, type OrderIndex, type SearchTerm } from '../db/search-index';
 import { mergedFamily } from '../db/stats';
 import type { Channel, ContactRow, IdentityRow, MessageRow, VisitorRow } from '../db/types';
 import { rowHolds } from '../segments/evaluate';
@@ -60,7 +60,7 @@ export interface ContactsPage {
   total: number | undefined;
 }
 
-const SORT_INDEX: Record<ContactSort, string> = {
+const SORT_INDEX: Record<ContactSort, OrderIndex> = {
   lastSeen: 'stats.lastSeen',
   pageViews: 'stats.pageViews',
   clicks: 'stats.clicks',
@@ -68,38 +68,84 @@ const SORT_INDEX: Record<ContactSort, string> = {
   createdAt: 'createdAt',
 };
 
-const SORT_VALUE: Record<ContactSort, (c: ContactRow) => number | string> = {
-  lastSeen: (c) => c.stats.lastSeen,
-  pageViews: (c) => c.stats.pageViews,
-  clicks: (c) => c.stats.clicks,
-  name: (c) => c.nameKey,
-  createdAt: (c) => c.createdAt,
-};
-
 export async function contactsPage(db: StitchDb, query: ContactsPageQuery = {}): Promise<ContactsPage> {
   const { sortBy = 'lastSeen', direction = 'desc', offset = 0, limit = 50, filters = {} } = query;
   const search = query.search?.trim().toLowerCase() ?? '';
-  // Merged contacts live on through their target: they are not listed.
-  const merged = new Set(await db.contacts.orderBy('mergedInto').primaryKeys());
-  const { allowed, excluded } = await filteredIds(db, filters);
-  const listedId = (id: string): boolean =>
-    !merged.has(id) && !excluded.has(id) && (!allowed || allowed.has(id));
-  const listed = (c: ContactRow): boolean => listedId(c.id);
+  // The page waits on these reads: they go before the search index's own (a search waits for it).
+  const listing = db.searchIndex.first(async () => {
+    // Merged contacts live on through their target: they are not listed.
+    const merged = new Set(await db.contacts.orderBy('mergedInto').primaryKeys());
+    const { allowed, excluded } = await filteredIds(db, filters);
+    const listedId = (id: string): boolean =>
+      !merged.has(id) && !excluded.has(id) && (!allowed || allowed.has(id));
+    if (search) return { listedId };
+    const unfiltered = !allowed && merged.size === 0 && excluded.size === 0;
+    const [rows, total] = await Promise.all([
+      windowOf(db, sortBy, direction, unfiltered ? null : listedId, offset, limit),
+      allowed
+        ? Promise.resolve([...allowed].filter((id) => !merged.has(id) && !excluded.has(id)).length)
+        : query.countTable === false
+          ? Promise.resolve(undefined)
+          : listedCount(db, merged, excluded),
+    ]);
+    return { listedId, page: { rows, total } };
+  });
+  const { listedId, page } = await listing;
+  return page ?? searchPage(db, searchTermOf(search, query.defaultCountry), listedId, query);
+}
 
-  if (search) return searchPage(db, searchTermOf(search, query.defaultCountry), listedId, query);
-
+/**
+ * Rows `offset` to `offset + limit` of the list in this sort, of the contacts `listed` keeps (all
+ * when null). From the search index's order once it is read: a slice, then the rows in one request.
+ * Until then the sort index is walked: over keys alone when nothing is left out (a cursor over
+ * values measured 3.5 s to row 50,000 on a 2-core box, over keys 1.5–2.7 s), else over the rows,
+ * checking each.
+ */
+async function windowOf(
+  db: StitchDb,
+  sortBy: ContactSort,
+  direction: 'asc' | 'desc',
+  listed: ((id: string) => boolean) | null,
+  offset: number,
+  limit: number,
+): Promise<ContactRow[]> {
+  const order = db.searchIndex.order(SORT_INDEX[sortBy], direction);
+  if (order) {
+    const ids = listed ? sliceOf(order, listed, offset, limit) : order.slice(offset, offset + limit);
+    // The rows are read by key; one more row of the table keeps a live query watching all of it.
+    const [rows] = await Promise.all([db.contacts.bulkGet(ids), db.contacts.limit(1).toArray()]);
+    // A row deleted between the index and the read is left out; the live query runs again for it.
+    return rows.filter((row): row is ContactRow => row !== undefined);
+  }
   const ordered = db.contacts.orderBy(SORT_INDEX[sortBy]);
   const collection = direction === 'desc' ? ordered.reverse() : ordered;
-  const unfiltered = !allowed && merged.size === 0 && excluded.size === 0;
-  const [rows, total] = await Promise.all([
-    (unfiltered ? collection : collection.filter(listed)).offset(offset).limit(limit).toArray(),
-    allowed
-      ? Promise.resolve([...allowed].filter((id) => !merged.has(id) && !excluded.has(id)).length)
-      : query.countTable === false
-        ? Promise.resolve(undefined)
-        : listedCount(db, merged, excluded),
-  ]);
-  return { rows, total };
+  if (listed)
+    return collection
+      .filter((c) => listed(c.id))
+      .offset(offset)
+      .limit(limit)
+      .toArray();
+  // One getAllKeys up to the window instead measured slower (4.8 s to row 50,000 with the count).
+  const ids = await collection.offset(offset).limit(limit).primaryKeys();
+  const rows = await db.contacts.bulkGet(ids);
+  return rows.filter((row): row is ContactRow => row !== undefined);
+}
+
+/** Ids `offset` to `offset + limit` of those in `ids` that `keep` keeps, in their order. */
+function sliceOf(
+  ids: readonly string[],
+  keep: (id: string) => boolean,
+  offset: number,
+  limit: number,
+): string[] {
+  const out: string[] = [];
+  let skip = offset;
+  for (const id of ids) {
+    if (!keep(id)) continue;
+    if (skip > 0) skip--;
+    else if (out.push(id) >= limit) break;
+  }
+  return out;
 }
 
 /** The total `contactsPage` leaves out with `countTable: false`, for the same filters. */
@@ -237,12 +283,6 @@ function searchTermOf(term: string, defaultCountry?: CountryCode): SearchTerm {
 /** Fewer digits than this match too many numbers to be a phone search ("12" is in most). */
 const PHONE_DIGITS_MIN = 3;
 
-/**
- * Up to this many matches are read and sorted in memory; beyond it ("a", "gmail") the sort index
- * is walked, keeping the matches, as the unsearched list is, so a broad term costs a page, not all.
- */
-const SORT_IN_MEMORY = 2_000;
-
 /** A page of the contacts a search matches, in the list's sort, with the exact count. */
 async function searchPage(
   db: StitchDb,
@@ -258,24 +298,9 @@ async function searchPage(
   const ids = matched.filter(listed);
   // Rows are checked again as read: the index already holds writes still in flight.
   const matches = (c: ContactRow | undefined): c is ContactRow => c !== undefined && holds(c, term);
-  if (ids.length > SORT_IN_MEMORY) {
-    const wanted = new Set(ids);
-    const ordered = db.contacts.orderBy(SORT_INDEX[sortBy]);
-    const rows = await (direction === 'desc' ? ordered.reverse() : ordered)
-      .filter((c) => wanted.has(c.id) && matches(c))
-      .offset(offset)
-      .limit(limit)
-      .toArray();
-    return { rows, total: ids.length };
-  }
-  const found = (await db.contacts.bulkGet(ids)).filter(matches);
-  const value = SORT_VALUE[sortBy];
-  const sign = direction === 'asc' ? 1 : -1;
-  found.sort((a, b) => {
-    const [x, y] = [value(a), value(b)];
-    return (x < y ? -1 : x > y ? 1 : a.id < b.id ? -1 : 1) * sign;
-  });
-  return { rows: found.slice(offset, offset + limit), total: found.length };
+  const wanted = new Set(ids);
+  const rows = await windowOf(db, sortBy, direction, (id) => wanted.has(id), offset, limit);
+  return { rows: rows.filter(matches), total: ids.length };
 }
 
 /** Contacts read for the custom field names: imports give every row the same columns, so a sample tells. */
