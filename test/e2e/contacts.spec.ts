@@ -1,6 +1,6 @@
 // The contact list as a marketer uses it: add contacts by hand (bad emails and phones refused,
 // duplicates named), find them by name, email or a phone typed any way, filter, sort, tag in bulk.
-import { expect, test } from '@playwright/test';
+import { expect, type Page, test } from '@playwright/test';
 import {
   addContact,
   choose,
@@ -13,6 +13,7 @@ import {
   runSuffix,
   search,
 } from '../support/contacts-ui';
+import { openOnDiskPage } from '../support/on-disk-browser';
 
 test('the form refuses a bad email or phone and a duplicate, and saves a valid contact with its E.164 phone', async ({
   page,
@@ -219,8 +220,27 @@ const SEED_100K_CONTACTS = `(async () => {
   db.close();
 })()`;
 
-test('the list stays windowed and responsive over 100,000 contacts', async ({ page }) => {
-  test.setTimeout(240_000); // the seed took 16 s in CI, over two minutes on a loaded 2-core box
+test('the list stays windowed and responsive over 100,000 contacts', async () => {
+  test.setTimeout(240_000); // the seed takes 20–60 s on a 2-core box
+  // On disk, as the app's store is: off the record, 100,000 writes took over four minutes here.
+  const onDisk = await openOnDiskPage();
+  try {
+    await listOf100k(onDisk.page);
+  } catch (error) {
+    // CI keeps no files: what the page held goes to the log with the failure.
+    console.log(
+      await onDisk.page
+        .locator('main')
+        .ariaSnapshot()
+        .catch(() => 'no snapshot'),
+    );
+    throw error;
+  } finally {
+    await onDisk.close();
+  }
+});
+
+async function listOf100k(page: Page): Promise<void> {
   await openApp(page);
   await goToSection(page, 'Contacts');
   await page.evaluate(SEED_100K_CONTACTS);
@@ -232,22 +252,14 @@ test('the list stays windowed and responsive over 100,000 contacts', async ({ pa
   await expect(contactsTable(page).getByRole('link').first()).toBeVisible();
   expect(await rows.count()).toBeLessThan(100);
 
-  // Jump to the middle: the rows there load within a moment, and the DOM stays small.
-  const scroller = page.locator('div:has(> table[aria-label="Contacts"])');
-  const started = Date.now();
-  await scroller.evaluate((element) => {
-    element.scrollTop = element.scrollHeight / 2;
-  });
-  await expect(
-    contactsTable(page)
-      .getByRole('link', { name: /^Person 49\d\d\d$/ })
-      .first(),
-  ).toBeVisible({
-    timeout: 3_000,
-  });
-  const jumpMs = Date.now() - started;
+  // Jump to the middle at once, while the search index is still being read: the sort index is
+  // walked to row 50,000 (1.5–3 s on a 2-core box, measured in the page), and the DOM stays small.
+  const coldMs = await jumpTo(page, 0.5, '^Person 49\\d{3}$');
   expect(await rows.count()).toBeLessThan(100);
-  test.info().annotations.push({ type: 'jump to row 50,000', description: `${jumpMs} ms` });
+  test
+    .info()
+    .annotations.push({ type: 'jump to row 50,000 while the index is read', description: `${coldMs} ms` });
+  console.log(`jump to row 50,000 while the index is read: ${coldMs} ms`);
 
   // Search and sort still answer at this size.
   await search(page, '(415) 207-7777');
@@ -259,4 +271,41 @@ test('the list stays windowed and responsive over 100,000 contacts', async ({ pa
     'descending',
   );
   await expect(contactsTable(page).locator('tbody tr').first()).toContainText('96');
-});
+
+  // Once the index is read (the search above waited for it), any row is a slice away in memory.
+  await page.getByRole('columnheader', { name: 'Last seen' }).getByRole('button').click();
+  await expect(page.getByRole('columnheader', { name: 'Last seen' })).toHaveAttribute(
+    'aria-sort',
+    'descending',
+  );
+  await expect(contactsTable(page).getByRole('link', { name: 'Person 99999' })).toBeVisible();
+  const warmMs = await jumpTo(page, 0.75, '^Person 2[45]\\d{3}$');
+  test.info().annotations.push({ type: 'jump to row 75,000 from memory', description: `${warmMs} ms` });
+  console.log(`jump to row 75,000 from memory: ${warmMs} ms`);
+  expect(warmMs).toBeLessThan(1_000);
+  expect(await rows.count()).toBeLessThan(100);
+}
+
+/**
+ * Scrolls the list to `fraction` of its height and returns the milliseconds, timed in the page (on
+ * every DOM change and frame), until a contact whose name matches `name` is shown; fails after 10 s.
+ * A string because the test code is compiled without the DOM library.
+ */
+async function jumpTo(page: Page, fraction: number, name: string): Promise<number> {
+  return page.evaluate(`new Promise((resolve, reject) => {
+    const scroller = document.querySelector('table[aria-label="Contacts"]').parentElement;
+    const pattern = new RegExp(${JSON.stringify(name)});
+    const started = performance.now();
+    const shown = () => [...document.querySelectorAll('table[aria-label="Contacts"] tbody a')].some((a) => pattern.test(a.textContent.trim()));
+    const observer = new MutationObserver(check);
+    const timer = setTimeout(() => { observer.disconnect(); reject(new Error('no row named ' + pattern + ' within 10 s')); }, 10000);
+    function check() {
+      if (!shown()) return void requestAnimationFrame(() => shown() && check());
+      observer.disconnect();
+      clearTimeout(timer);
+      resolve(Math.round(performance.now() - started));
+    }
+    observer.observe(scroller, { childList: true, subtree: true, characterData: true });
+    scroller.scrollTop = scroller.scrollHeight * ${fraction};
+  })`);
+}
