@@ -56,9 +56,10 @@ export async function launchChromium() {
  * (20,000 rows: 8 s, the next 20,000: 32 s here; on disk 3 s and 4 s), which a store of a
  * million events cannot afford. The profile is a fresh temporary folder, removed on close.
  */
-export async function launchPersistentChromium() {
+export async function launchPersistentChromium(options = {}) {
   const dir = await mkdtemp(join(tmpdir(), 'stitchdesk-bench-profile-'));
   const context = await chromium.launchPersistentContext(dir, {
+    ...options,
     executablePath: executablePath(),
     args: CHROMIUM_ARGS,
   });

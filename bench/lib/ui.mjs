@@ -2,13 +2,15 @@
 // inside the page, and importing a contacts file through the Import wizard.
 import { BROWSER_UA } from './headless.mjs';
 
-/** A desktop-sized window with a normal browser user agent, on the app's own page (its own IndexedDB). */
+/** A desktop-sized window with a normal browser user agent: the options of the browser a bench opens. */
+export const APP_WINDOW = { userAgent: BROWSER_UA, locale: 'en-US', viewport: { width: 1440, height: 900 } };
+
+/**
+ * The app's own page (its own IndexedDB) in `browser`: one launched by `launchPersistentChromium`
+ * (its store on disk, as the installed app's is) or, given a plain browser, an off-the-record context.
+ */
 export async function openApp(browser, appUrl) {
-  const context = await browser.newContext({
-    userAgent: BROWSER_UA,
-    locale: 'en-US',
-    viewport: { width: 1440, height: 900 },
-  });
+  const context = 'context' in browser ? browser.context : await browser.newContext(APP_WINDOW);
   const page = await context.newPage();
   await page.goto(appUrl);
   await page.waitForURL(/#\/contacts$/);
