@@ -109,7 +109,9 @@ async function windowOf(
   offset: number,
   limit: number,
 ): Promise<ContactRow[]> {
-  const order = db.searchIndex.order(SORT_INDEX[sortBy], direction);
+  // Near the top a cursor is quicker than sorting every contact (a ~200 ms task at 100,000 after
+  // each change: the first render measured 1.4 s with it); deeper, the order in memory.
+  const order = offset > SHALLOW ? db.searchIndex.order(SORT_INDEX[sortBy], direction) : null;
   if (order) {
     const ids = listed ? sliceOf(order, listed, offset, limit) : order.slice(offset, offset + limit);
     // The rows are read by key; one more row of the table keeps a live query watching all of it.
@@ -130,6 +132,9 @@ async function windowOf(
   const rows = await db.contacts.bulkGet(ids);
   return rows.filter((row): row is ContactRow => row !== undefined);
 }
+
+/** Windows starting at or above this row are read by a cursor from the index's start. */
+const SHALLOW = 1_000;
 
 /** Ids `offset` to `offset + limit` of those in `ids` that `keep` keeps, in their order. */
 function sliceOf(
@@ -298,10 +303,31 @@ async function searchPage(
   const ids = matched.filter(listed);
   // Rows are checked again as read: the index already holds writes still in flight.
   const matches = (c: ContactRow | undefined): c is ContactRow => c !== undefined && holds(c, term);
-  const wanted = new Set(ids);
-  const rows = await windowOf(db, sortBy, direction, (id) => wanted.has(id), offset, limit);
-  return { rows: rows.filter(matches), total: ids.length };
+  if (ids.length > SORT_IN_MEMORY) {
+    const wanted = new Set(ids);
+    const rows = await windowOf(db, sortBy, direction, (id) => wanted.has(id), offset, limit);
+    return { rows: rows.filter(matches), total: ids.length };
+  }
+  const found = (await db.contacts.bulkGet(ids)).filter(matches);
+  const value = SORT_VALUE[sortBy];
+  const sign = direction === 'asc' ? 1 : -1;
+  found.sort((a, b) => {
+    const [x, y] = [value(a), value(b)];
+    return (x < y ? -1 : x > y ? 1 : a.id < b.id ? -1 : 1) * sign;
+  });
+  return { rows: found.slice(offset, offset + limit), total: found.length };
 }
+
+/** Up to this many matches are read and sorted alone; beyond it the list's order picks them out. */
+const SORT_IN_MEMORY = 2_000;
+
+const SORT_VALUE: Record<ContactSort, (c: ContactRow) => number | string> = {
+  lastSeen: (c) => c.stats.lastSeen,
+  pageViews: (c) => c.stats.pageViews,
+  clicks: (c) => c.stats.clicks,
+  name: (c) => c.nameKey,
+  createdAt: (c) => c.createdAt,
+};
 
 /** Contacts read for the custom field names: imports give every row the same columns, so a sample tells. */
 const FIELD_SAMPLE = 5_000;
