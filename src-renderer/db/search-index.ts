@@ -2,9 +2,10 @@
 // search matches anywhere in them ("gmail.com", "+44", middle digits) over 100,000 contacts in a
 // few milliseconds. It holds each contact's sort values too, so the list can open at any row:
 // IndexedDB reaches row 50,000 of an index only by stepping through the 49,999 before it (2.5 s on
-// a 2-core box, more with merged contacts left out row by row), memory in a slice. IndexedDB can only match a key's start, and an index of every trigram was
-// measured and dropped (import 4× slower, search slower: bench/README.md); this costs one read of
-// the contacts when the first search needs it, then nothing on a write but a string per row.
+// a 2-core box, more with merged contacts left out row by row), memory in a slice. IndexedDB can
+// only match a key's start, and an index of every trigram was measured and dropped (import 4×
+// slower, search slower: bench/README.md); this costs one read of the contacts when the first
+// search needs it, then nothing on a write but a string per row.
 //
 // Kept in step by a DBCore middleware: each write to `contacts` is applied as it is made (so a
 // search can see a row still being written: callers check the rows they read, see `holds`), a
@@ -75,6 +76,40 @@ function sortValueOf(value: unknown): SortValue {
 function compareKeys(a: number | string, b: number | string): number {
   if (typeof a !== typeof b) return typeof a === 'number' ? -1 : 1;
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+interface Keyed {
+  id: string;
+  value: SortValue;
+}
+
+/** Order as an index walks in `direction`: by value, ties by id, reversed for desc; no value last. */
+function compareKeyed(a: Keyed, b: Keyed, sign: 1 | -1): number {
+  if (a.value === undefined || b.value === undefined) {
+    if (a.value !== b.value) return a.value === undefined ? 1 : -1;
+  } else {
+    const byValue = compareKeys(a.value, b.value);
+    if (byValue !== 0) return byValue * sign;
+  }
+  return (a.id < b.id ? -1 : 1) * sign;
+}
+
+/**
+ * Contacts as read sorted as the index `index` walks them in `direction` (what a small search sorts
+ * its matches by); one without a value (no index entry) comes last.
+ */
+export function sortedAsIndex<T extends SearchableContact>(
+  contacts: T[],
+  index: OrderIndex,
+  direction: 'asc' | 'desc',
+): T[] {
+  const sign = direction === 'asc' ? 1 : -1;
+  const keyed = contacts.map((contact) => ({
+    id: contact.id,
+    value: sortValueOf(ORDER_KEYS[index](contact)),
+    contact,
+  }));
+  return keyed.sort((a, b) => compareKeyed(a, b, sign)).map((k) => k.contact);
 }
 
 function entryHolds(entry: Entry, term: SearchTerm): boolean {
@@ -174,13 +209,13 @@ export class ContactSearchIndex {
     const cached = this.orders.get(cacheKey);
     if (cached) return cached;
     const at = ORDER_INDEXES.indexOf(index);
-    const keyed: { id: string; value: number | string }[] = [];
+    const keyed: Keyed[] = [];
     for (const [id, entry] of this.entries) {
       const value = entry.sort[at];
       if (value !== undefined) keyed.push({ id, value });
     }
     const sign = direction === 'asc' ? 1 : -1;
-    keyed.sort((a, b) => (compareKeys(a.value, b.value) || (a.id < b.id ? -1 : 1)) * sign);
+    keyed.sort((a, b) => compareKeyed(a, b, sign));
     const ids = keyed.map((k) => k.id);
     this.orders.set(cacheKey, ids);
     return ids;

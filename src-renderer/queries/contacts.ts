@@ -4,7 +4,7 @@ import Dexie from 'dexie';
 import { customFieldsOf } from '../campaigns/merge-fields';
 import type { StitchDb } from '../db';
 import { digitsOf } from '../db/contacts';
-import { holds, type OrderIndex, type SearchTerm } from '../db/search-index';
+import { holds, type OrderIndex, type SearchTerm, sortedAsIndex } from '../db/search-index';
 import { mergedFamily } from '../db/stats';
 import type { Channel, ContactRow, IdentityRow, MessageRow, VisitorRow } from '../db/types';
 import { rowHolds } from '../segments/evaluate';
@@ -72,7 +72,7 @@ export async function contactsPage(db: StitchDb, query: ContactsPageQuery = {}):
   const { sortBy = 'lastSeen', direction = 'desc', offset = 0, limit = 50, filters = {} } = query;
   const search = query.search?.trim().toLowerCase() ?? '';
   // The page waits on these reads: they go before the search index's own (a search waits for it).
-  const listing = db.searchIndex.first(async () => {
+  const { listedId, page } = await db.searchIndex.first(async () => {
     // Merged contacts live on through their target: they are not listed.
     const merged = new Set(await db.contacts.orderBy('mergedInto').primaryKeys());
     const { allowed, excluded } = await filteredIds(db, filters);
@@ -90,7 +90,6 @@ export async function contactsPage(db: StitchDb, query: ContactsPageQuery = {}):
     ]);
     return { listedId, page: { rows, total } };
   });
-  const { listedId, page } = await listing;
   return page ?? searchPage(db, searchTermOf(search, query.defaultCountry), listedId, query);
 }
 
@@ -115,9 +114,8 @@ async function windowOf(
   if (order) {
     const ids = listed ? sliceOf(order, listed, offset, limit) : order.slice(offset, offset + limit);
     // The rows are read by key; one more row of the table keeps a live query watching all of it.
-    const [rows] = await Promise.all([db.contacts.bulkGet(ids), db.contacts.limit(1).toArray()]);
-    // A row deleted between the index and the read is left out; the live query runs again for it.
-    return rows.filter((row): row is ContactRow => row !== undefined);
+    const [rows] = await Promise.all([rowsOf(db, ids), db.contacts.limit(1).toArray()]);
+    return rows;
   }
   const ordered = db.contacts.orderBy(SORT_INDEX[sortBy]);
   const collection = direction === 'desc' ? ordered.reverse() : ordered;
@@ -128,12 +126,15 @@ async function windowOf(
       .limit(limit)
       .toArray();
   // One getAllKeys up to the window instead measured slower (4.8 s to row 50,000 with the count).
-  const ids = await collection.offset(offset).limit(limit).primaryKeys();
-  const rows = await db.contacts.bulkGet(ids);
-  return rows.filter((row): row is ContactRow => row !== undefined);
+  return rowsOf(db, await collection.offset(offset).limit(limit).primaryKeys());
 }
 
-/** Windows starting at or above this row are read by a cursor from the index's start. */
+/** The rows of these ids, in their order; one deleted since its id was read is left out (a live query runs again for it). */
+async function rowsOf(db: StitchDb, ids: string[]): Promise<ContactRow[]> {
+  return (await db.contacts.bulkGet(ids)).filter((row): row is ContactRow => row !== undefined);
+}
+
+/** Windows starting at or before this row are read by a cursor from the index's start. */
 const SHALLOW = 1_000;
 
 /** Ids `offset` to `offset + limit` of those in `ids` that `keep` keeps, in their order. */
@@ -308,26 +309,16 @@ async function searchPage(
     const rows = await windowOf(db, sortBy, direction, (id) => wanted.has(id), offset, limit);
     return { rows: rows.filter(matches), total: ids.length };
   }
-  const found = (await db.contacts.bulkGet(ids)).filter(matches);
-  const value = SORT_VALUE[sortBy];
-  const sign = direction === 'asc' ? 1 : -1;
-  found.sort((a, b) => {
-    const [x, y] = [value(a), value(b)];
-    return (x < y ? -1 : x > y ? 1 : a.id < b.id ? -1 : 1) * sign;
-  });
+  const found = sortedAsIndex(
+    (await db.contacts.bulkGet(ids)).filter(matches),
+    SORT_INDEX[sortBy],
+    direction,
+  );
   return { rows: found.slice(offset, offset + limit), total: found.length };
 }
 
 /** Up to this many matches are read and sorted alone; beyond it the list's order picks them out. */
 const SORT_IN_MEMORY = 2_000;
-
-const SORT_VALUE: Record<ContactSort, (c: ContactRow) => number | string> = {
-  lastSeen: (c) => c.stats.lastSeen,
-  pageViews: (c) => c.stats.pageViews,
-  clicks: (c) => c.stats.clicks,
-  name: (c) => c.nameKey,
-  createdAt: (c) => c.createdAt,
-};
 
 /** Contacts read for the custom field names: imports give every row the same columns, so a sample tells. */
 const FIELD_SAMPLE = 5_000;
