@@ -6,7 +6,6 @@ import {
   Button,
   Checkbox,
   Group,
-  Select,
   Skeleton,
   Table,
   Text,
@@ -45,6 +44,7 @@ import { notify } from '../../ui/notifications';
 import { PageHeader } from '../../ui/PageHeader';
 import { useDefaultCountry } from '../../ui/useSettings';
 import { BulkActions } from './BulkActions';
+import { ContactFilterPickers, type YesNo } from './ContactFilterPickers';
 import { ContactFormModal } from './ContactFormModal';
 
 const ROW_HEIGHT = 37;
@@ -70,7 +70,8 @@ const COLUMNS: Column[] = [
   { id: 'clicks', label: 'Clicks', width: 80, sort: 'clicks', numeric: true },
 ];
 
-type YesNo = 'yes' | 'no';
+/** One empty list for pickers whose names are still loading (a new `[]` each render defeats memo). */
+const NO_NAMES: string[] = [];
 
 export function ContactsPage() {
   const db = appDb();
@@ -99,7 +100,7 @@ export function ContactsPage() {
   const customText = useDeferredValue(customValue);
   // Read when a field picker opens (again each time, so a new import's columns show), not on every render.
   const [fieldNames, setFieldNames] = useState<string[]>([]);
-  const loadFieldNames = () => void customFieldNames(db).then(setFieldNames);
+  const loadFieldNames = useCallback(() => void customFieldNames(db).then(setFieldNames), [db]);
   const [selected, setSelected] = useState<Set<string>>(new Set());
   // "Select all N matching": the selection is the query, resolved when an action runs.
   const [allMatching, setAllMatching] = useState(false);
@@ -166,7 +167,9 @@ export function ContactsPage() {
   // A new search, sort or filter starts at the top.
   // biome-ignore lint/correctness/useExhaustiveDependencies: runs when the query changes.
   useEffect(() => {
-    virtualizer.scrollToOffset(0);
+    // Only when scrolled (the offset the virtualizer tracked from scroll events: reading the
+    // element's scrollTop, or scrolling, would force a layout in the middle of a search).
+    if ((virtualizer.scrollOffset ?? 0) > 0) virtualizer.scrollToOffset(0);
     setAllMatching(false);
   }, [queryKey]);
 
@@ -215,45 +218,115 @@ export function ContactsPage() {
       }
     : { count: selected.size, resolveIds: async () => [...selected] };
 
-  const header = (
-    <PageHeader title="Contacts">
-      <Button size="xs" leftSection={<IconPlus size={14} />} onClick={() => setAdding(true)}>
-        Add contact
-      </Button>
-      <Button
-        size="xs"
-        variant="default"
-        leftSection={<IconUpload size={14} />}
-        onClick={() => navigate('/import')}
-      >
-        Import contacts
-      </Button>
-      <Button
-        size="xs"
-        variant="default"
-        leftSection={<IconDownload size={14} />}
-        onClick={() => navigate('/export')}
-      >
-        Export contacts
-      </Button>
-    </PageHeader>
+  // The rows loaded when "select all shown" is ticked: read at the tick, as the head is memoized.
+  const loadedNow = useRef(loadedRows);
+  loadedNow.current = loadedRows;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: toggleSort reads only sortBy and direction.
+  const thead = useMemo(
+    () => (
+      <Table.Thead>
+        <Table.Tr>
+          <Table.Th w={36}>
+            <Checkbox
+              size="xs"
+              aria-label="Select all shown contacts"
+              checked={allLoadedSelected}
+              indeterminate={!allLoadedSelected && someLoadedSelected}
+              onChange={(e) => {
+                const on = e.currentTarget.checked;
+                if (!on) setAllMatching(false);
+                setSelected((s) => {
+                  const next = new Set(s);
+                  for (const c of loadedNow.current) {
+                    if (on) next.add(c.id);
+                    else next.delete(c.id);
+                  }
+                  return next;
+                });
+              }}
+            />
+          </Table.Th>
+          {COLUMNS.map((column) => (
+            <Table.Th
+              key={column.id}
+              w={column.width}
+              ta={column.numeric ? 'right' : undefined}
+              style={{ whiteSpace: 'nowrap' }}
+              aria-sort={
+                column.sort
+                  ? column.sort === sortBy
+                    ? direction === 'asc'
+                      ? 'ascending'
+                      : 'descending'
+                    : 'none'
+                  : undefined
+              }
+            >
+              {column.sort ? (
+                <SortButton
+                  label={column.label}
+                  active={column.sort === sortBy}
+                  direction={direction}
+                  onClick={() => column.sort && toggleSort(column.sort)}
+                />
+              ) : (
+                column.label
+              )}
+            </Table.Th>
+          ))}
+        </Table.Tr>
+      </Table.Thead>
+    ),
+    [sortBy, direction, allLoadedSelected, someLoadedSelected],
+  );
+
+  // Page header, form and table head are memoized elements: typing a search re-renders the page
+  // several times, and these Mantine trees need to render only when what they show changes.
+  const header = useMemo(
+    () => (
+      <PageHeader title="Contacts">
+        <Button size="xs" leftSection={<IconPlus size={14} />} onClick={() => setAdding(true)}>
+          Add contact
+        </Button>
+        <Button
+          size="xs"
+          variant="default"
+          leftSection={<IconUpload size={14} />}
+          onClick={() => navigate('/import')}
+        >
+          Import contacts
+        </Button>
+        <Button
+          size="xs"
+          variant="default"
+          leftSection={<IconDownload size={14} />}
+          onClick={() => navigate('/export')}
+        >
+          Export contacts
+        </Button>
+      </PageHeader>
+    ),
+    [navigate],
   );
   // Keyed: the page swaps between the empty state and the list when the first contact arrives (from
   // ingest catching up, another window, this very form), and an unkeyed form would be mounted anew
   // at its new place in the tree, wiping what the marketer had typed.
-  const form = (
-    <ContactFormModal
-      key="contact-form"
-      opened={adding}
-      onClose={() => setAdding(false)}
-      onSaved={(id) =>
-        notify({
-          title: 'Contact saved',
-          color: 'teal',
-          action: { label: 'Open profile', run: () => navigate(`/contacts/${id}`) },
-        })
-      }
-    />
+  const form = useMemo(
+    () => (
+      <ContactFormModal
+        key="contact-form"
+        opened={adding}
+        onClose={() => setAdding(false)}
+        onSaved={(id) =>
+          notify({
+            title: 'Contact saved',
+            color: 'teal',
+            action: { label: 'Open profile', run: () => navigate(`/contacts/${id}`) },
+          })
+        }
+      />
+    ),
+    [adding, navigate],
   );
 
   if (storeEmpty === true) {
@@ -301,112 +374,23 @@ export function ContactsPage() {
           onFocus={() => db.searchIndex.warm()}
           onChange={(e) => setSearch(e.currentTarget.value)}
         />
-        <Select
-          size="xs"
-          w={140}
-          aria-label="Stitched"
-          placeholder="Stitched: any"
-          clearable
-          data={[
-            { value: 'yes', label: 'Stitched' },
-            { value: 'no', label: 'Not stitched' },
-          ]}
-          value={stitched}
-          onChange={(v) => setStitched(v as YesNo | null)}
+        <ContactFilterPickers
+          {...{ stitched, engaged, consent, tag, list, customField, customOp, customValue }}
+          {...{
+            setStitched,
+            setEngaged,
+            setConsent,
+            setTag,
+            setList,
+            setCustomField,
+            setCustomOp,
+            setCustomValue,
+          }}
+          tags={tags ?? NO_NAMES}
+          lists={lists ?? NO_NAMES}
+          fieldNames={fieldNames}
+          onFieldsWanted={loadFieldNames}
         />
-        <Select
-          size="xs"
-          w={150}
-          aria-label="Engaged via"
-          placeholder="Engaged via: any"
-          clearable
-          data={[
-            { value: 'sms', label: 'Engaged via SMS' },
-            { value: 'whatsapp', label: 'Engaged via WhatsApp' },
-            { value: 'web', label: 'Engaged on the web' },
-          ]}
-          value={engaged}
-          onChange={(v) => setEngaged(v as ContactFilters['engaged'] | null)}
-        />
-        <Select
-          size="xs"
-          w={140}
-          aria-label="Tag"
-          placeholder="Tag: any"
-          clearable
-          searchable
-          data={tags ?? []}
-          value={tag}
-          onChange={setTag}
-          nothingFoundMessage="No such tag"
-        />
-        <Select
-          size="xs"
-          w={140}
-          aria-label="List"
-          placeholder="List: any"
-          clearable
-          searchable
-          data={lists ?? []}
-          value={list}
-          onChange={setList}
-          nothingFoundMessage="No such list"
-        />
-        <Select
-          size="xs"
-          w={150}
-          aria-label="Consent"
-          placeholder="Consent: any"
-          clearable
-          data={[
-            { value: 'sms', label: 'SMS consent' },
-            { value: 'whatsapp', label: 'WhatsApp consent' },
-            { value: 'email', label: 'Email consent' },
-          ]}
-          value={consent}
-          onChange={(v) => setConsent(v as ContactFilters['consent'] | null)}
-        />
-        <Group gap={4} wrap="nowrap" role="group" aria-label="Custom field filter">
-          <Select
-            size="xs"
-            w={150}
-            aria-label="Custom field"
-            placeholder="Custom field: any"
-            clearable
-            searchable
-            data={
-              customField && !fieldNames.includes(customField) ? [customField, ...fieldNames] : fieldNames
-            }
-            value={customField}
-            onChange={setCustomField}
-            onDropdownOpen={loadFieldNames}
-            nothingFoundMessage="No custom fields"
-          />
-          {customField && (
-            <>
-              <Select
-                size="xs"
-                w={100}
-                aria-label={`How ${customField} matches`}
-                allowDeselect={false}
-                data={[
-                  { value: 'equals', label: 'is' },
-                  { value: 'contains', label: 'contains' },
-                ]}
-                value={customOp}
-                onChange={(v) => v && setCustomOp(v as CustomFieldFilter['op'])}
-              />
-              <TextInput
-                size="xs"
-                w={130}
-                aria-label={`${customField} value`}
-                placeholder="Value"
-                value={customValue}
-                onChange={(e) => setCustomValue(e.currentTarget.value)}
-              />
-            </>
-          )}
-        </Group>
         <Text size="xs" c="dimmed" ml="auto" aria-live="polite">
           {knownTotal !== undefined
             ? `${formatCount(total)} ${total === 1 ? 'contact' : 'contacts'}`
@@ -432,7 +416,7 @@ export function ContactsPage() {
       <BulkActions
         selection={selection}
         onClear={clearSelection}
-        tags={tags ?? []}
+        tags={tags ?? NO_NAMES}
         fields={fieldNames}
         onFieldsWanted={loadFieldNames}
       />
@@ -449,58 +433,7 @@ export function ContactsPage() {
           aria-label="Contacts"
           aria-rowcount={total + 1}
         >
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th w={36}>
-                <Checkbox
-                  size="xs"
-                  aria-label="Select all shown contacts"
-                  checked={allLoadedSelected}
-                  indeterminate={!allLoadedSelected && someLoadedSelected}
-                  onChange={(e) => {
-                    const on = e.currentTarget.checked;
-                    if (!on) setAllMatching(false);
-                    setSelected((s) => {
-                      const next = new Set(s);
-                      for (const c of loadedRows) {
-                        if (on) next.add(c.id);
-                        else next.delete(c.id);
-                      }
-                      return next;
-                    });
-                  }}
-                />
-              </Table.Th>
-              {COLUMNS.map((column) => (
-                <Table.Th
-                  key={column.id}
-                  w={column.width}
-                  ta={column.numeric ? 'right' : undefined}
-                  style={{ whiteSpace: 'nowrap' }}
-                  aria-sort={
-                    column.sort
-                      ? column.sort === sortBy
-                        ? direction === 'asc'
-                          ? 'ascending'
-                          : 'descending'
-                        : 'none'
-                      : undefined
-                  }
-                >
-                  {column.sort ? (
-                    <SortButton
-                      label={column.label}
-                      active={column.sort === sortBy}
-                      direction={direction}
-                      onClick={() => column.sort && toggleSort(column.sort)}
-                    />
-                  ) : (
-                    column.label
-                  )}
-                </Table.Th>
-              ))}
-            </Table.Tr>
-          </Table.Thead>
+          {thead}
           <Table.Tbody>
             {padTop > 0 && (
               <tr aria-hidden>
