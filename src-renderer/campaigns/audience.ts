@@ -4,6 +4,7 @@
 import { parsePhoneNumber } from 'libphonenumber-js/max';
 import { checkEmail } from '../contacts-io/normalize';
 import type { StitchDb } from '../db';
+import { distinctStringKeys } from '../db/distinct-keys';
 import type { CampaignAudience, Channel, ContactRow } from '../db/types';
 import { segmentMembers } from '../segments/count';
 import { suppressedAmong } from '../stitching/suppression';
@@ -177,8 +178,8 @@ async function suppressedContacts(db: StitchDb, contacts: readonly ContactRow[])
 /** Tags and lists in use, for the audience pickers. */
 export async function audienceOptions(db: StitchDb): Promise<{ tags: string[]; lists: string[] }> {
   const [tags, lists] = await Promise.all([
-    db.contacts.orderBy('tags').uniqueKeys(),
-    db.contacts.orderBy('lists').uniqueKeys(),
+    distinctStringKeys(db.contacts, 'tags'),
+    distinctStringKeys(db.contacts, 'lists'),
   ]);
-  return { tags: tags.map(String), lists: lists.map(String) };
+  return { tags, lists };
 }

@@ -7,6 +7,7 @@ import { useLiveQuery } from 'dexie-react-hooks';
 import { useEffect, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { type ExportFormat, exportContacts } from '../../contacts-io/export';
+import { distinctStringKeys } from '../../db/distinct-keys';
 import { bridge } from '../../platform';
 import { contactsPage } from '../../queries/contacts';
 import { appDb } from '../../state/db';
@@ -34,8 +35,8 @@ export function ExportPage() {
   }, []);
 
   const db = appDb();
-  const tags = useLiveQuery(async () => (await db.contacts.orderBy('tags').uniqueKeys()).map(String), [db]);
-  const lists = useLiveQuery(async () => (await db.contacts.orderBy('lists').uniqueKeys()).map(String), [db]);
+  const tags = useLiveQuery(() => distinctStringKeys(db.contacts, 'tags'), [db]);
+  const lists = useLiveQuery(() => distinctStringKeys(db.contacts, 'lists'), [db]);
   const query = {
     ...(term ? { search: term } : {}),
     ...(tag ? { tag } : {}),

@@ -140,4 +140,42 @@ describe('reading the index in the background', () => {
     expect(log.slice(0, 3)).toEqual(['foreground start', 'foreground end', 'page']);
     expect(index.size()).toBe(3_500);
   });
+
+  it('reads its next page only when the page is idle, unless a search waits for it', async () => {
+    const rows = Array.from({ length: 3_500 }, (_, i) => ({
+      id: `c${i}`,
+      firstName: 'P',
+      lastName: String(i),
+    }));
+    let pages = 0;
+    const index = new ContactSearchIndex({
+      name: 'idle-test',
+      page: async (after, limit) => {
+        pages++;
+        const start = after === null ? 0 : rows.findIndex((r) => r.id === after) + 1;
+        return rows.slice(start, start + limit);
+      },
+      get: async (ids) => ids.map((id) => rows.find((r) => r.id === id)),
+    });
+    // A page that is never idle: idle callbacks are held until released by hand.
+    const held: (() => void)[] = [];
+    globalThis.requestIdleCallback = (callback) => held.push(() => callback({} as IdleDeadline));
+    globalThis.cancelIdleCallback = () => undefined;
+    try {
+      index.warm();
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(pages).toBe(0); // waiting for an idle moment before the first page
+      held.shift()?.();
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(pages).toBe(1); // one page, then it waits again
+      expect(index.size()).toBeNull();
+      // A search waits for the index: the build goes on without waiting for idle moments.
+      expect(await index.matching({ text: 'p 3499' })).toEqual(['c3499']);
+      expect(pages).toBe(4);
+      expect(index.size()).toBe(3_500);
+    } finally {
+      delete (globalThis as { requestIdleCallback?: unknown }).requestIdleCallback;
+      delete (globalThis as { cancelIdleCallback?: unknown }).cancelIdleCallback;
+    }
+  });
 });
