@@ -310,6 +310,13 @@ async function primitives(db: StitchDb, now: number): Promise<Record<string, num
       .between(['form_submit', from], ['form_submit', Number.POSITIVE_INFINITY])
       .toArray(),
   );
+  await time('spanRows', () => db.linkSpans.toArray());
+  await time('pricingKeys', () =>
+    db.events
+      .where('[path+timestamp]')
+      .between(['/pricing', from], ['/pricing', Number.POSITIVE_INFINITY])
+      .primaryKeys(),
+  );
   await time('linksAll', () =>
     db.identities.where('[kind+value]').between(['visitor', ''], ['visitor', '\uffff']).toArray(),
   );
