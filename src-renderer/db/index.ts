@@ -1,6 +1,7 @@
 // The stitched store: one Dexie class over IndexedDB, declared from the ordered version list.
 // `openStitchDb` opens a store by name; the active store's name is kept in localStorage.
 import Dexie, { type DexieOptions, type Table } from 'dexie';
+import { LinkSpanCache } from './link-spans';
 import { ContactSearchIndex } from './search-index';
 import type {
   AuditRow,
@@ -37,6 +38,8 @@ export class StitchDb extends Dexie {
   goals!: Table<GoalRow, string>;
   /** Contains-search over names, email and phone digits (db/search-index.ts), kept by every write. */
   readonly searchIndex: ContactSearchIndex;
+  /** The link spans between segment counts (db/link-spans.ts), dropped on any write to them. */
+  readonly linkSpanCache: LinkSpanCache;
 
   constructor(name: string, options?: DexieOptions) {
     super(name, options);
@@ -56,6 +59,11 @@ export class StitchDb extends Dexie {
       get: (ids) => Dexie.ignoreTransaction(() => this.contacts.bulkGet(ids)),
     });
     this.use(this.searchIndex.middleware());
+    this.linkSpanCache = new LinkSpanCache(
+      () => Dexie.ignoreTransaction(() => this.linkSpans.toArray()),
+      name,
+    );
+    this.on('close', () => this.linkSpanCache.stop());
   }
 }
 

@@ -37,9 +37,9 @@ function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
 }
 
 /**
- * What one resolution reads once: merged contacts, the link spans (one `getAll` of a compact table:
- * tens of milliseconds for tens of thousands of links), and (only if a field condition needs it)
- * every contact row.
+ * What one resolution reads once: merged contacts, the link spans (kept in memory between counts,
+ * `LinkSpanCache`; read whole after a link write), and (only if a field condition needs it) every
+ * contact row.
  */
 class Resolver {
   private mergedInto: Map<string, string> | undefined;
@@ -72,14 +72,18 @@ class Resolver {
   }
 
   spans(): Promise<Spans> {
-    this.allSpans ??= this.db.linkSpans.toArray().then((rows) => {
-      const spans: Spans = { byVisitor: new Map(), byContact: new Map() };
-      for (const span of rows) {
-        pushTo(spans.byVisitor, span.visitorId, span);
-        pushTo(spans.byContact, span.contactId, span);
-      }
-      return spans;
-    });
+    // The rows come from memory between counts; the one-row read makes a live count re-run when a
+    // link changes, as a read of the whole table did.
+    this.allSpans ??= Promise.all([this.db.linkSpanCache.all(), this.db.linkSpans.limit(1).toArray()]).then(
+      ([rows]) => {
+        const spans: Spans = { byVisitor: new Map(), byContact: new Map() };
+        for (const span of rows) {
+          pushTo(spans.byVisitor, span.visitorId, span);
+          pushTo(spans.byContact, span.contactId, span);
+        }
+        return spans;
+      },
+    );
     return this.allSpans;
   }
 

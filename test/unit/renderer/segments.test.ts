@@ -1,6 +1,7 @@
 // Segments: every condition kind, AND / OR / NOT, time windows at their edges, the set-wise counter
 // agreeing with the per-contact evaluator, and a segment frozen into a campaign's messages at Prepare.
 import 'fake-indexeddb/auto';
+import { liveQuery } from 'dexie';
 import { describe, expect, it } from 'vitest';
 import { prepareCampaign } from '../../../src-renderer/campaigns/prepare';
 import type { StitchDb } from '../../../src-renderer/db';
@@ -15,6 +16,7 @@ import {
   type SegmentGroup,
   type SegmentNode,
 } from '../../../src-renderer/segments/model';
+import { undo, unstitchLink } from '../../../src-renderer/stitching/manual';
 import { recordMessageSent } from '../../../src-renderer/stitching/messages';
 import { addCampaign, addContact, at, FakeJournal, freshDb, ingestNew, UA } from './support';
 
@@ -248,6 +250,38 @@ describe('AND / OR / NOT', () => {
       not<SegmentCondition>({ kind: 'form', withinDays: 30 }),
     );
     expect(await members(db, example)).toEqual(['ana']);
+  });
+
+  it('counts again after a link changes, with the spans kept between counts; a live count follows', async () => {
+    const { db } = await store();
+    const pricing = one({
+      kind: 'visited',
+      on: 'path',
+      match: 'contains',
+      pattern: '/pricing',
+      minCount: 1,
+      withinDays: 30,
+    });
+    expect(await members(db, pricing)).toEqual(['ana', 'cara']);
+    const seen: number[] = [];
+    const subscription = liveQuery(() => countSegment(db, pricing, NOW)).subscribe((n) => seen.push(n));
+    const until = async (want: number) => {
+      for (let i = 0; i < 200 && seen.at(-1) !== want; i++) await new Promise((r) => setTimeout(r, 10));
+      expect(seen.at(-1)).toBe(want);
+    };
+    await until(2);
+    // Only the link changes (no event, no contact): browser A is no longer Ana's.
+    const link = (await db.identities.where('[kind+value]').equals(['visitor', 'A']).toArray()).find(
+      (l) => l.contactId === 'ana' && l.revokedAt === null,
+    );
+    if (!link) throw new Error('no link of browser A');
+    const { auditId } = await unstitchLink(db, link.id);
+    expect(await members(db, pricing)).toEqual(['cara']);
+    await until(1);
+    await undo(db, auditId);
+    expect(await members(db, pricing)).toEqual(['ana', 'cara']);
+    await until(2);
+    subscription.unsubscribe();
   });
 
   it('OR groups, a NOT on a group, and NOT beside row conditions', async () => {
