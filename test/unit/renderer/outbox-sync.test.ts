@@ -1,6 +1,7 @@
 // The store catching up with the main-process outbox: outcomes pulled after the fact become sent
 // messages with timeline entries, delivery statuses and error codes; the report counts Delivered and
 // Failed from them; an outcome older than the one applied changes nothing.
+import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { applyOutboxOutcomes, pullOutboxOutcomes } from '../../../src-renderer/campaigns/outbox-sync';
 import type { StitchDb } from '../../../src-renderer/db';
