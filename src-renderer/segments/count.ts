@@ -4,6 +4,7 @@
 // once per resolution — no per-contact or per-browser queries. Results are sets of root contacts,
 // or the complement of one, so NOT needs no list of everyone until a campaign asks for the members.
 import type { StitchDb } from '../db';
+import type { SpanIndex } from '../db/link-spans';
 import type { ContactRow, EventRow, LinkSpanRow } from '../db/types';
 import { propertyHolds, rowHolds } from './evaluate';
 import { getAllInRanges } from './many-ranges';
@@ -24,18 +25,6 @@ interface IdSet {
 
 const INF = Number.POSITIVE_INFINITY;
 
-/** Live visitor link spans by browser and by contact. */
-interface Spans {
-  byVisitor: Map<string, LinkSpanRow[]>;
-  byContact: Map<string, LinkSpanRow[]>;
-}
-
-function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
-  const list = map.get(key);
-  if (list) list.push(value);
-  else map.set(key, [value]);
-}
-
 /**
  * What one resolution reads once: merged contacts, the link spans (kept in memory between counts,
  * `LinkSpanCache`; read whole after a link write), and (only if a field condition needs it) every
@@ -44,7 +33,7 @@ function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
 class Resolver {
   private mergedInto: Map<string, string> | undefined;
   private allRows: Promise<ContactRow[]> | undefined;
-  private allSpans: Promise<Spans> | undefined;
+  private allSpans: Promise<SpanIndex> | undefined;
 
   constructor(
     readonly db: StitchDb,
@@ -71,18 +60,11 @@ class Resolver {
     return current;
   }
 
-  spans(): Promise<Spans> {
-    // The rows come from memory between counts; the one-row read makes a live count re-run when a
-    // link changes, as a read of the whole table did.
+  spans(): Promise<SpanIndex> {
+    // From memory between counts; the one-row read makes a live count re-run when a link changes,
+    // as a read of the whole table did.
     this.allSpans ??= Promise.all([this.db.linkSpanCache.all(), this.db.linkSpans.limit(1).toArray()]).then(
-      ([rows]) => {
-        const spans: Spans = { byVisitor: new Map(), byContact: new Map() };
-        for (const span of rows) {
-          pushTo(spans.byVisitor, span.visitorId, span);
-          pushTo(spans.byContact, span.contactId, span);
-        }
-        return spans;
-      },
+      ([spans]) => spans,
     );
     return this.allSpans;
   }

@@ -119,6 +119,17 @@ async function members(db: StitchDb, definition: SegmentNode, now = NOW): Promis
 }
 
 const one = (condition: SegmentCondition) => and(condition);
+/** "Visited a path containing /pricing in the last 30 days", with `fields` changed. */
+const visited = (fields: Partial<Extract<SegmentCondition, { kind: 'visited' }>>) =>
+  one({
+    kind: 'visited',
+    on: 'path',
+    match: 'contains',
+    pattern: '/pricing',
+    minCount: 1,
+    withinDays: 30,
+    ...fields,
+  });
 
 describe('segment conditions, one kind at a time', () => {
   it('contact fields, imported custom fields included', async () => {
@@ -171,16 +182,6 @@ describe('segment conditions, one kind at a time', () => {
 
   it('visited a page: path or URL, contains or matches, at least N times, within the last N days', async () => {
     const { db } = await store();
-    const visited = (fields: Partial<Extract<SegmentCondition, { kind: 'visited' }>>) =>
-      one({
-        kind: 'visited',
-        on: 'path',
-        match: 'contains',
-        pattern: '/pricing',
-        minCount: 1,
-        withinDays: 30,
-        ...fields,
-      });
     expect(await members(db, visited({}))).toEqual(['ana', 'cara']);
     expect(await members(db, visited({ withinDays: undefined }))).toEqual(['ana', 'ben', 'cara']);
     expect(await members(db, visited({ minCount: 2 }))).toEqual(['ana']);
@@ -254,14 +255,7 @@ describe('AND / OR / NOT', () => {
 
   it('counts again after a link changes, with the spans kept between counts; a live count follows', async () => {
     const { db } = await store();
-    const pricing = one({
-      kind: 'visited',
-      on: 'path',
-      match: 'contains',
-      pattern: '/pricing',
-      minCount: 1,
-      withinDays: 30,
-    });
+    const pricing = visited({});
     expect(await members(db, pricing)).toEqual(['ana', 'cara']);
     const seen: number[] = [];
     const subscription = liveQuery(() => countSegment(db, pricing, NOW)).subscribe((n) => seen.push(n));
