@@ -5,6 +5,7 @@
 // search keys, link spans) come from the app's own functions (newContact, spanOf).
 import type { Table } from 'dexie';
 import { openStitchDb, type StitchDb } from '../../src-renderer/db';
+import { activityIn } from '../../src-renderer/db/activity-keys';
 import { newContact } from '../../src-renderer/db/contacts';
 import { spanOf } from '../../src-renderer/db/link-spans';
 import type { GoalRow, IdentityRow, MessageRow } from '../../src-renderer/db/types';
@@ -317,6 +318,8 @@ async function primitives(db: StitchDb, now: number): Promise<Record<string, num
       .between(['/pricing', from], ['/pricing', Number.POSITIVE_INFINITY])
       .primaryKeys(),
   );
+  await time('pricingActivityKeys', () => activityIn(db.activityKeys, 'path', '/pricing', from));
+  await time('formActivityKeys', () => activityIn(db.activityKeys, 'form', '', from));
   await time('linksAll', () =>
     db.identities.where('[kind+value]').between(['visitor', ''], ['visitor', '\uffff']).toArray(),
   );

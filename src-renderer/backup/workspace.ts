@@ -5,6 +5,7 @@ import Dexie, { type DexieOptions, type Table } from 'dexie';
 import type { BackupFinishResult, BackupTarget, RestoreSummary } from '../../src-main/shared/backup';
 import type { Bridge } from '../../src-main/shared/bridge';
 import { ACTIVE_DB_KEY, openStitchDb, type StitchDb } from '../db';
+import { ACTIVITY_TABLE, activityMiddleware } from '../db/activity-keys';
 import { currentSchemaVersion, schemaVersions } from '../db/versions';
 
 /** Rows are read a page at a time, and sent in parts that stay under the bridge's 1 MB body limit. */
@@ -74,7 +75,8 @@ export async function backUpWorkspace(options: {
   onProgress?: (progress: BackupProgress) => void;
 }): Promise<BackupFinishResult | null> {
   const { db, bridge, onProgress } = options;
-  const tables = db.tables;
+  // The activity keys are not backed up: the restore's event writes make them again.
+  const tables = db.tables.filter((table) => table.name !== ACTIVITY_TABLE);
   const rowsTotal = (await Promise.all(tables.map((table) => table.count()))).reduce((a, b) => a + b, 0);
   const { backupId } = await bridge.invoke('backup.begin', {
     target: options.target,
@@ -179,6 +181,8 @@ export async function restoreWorkspace(options: {
     for (const { version, stores } of schemaVersions) {
       if (version <= summary.storeSchemaVersion) staging.version(version).stores(stores);
     }
+    // Restored events make their activity keys as they are written (the upgrade does, for an older backup).
+    staging.use(activityMiddleware());
     await staging.open();
     let done = 0;
     onProgress?.({ phase: 'importing', done, total });

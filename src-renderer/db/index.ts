@@ -1,6 +1,7 @@
 // The stitched store: one Dexie class over IndexedDB, declared from the ordered version list.
 // `openStitchDb` opens a store by name; the active store's name is kept in localStorage.
 import Dexie, { type DexieOptions, type Table } from 'dexie';
+import { type ActivityTable, activityMiddleware } from './activity-keys';
 import { LinkSpanCache } from './link-spans';
 import { ContactSearchIndex } from './search-index';
 import type {
@@ -36,6 +37,8 @@ export class StitchDb extends Dexie {
   tentativeLinks!: Table<TentativeLinkRow, string>;
   segments!: Table<SegmentRow, string>;
   goals!: Table<GoalRow, string>;
+  /** Page views, forms and custom events as ordered keys (db/activity-keys.ts), kept by every events write. */
+  activityKeys!: ActivityTable;
   /** Contains-search over names, email and phone digits (db/search-index.ts), kept by every write. */
   readonly searchIndex: ContactSearchIndex;
   /** The link spans between segment counts (db/link-spans.ts), dropped on any write to them. */
@@ -59,6 +62,7 @@ export class StitchDb extends Dexie {
       get: (ids) => Dexie.ignoreTransaction(() => this.contacts.bulkGet(ids)),
     });
     this.use(this.searchIndex.middleware());
+    this.use(activityMiddleware());
     this.linkSpanCache = new LinkSpanCache(
       () => Dexie.ignoreTransaction(() => this.linkSpans.toArray()),
       name,

@@ -1,6 +1,7 @@
 // Every schema version the store has ever had, oldest first. Never edit a shipped entry: add a new
 // one, with an upgrade function and a test that opens a database of the previous version.
 import type { Table, Transaction } from 'dexie';
+import { ACTIVITY_TABLE, type ActivityTable, activityKeysOf } from './activity-keys';
 import { withSearchKeys } from './contacts';
 import { spanOf } from './link-spans';
 import { computeContactStats, type StatsTables } from './stats';
@@ -86,6 +87,33 @@ export const schemaVersions: readonly SchemaVersion[] = [
       await (tx.table('linkSpans') as Table<LinkSpanRow, string>).bulkAdd(spans);
     },
   },
+  {
+    // v6: the activity keys (db/activity-keys.ts), so a segment's page-view, form and custom-event
+    // conditions scan primary keys instead of walking an events index; filled here from the events
+    // already stored, a page at a time (a store of a million events is not read at once).
+    version: 6,
+    stores: { [ACTIVITY_TABLE]: '' },
+    upgrade: async (tx) => {
+      const events = tx.table('events') as Table<EventRow, string>;
+      const keys = tx.table(ACTIVITY_TABLE) as ActivityTable;
+      let after: string | undefined;
+      for (;;) {
+        const page = await (after === undefined ? events.orderBy(':id') : events.where(':id').above(after))
+          .limit(UPGRADE_PAGE)
+          .toArray();
+        const list = activityKeysOf(page);
+        await keys.bulkPut(
+          list.map(() => 0 as const),
+          list,
+        );
+        after = page[page.length - 1]?.id;
+        if (page.length < UPGRADE_PAGE) return;
+      }
+    },
+  },
 ];
+
+/** Events read per step of an upgrade that goes over every event. */
+const UPGRADE_PAGE = 5_000;
 
 export const currentSchemaVersion = schemaVersions[schemaVersions.length - 1]?.version ?? 1;

@@ -20,6 +20,8 @@ const REPLAYED_TABLES = new Set([
   'identities',
   'linkSpans',
   'events',
+  // Made by the events' writes (db/activity-keys.ts).
+  'activityKeys',
   'visitors',
   'sessions',
   'meta',

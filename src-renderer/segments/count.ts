@@ -1,9 +1,11 @@
 // Counting and resolving a segment set-wise, from indexes: each behavioural condition reads the
-// events that can satisfy it in one index range (clicks of a campaign, page views of a path in a
-// window, forms in a window) and maps their browsers to contacts through the link spans, read
-// once per resolution — no per-contact or per-browser queries. Results are sets of root contacts,
-// or the complement of one, so NOT needs no list of everyone until a campaign asks for the members.
+// events that can satisfy it in one range of the activity keys (db/activity-keys.ts: a campaign's
+// clicks or sends, page views of a path, forms and custom events in a window) and maps
+// their browsers to contacts through the link spans, read once per resolution — no per-contact or
+// per-browser queries. Results are sets of root contacts, or the complement of one, so NOT needs no
+// list of everyone until a campaign asks for the members.
 import type { StitchDb } from '../db';
+import { activityIn, activityPaths } from '../db/activity-keys';
 import type { SpanIndex } from '../db/link-spans';
 import type { ContactRow, EventRow, LinkSpanRow } from '../db/types';
 import { propertyHolds, rowHolds } from './evaluate';
@@ -307,21 +309,21 @@ async function resolveCondition(r: Resolver, condition: SegmentCondition): Promi
     case 'consent':
       return positive((await r.rows()).filter((c) => rowHolds(condition, c)).map((c) => c.id));
     case 'message': {
-      const type = condition.action === 'clicked' ? 'link_click' : 'message_sent';
+      const family = condition.action === 'clicked' ? 'click' : 'sent';
       const campaignIds = condition.campaignId
         ? [condition.campaignId]
         : (await db.campaigns.toArray())
             .filter((c) => condition.channel === undefined || c.channel === condition.channel)
             .map((c) => c.id);
-      const rows = (
+      const entries = (
         await Promise.all(
-          campaignIds.map((id) => db.events.where('[campaignId+type]').equals([id, type]).toArray()),
+          campaignIds.map((id) => activityIn(db.activityKeys, family, id, Number.NEGATIVE_INFINITY)),
         )
       ).flat();
       const merged = await r.roots();
       const ids = new Set<string>();
-      for (const e of rows) {
-        if (e.bot || !e.contactId) continue;
+      for (const e of entries) {
+        if (!e.contactId) continue;
         if (condition.channel !== undefined && e.channel !== condition.channel) continue;
         ids.add(r.rootOf(merged, e.contactId));
       }
@@ -332,7 +334,13 @@ async function resolveCondition(r: Resolver, condition: SegmentCondition): Promi
       const test = compilePattern(condition.pattern, condition.match);
       const events =
         condition.on === 'path'
-          ? await pageViewsByPath(db, test, from)
+          ? (
+              await Promise.all(
+                (
+                  await activityPaths(db.activityKeys, test)
+                ).map((path) => activityIn(db.activityKeys, 'path', path, from)),
+              )
+            ).flat()
           : (await typeInWindow(db, 'page', from)).filter((e) => test(e.url ?? ''));
       const counts = await countByContact(r, events);
       return positive([...counts].filter(([, n]) => n >= condition.minCount).map(([id]) => id));
@@ -342,14 +350,24 @@ async function resolveCondition(r: Resolver, condition: SegmentCondition): Promi
         (
           await countByContact(
             r,
-            await typeInWindow(db, 'form_submit', windowStart(condition.withinDays, now)),
+            await activityIn(db.activityKeys, 'form', '', windowStart(condition.withinDays, now)),
           )
         ).keys(),
       );
     case 'event': {
-      const events = (await typeInWindow(db, 'track', windowStart(condition.withinDays, now))).filter(
-        (e) => e.name === condition.name && propertyHolds(e, condition.property),
+      const named = await activityIn(
+        db.activityKeys,
+        'event',
+        condition.name,
+        windowStart(condition.withinDays, now),
       );
+      // A property filter needs the events' properties: only the events of that name are read.
+      const { property } = condition;
+      const events = property
+        ? (await db.events.bulkGet(named.map((e) => e.eventId))).filter(
+            (e): e is EventRow => e !== undefined && propertyHolds(e, property),
+          )
+        : named;
       return positive((await countByContact(r, events)).keys());
     }
   }
@@ -400,7 +418,10 @@ export async function pageViewsByPath(
  * Root contacts of the events' owners, with how many of the events each has: a browser's event is
  * a contact's while a live visitor link covers its time (`from` ≤ t < `to`), as on the timeline.
  */
-async function countByContact(r: Resolver, events: readonly EventRow[]): Promise<Map<string, number>> {
+async function countByContact(
+  r: Resolver,
+  events: readonly Pick<EventRow, 'timestamp' | 'visitorId' | 'contactId'>[],
+): Promise<Map<string, number>> {
   const [merged, { byVisitor }] = await Promise.all([r.roots(), r.spans()]);
   const counts = new Map<string, number>();
   for (const e of events) {

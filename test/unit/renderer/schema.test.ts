@@ -3,6 +3,7 @@ import 'fake-indexeddb/auto';
 import Dexie from 'dexie';
 import { describe, expect, it } from 'vitest';
 import { openStitchDb } from '../../../src-renderer/db';
+import { activityIn, activityPaths } from '../../../src-renderer/db/activity-keys';
 import { currentSchemaVersion, schemaVersions } from '../../../src-renderer/db/versions';
 import { contactsPage } from '../../../src-renderer/queries/contacts';
 
@@ -10,7 +11,7 @@ describe('schema versions', () => {
   it('versions are listed in order, the newest being what the store opens with', () => {
     const numbers = schemaVersions.map((v) => v.version);
     expect(numbers).toEqual([...numbers].sort((a, b) => a - b));
-    expect(currentSchemaVersion).toBe(5);
+    expect(currentSchemaVersion).toBe(6);
   });
 
   it('a v1 store is upgraded: contacts get stats from their links and events, and phone search works', async () => {
@@ -189,11 +190,55 @@ describe('schema versions', () => {
 
     const db = openStitchDb(name);
     await db.open();
-    expect(db.verno).toBe(5);
+    expect(db.verno).toBe(currentSchemaVersion);
     expect(await db.linkSpans.orderBy('id').toArray()).toEqual([
       { id: 'closed', visitorId: 'B', contactId: 'ana', from: 100, to: 500 },
       { id: 'open', visitorId: 'A', contactId: 'ana', from: 100, to: null },
     ]);
+    db.close();
+  });
+
+  it('a v5 store opens as v6: every stored page view, form and custom event is found by a segment, page after page', async () => {
+    const name = `upgrade-v5-${Math.random()}`;
+    const v5 = new Dexie(name);
+    for (const { version, stores } of schemaVersions.filter((v) => v.version <= 5))
+      v5.version(version).stores(stores);
+    await v5.open();
+    const base = { receivedAt: 0, source: 'tracker', visitorId: 'A' };
+    // More events than one upgrade step reads, so the pages join up.
+    const views = Array.from({ length: 12_001 }, (_, i) => ({
+      ...base,
+      id: `p${String(i).padStart(5, '0')}`,
+      type: 'page',
+      timestamp: i,
+      path: i % 3 === 0 ? '/pricing' : '/blog',
+    }));
+    await v5
+      .table('events')
+      .bulkAdd([
+        ...views,
+        { ...base, id: 'bot', type: 'page', timestamp: 5, path: '/pricing', bot: true },
+        { ...base, id: 'form', type: 'form_submit', timestamp: 7 },
+        { ...base, id: 'buy', type: 'track', name: 'purchase', timestamp: 9 },
+        { ...base, id: 'click', type: 'link_click', timestamp: 3, source: 'redirect', contactId: 'ana' },
+      ]);
+    v5.close();
+
+    const db = openStitchDb(name);
+    await db.open();
+    expect(db.verno).toBe(6);
+    const pricing = await activityIn(db.activityKeys, 'path', '/pricing', Number.NEGATIVE_INFINITY);
+    expect(pricing.map((e) => e.eventId)).toEqual(
+      views.filter((v) => v.path === '/pricing').map((v) => v.id),
+    );
+    expect(await activityIn(db.activityKeys, 'path', '/blog', 0)).toHaveLength(8_000);
+    expect((await activityIn(db.activityKeys, 'form', '', 0)).map((e) => e.eventId)).toEqual(['form']);
+    expect((await activityIn(db.activityKeys, 'event', 'purchase', 0)).map((e) => e.eventId)).toEqual([
+      'buy',
+    ]);
+    expect(await activityPaths(db.activityKeys, () => true)).toEqual(['/blog', '/pricing']);
+    // Each kept event's key, and the two paths' entries in the path list.
+    expect(await db.activityKeys.count()).toBe(12_005);
     db.close();
   });
 });

@@ -286,9 +286,12 @@ export async function timelineOf(db: StitchDb, contactId: string): Promise<strin
   return page.items.map(({ event }) => (event.type === 'page' ? `page ${event.path}` : event.type));
 }
 
-/** Every table's rows, for "nothing changed" comparisons. */
+/** Every table's rows (a table keyed outside its rows, as the activity keys are: its keys), for "nothing changed" comparisons. */
 export async function dumpTables(db: StitchDb): Promise<Record<string, unknown[]>> {
   const dump: Record<string, unknown[]> = {};
-  for (const table of db.tables) dump[table.name] = await table.toArray();
+  for (const table of db.tables)
+    dump[table.name] = table.schema.primKey.keyPath
+      ? await table.toArray()
+      : await table.toCollection().primaryKeys();
   return dump;
 }
