@@ -2,10 +2,10 @@
 // it made within the goal's window after its tap — counted once per recipient, with revenue, the
 // median click-to-conversion time, and whether the converting browser was the recipient's own.
 import type { StitchDb } from '../db';
+import { type ActivityEntry, activityIn, activityPaths } from '../db/activity-keys';
 import type { Channel, EventRow, GoalRow } from '../db/types';
 import { ALL_TIME, inRange, type ReportRange } from '../queries/report-range';
 import { type ClassifiedTap, campaignClickLinks, classifyTaps, type OpenerKind } from '../queries/reports';
-import { pageViewsByPath, typeInWindow } from '../segments/count';
 import { compilePattern } from '../segments/model';
 import { goalMatcher, goalValue, windowMs } from './model';
 
@@ -52,8 +52,9 @@ export async function campaignGoals(
 
 /**
  * The goal's events that may fall in a tap's window, by browser. Path and event goals read their
- * own index range over the campaign's windows (cost follows the goal's events, not the browsers'
- * traffic); a URL goal has no index, so the tapping browsers' events in their windows are read.
+ * own range of the activity keys over the campaign's windows (cost follows the goal's events, not
+ * the browsers' traffic), then the tapping browsers' events among them; a URL goal has no key, so
+ * the tapping browsers' events in their windows are read.
  */
 async function goalEvents(
   db: StitchDb,
@@ -64,18 +65,24 @@ async function goalEvents(
   if (taps.length === 0) return byVisitor;
   const from = Math.min(...taps.map((t) => t.at));
   const to = Math.max(...taps.map((t) => t.at)) + windowMs(goal);
-  let rows: EventRow[];
+  let entries: ActivityEntry[];
   if (goal.kind === 'page' && goal.on === 'path') {
-    rows = await pageViewsByPath(db, compilePattern(goal.pattern, goal.match), from, to);
+    const paths = await activityPaths(db.activityKeys, compilePattern(goal.pattern, goal.match));
+    entries = (
+      await Promise.all(paths.map((path) => activityIn(db.activityKeys, 'path', path, from, to)))
+    ).flat();
   } else if (goal.kind === 'event') {
-    rows = await typeInWindow(db, 'track', from, to);
+    entries = await activityIn(db.activityKeys, 'event', goal.eventName, from, to);
   } else {
     return browserEvents(db, taps, windowMs(goal));
   }
+  // Only the tapping browsers' events are read whole (a property filter, a value, the matcher).
   const tappers = new Set(taps.map((t) => t.visitorId));
+  const theirs = entries.filter((e) => e.visitorId !== undefined && tappers.has(e.visitorId));
+  const rows = await db.events.bulkGet(theirs.map((e) => e.eventId));
   const matches = goalMatcher(goal);
   for (const event of rows) {
-    if (!event.visitorId || !tappers.has(event.visitorId) || !matches(event)) continue;
+    if (!event?.visitorId || !matches(event)) continue;
     const list = byVisitor.get(event.visitorId) ?? [];
     list.push(event);
     byVisitor.set(event.visitorId, list);

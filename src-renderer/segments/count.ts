@@ -374,7 +374,7 @@ async function resolveCondition(r: Resolver, condition: SegmentCondition): Promi
 }
 
 /** Events of a type in `[from, to]`, from the `[type+timestamp]` index (bots left out). */
-export async function typeInWindow(
+async function typeInWindow(
   db: StitchDb,
   type: EventRow['type'],
   from: number,
@@ -385,33 +385,6 @@ export async function typeInWindow(
     .between([type, from], [type, to], true, true)
     .toArray();
   return rows.filter((e) => !e.bot);
-}
-
-/**
- * Page views in `[from, to]` whose path passes `test`: the `[path+timestamp]` index is walked one
- * distinct path at a time (a key-only hop each), and only matching paths' ranges are read.
- */
-export async function pageViewsByPath(
-  db: StitchDb,
-  test: (path: string) => boolean,
-  from: number,
-  to = INF,
-): Promise<EventRow[]> {
-  const index = () => db.events.where('[path+timestamp]');
-  const matching: string[] = [];
-  // '' is the least string: the first key above ['', -∞] is the first path's first event.
-  let next = await index().above(['', Number.NEGATIVE_INFINITY]).limit(1).keys();
-  while (next.length > 0) {
-    const key = next[0];
-    if (!Array.isArray(key) || typeof key[0] !== 'string') break;
-    const path = key[0];
-    if (test(path)) matching.push(path);
-    next = await index().above([path, INF]).limit(1).keys();
-  }
-  const rows = (
-    await Promise.all(matching.map((path) => index().between([path, from], [path, to], true, true).toArray()))
-  ).flat();
-  return rows.filter((e) => e.type === 'page' && !e.bot);
 }
 
 /**
