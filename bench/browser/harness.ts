@@ -3,11 +3,13 @@
 import { hmac } from '@noble/hashes/hmac.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
+import Dexie from 'dexie';
 import type { Bridge, BridgeArgs, BridgeResult } from '../../src-main/shared/bridge';
 import type { JournalRecord } from '../../src-main/shared/events';
 import { openStitchDb, type StitchDb } from '../../src-renderer/db';
 import { newContact } from '../../src-renderer/db/contacts';
 import type { EventRow } from '../../src-renderer/db/types';
+import { schemaVersions } from '../../src-renderer/db/versions';
 import { type IngestSettings, ingestBatch } from '../../src-renderer/ingest/batch';
 import { eventTime } from '../../src-renderer/ingest/parse';
 import { contactTimeline } from '../../src-renderer/queries/timeline';
@@ -203,10 +205,15 @@ export async function runIngest(opts: {
   });
   observer.observe({ type: 'longtask', buffered: false });
 
-  const raw = await freshDb('bench-raw', opts.contacts);
+  (await freshDb('bench-raw', opts.contacts)).close();
+  // The floor is the bare events table with its indexes, as it has always been measured: a Dexie
+  // of the same schema without the app's middlewares (no activity keys written beside the rows).
+  const raw = new Dexie('bench-raw');
+  for (const { version, stores } of schemaVersions) raw.version(version).stores(stores);
+  await raw.open();
   const rows = records.map(plainRow);
   const tRaw0 = performance.now();
-  for (let i = 0; i < rows.length; i += BATCH) await raw.events.bulkAdd(rows.slice(i, i + BATCH));
+  for (let i = 0; i < rows.length; i += BATCH) await raw.table('events').bulkAdd(rows.slice(i, i + BATCH));
   const rawMs = performance.now() - tRaw0;
   raw.close();
 
