@@ -214,6 +214,17 @@ export async function activityPaths(
   return keys.map((key) => unescapePart(key.slice(PATH_LIST.length + 1, -1))).filter(test);
 }
 
+/** The views in `[from, to]` of every path that passes `test`. */
+export async function pathViewsIn(
+  table: ActivityTable,
+  test: (path: string) => boolean,
+  from: number,
+  to = INF,
+): Promise<ActivityEntry[]> {
+  const paths = await activityPaths(table, test);
+  return (await Promise.all(paths.map((path) => activityIn(table, 'path', path, from, to)))).flat();
+}
+
 /** The DBCore middleware that keeps the table in step with `events` (see the module comment). */
 export function activityMiddleware(): Middleware<DBCore> {
   return {

@@ -2,7 +2,7 @@
 // it made within the goal's window after its tap — counted once per recipient, with revenue, the
 // median click-to-conversion time, and whether the converting browser was the recipient's own.
 import type { StitchDb } from '../db';
-import { type ActivityEntry, activityIn, activityPaths } from '../db/activity-keys';
+import { type ActivityEntry, activityIn, pathViewsIn } from '../db/activity-keys';
 import type { Channel, EventRow, GoalRow } from '../db/types';
 import { ALL_TIME, inRange, type ReportRange } from '../queries/report-range';
 import { type ClassifiedTap, campaignClickLinks, classifyTaps, type OpenerKind } from '../queries/reports';
@@ -67,10 +67,7 @@ async function goalEvents(
   const to = Math.max(...taps.map((t) => t.at)) + windowMs(goal);
   let entries: ActivityEntry[];
   if (goal.kind === 'page' && goal.on === 'path') {
-    const paths = await activityPaths(db.activityKeys, compilePattern(goal.pattern, goal.match));
-    entries = (
-      await Promise.all(paths.map((path) => activityIn(db.activityKeys, 'path', path, from, to)))
-    ).flat();
+    entries = await pathViewsIn(db.activityKeys, compilePattern(goal.pattern, goal.match), from, to);
   } else if (goal.kind === 'event') {
     entries = await activityIn(db.activityKeys, 'event', goal.eventName, from, to);
   } else {

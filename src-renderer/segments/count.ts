@@ -5,7 +5,7 @@
 // per-browser queries. Results are sets of root contacts, or the complement of one, so NOT needs no
 // list of everyone until a campaign asks for the members.
 import type { StitchDb } from '../db';
-import { activityIn, activityPaths } from '../db/activity-keys';
+import { activityIn, pathViewsIn } from '../db/activity-keys';
 import type { SpanIndex } from '../db/link-spans';
 import type { ContactRow, EventRow, LinkSpanRow } from '../db/types';
 import { propertyHolds, rowHolds } from './evaluate';
@@ -334,13 +334,7 @@ async function resolveCondition(r: Resolver, condition: SegmentCondition): Promi
       const test = compilePattern(condition.pattern, condition.match);
       const events =
         condition.on === 'path'
-          ? (
-              await Promise.all(
-                (
-                  await activityPaths(db.activityKeys, test)
-                ).map((path) => activityIn(db.activityKeys, 'path', path, from)),
-              )
-            ).flat()
+          ? await pathViewsIn(db.activityKeys, test, from)
           : (await typeInWindow(db, 'page', from)).filter((e) => test(e.url ?? ''));
       const counts = await countByContact(r, events);
       return positive([...counts].filter(([, n]) => n >= condition.minCount).map(([id]) => id));
