@@ -178,6 +178,13 @@ describe('activity keys', () => {
       { timestamp: 10, eventId: 'kept', visitorId: 'v1', contactId: undefined, channel: undefined },
       { timestamp: 40, eventId: 'new', visitorId: 'v1', contactId: undefined, channel: undefined },
     ]);
+    // A retry of the very same event is refused too, and the stored event keeps its key.
+    await expect(db.events.bulkAdd([page('kept', '/x', 10)])).rejects.toThrow();
+    expect(ids(await activityIn(db.activityKeys, 'path', '/x', 0))).toEqual(['kept', 'new']);
+    // A refused event on a path no stored event viewed leaves no path in the list.
+    await expect(db.events.bulkAdd([page('new', '/never', 50)])).rejects.toThrow();
+    expect(await activityPaths(db.activityKeys, () => true)).toEqual(['/x']);
+    expect(await activityIn(db.activityKeys, 'path', '/never', 0)).toEqual([]);
     db.close();
   });
 
