@@ -146,6 +146,13 @@ export interface TentativeLinkRow {
   updatedAt: number;
 }
 
+/** A network a browser was on, and how many separate times it was seen arriving there. */
+export interface NetworkSeen {
+  /** Truncated IP (a /24 or /48). */
+  ip: string;
+  seen: number;
+}
+
 export interface VisitorRow {
   /** The browser's anonymousId. */
   id: string;
@@ -160,8 +167,12 @@ export interface VisitorRow {
   os?: string;
   device: DeviceType;
   lastSessionId?: string;
-  /** Networks (truncated IPs) it was seen on, most recent last, at most 8: evidence for its links. */
-  networks?: string[];
+  /**
+   * Networks (truncated IPs) it was seen on, most recent last, at most 8: evidence for its links.
+   * When full, the network it came back to least often leaves first, so a phone whose carrier hands
+   * it a new address every few minutes still remembers home.
+   */
+  networks?: NetworkSeen[];
   /** Messages whose click tokens it presented (at most 50), re-scored when its evidence changes. */
   tapped?: string[];
   /** Kinds of identifier it submitted that match no contact: someone else, if the recipient has one on record. */

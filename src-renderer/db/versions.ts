@@ -5,7 +5,15 @@ import { ACTIVITY_TABLE, type ActivityTable, activityKeysOf } from './activity-k
 import { withSearchKeys } from './contacts';
 import { spanOf } from './link-spans';
 import { computeContactStats, type StatsTables } from './stats';
-import type { ContactRow, EventRow, IdentityRow, LinkSpanRow, SessionRow } from './types';
+import type {
+  ContactRow,
+  EventRow,
+  IdentityRow,
+  LinkSpanRow,
+  NetworkSeen,
+  SessionRow,
+  VisitorRow,
+} from './types';
 
 export interface SchemaVersion {
   version: number;
@@ -13,6 +21,9 @@ export interface SchemaVersion {
   stores: Record<string, string>;
   upgrade?: (tx: Transaction) => Promise<void>;
 }
+
+/** A visitor row as v6 stored it: networks were bare truncated IPs. */
+type VisitorBeforeV7 = Omit<VisitorRow, 'networks'> & { networks?: (string | NetworkSeen)[] };
 
 const statsTablesOf = (tx: Transaction): StatsTables => ({
   contacts: tx.table('contacts') as Table<ContactRow, string>,
@@ -109,6 +120,19 @@ export const schemaVersions: readonly SchemaVersion[] = [
         after = page[page.length - 1]?.id;
         if (page.length < UPGRADE_PAGE) return;
       }
+    },
+  },
+  {
+    // v7: a browser's networks carry how often it came back to each (ingest/sessions.ts), so the
+    // network it is seen on least leaves first; the networks stored before count as seen once.
+    version: 7,
+    stores: {},
+    upgrade: async (tx) => {
+      await (tx.table('visitors') as Table<VisitorBeforeV7, string>)
+        .filter((v) => v.networks?.some((n) => typeof n === 'string') ?? false)
+        .modify((v) => {
+          v.networks = v.networks?.map((n) => (typeof n === 'string' ? { ip: n, seen: 1 } : n));
+        });
     },
   },
 ];

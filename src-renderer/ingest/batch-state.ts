@@ -45,6 +45,8 @@ export class BatchState {
   readonly rescore = new Set<string>();
   /** Contacts whose browsers tapped in this batch: all their tapped messages are weighed again. */
   readonly rescoreRecipients = new Set<string>();
+  /** Browsers seen on a network new to them in this batch: network evidence may have changed. */
+  readonly newNetworks = new Set<string>();
   /** Contacts (roots) whose links changed: stats recomputed from the interval model after writing. */
   readonly recompute = new Set<string>();
   /** Contacts (roots) whose stats only grew by this batch's events. */

@@ -1,6 +1,6 @@
 // Visitors and sessions as events arrive: a visitor's counters, device and networks, and the
 // session (30 minutes of inactivity, by event time) each event belongs to.
-import type { EventRow, SessionRow, VisitorRow } from '../db/types';
+import type { EventRow, NetworkSeen, SessionRow, VisitorRow } from '../db/types';
 import { describeDevice } from '../stitching/device';
 import { openLinkOf } from '../stitching/rules';
 import type { BatchState } from './batch-state';
@@ -35,10 +35,9 @@ export function touchVisitor(state: BatchState, p: Parsed, row: EventRow): Visit
   visitor.events += 1;
   if (p.event.type === 'page') visitor.pageViews += 1;
   if (p.bot) visitor.bot = true;
-  if (p.ip && !p.bot && visitor.networks?.at(-1) !== p.ip) {
-    const networks = (visitor.networks ?? []).filter((n) => n !== p.ip);
-    networks.push(p.ip);
-    visitor.networks = networks.slice(-NETWORKS_KEPT);
+  if (p.ip && !p.bot && visitor.networks?.at(-1)?.ip !== p.ip) {
+    visitor.networks = arriveOn(visitor.networks ?? [], p.ip);
+    if (visitor.networks.at(-1)?.seen === 1) state.newNetworks.add(id);
   }
   if (row.userAgent && row.userAgent !== visitor.userAgent) {
     const device = describeDevice(row.userAgent);
@@ -49,6 +48,21 @@ export function touchVisitor(state: BatchState, p: Parsed, row: EventRow): Visit
   }
   state.dirtyVisitors.add(id);
   return visitor;
+}
+
+/**
+ * The networks after a browser arrives on `ip` (from another one): it moves to the end with one more
+ * arrival; a network new to it takes the place of the one it came back to least often (the oldest
+ * of those), so carrier addresses that change every few minutes push out each other, not home.
+ */
+export function arriveOn(networks: readonly NetworkSeen[], ip: string): NetworkSeen[] {
+  const known = networks.find((n) => n.ip === ip);
+  const rest = networks.filter((n) => n !== known);
+  if (!known && rest.length >= NETWORKS_KEPT) {
+    const least = rest.reduce((a, b) => (b.seen < a.seen ? b : a));
+    rest.splice(rest.indexOf(least), 1);
+  }
+  return [...rest, { ip, seen: (known?.seen ?? 0) + 1 }];
 }
 
 /** Extends the visitor's latest session when the event is within 30 minutes of it; else opens one. */

@@ -228,6 +228,7 @@ export async function rescoreMessages(
   state: BatchState,
   settings: IngestSettings,
 ): Promise<void> {
+  rescoreNetworkChanges(state);
   if (state.rescoreRecipients.size > 0) {
     const recipients = [...state.rescoreRecipients];
     state.rescoreRecipients.clear();
@@ -253,6 +254,22 @@ export async function rescoreMessages(
   }
   // Whatever is still marked after the last round is weighed on the next batch that touches it.
   state.rescore.clear();
+}
+
+/**
+ * A browser seen on a network new to it changes the network evidence (rule 9's "same network as a
+ * browser of theirs") both ways: its own taps are weighed again, and so are the messages of the
+ * contacts it is linked to, whose other browsers may be on that network (a laptop that opened a
+ * text before the recipient's phone was ever seen at home).
+ */
+function rescoreNetworkChanges(state: BatchState): void {
+  for (const visitorId of state.newNetworks) {
+    state.rescoreTappedBy(visitorId);
+    for (const link of state.linksByVisitor.get(visitorId) ?? []) {
+      if (link.revokedAt === null) state.rescoreRecipients.add(link.contactId);
+    }
+  }
+  state.newNetworks.clear();
 }
 
 async function loadForRescore(db: StitchDb, state: BatchState, messageIds: string[]): Promise<void> {
@@ -322,6 +339,7 @@ function rescoreMessage(state: BatchState, messageId: string, settings: IngestSe
     if (visitor) browsers.set(visitor.id, browserFacts(state, visitor, recipient, message.id));
   }
 
+  let newlyLinked = false;
   for (const tap of taps) {
     const id = autoLinkId(tap.visitorId, message.contactId, tap.clickEventId);
     const links = state.linksByVisitor.get(tap.visitorId) ?? [];
@@ -349,6 +367,7 @@ function rescoreMessage(state: BatchState, messageId: string, settings: IngestSe
           state.dirtyLinks.set(id, updated);
         }
       } else {
+        newlyLinked = true;
         applyLink(state, settings, {
           visitor,
           contactId: message.contactId,
@@ -381,6 +400,9 @@ function rescoreMessage(state: BatchState, messageId: string, settings: IngestSe
       });
     }
   }
+  // A browser linked just now is the recipient's for the network evidence of the message's other
+  // browsers (a laptop beside the phone that was linked in the same batch): weigh them again.
+  if (newlyLinked) state.rescore.add(messageId);
 }
 
 function putTentative(
@@ -487,11 +509,11 @@ function browserFacts(
   );
   if (campaigns.size > 0) facts.otherCampaigns = campaigns.size;
   if (!own && visitor.networks?.length) {
-    const mine = new Set(visitor.networks);
+    const mine = new Set(visitor.networks.map((n) => n.ip));
     for (const [otherId, links] of state.linksByVisitor) {
       if (otherId === visitor.id) continue;
       const theirs = links.some((l) => l.revokedAt === null && state.rootOf(l.contactId) === recipient);
-      if (theirs && state.visitors.get(otherId)?.networks?.some((n) => mine.has(n))) {
+      if (theirs && state.visitors.get(otherId)?.networks?.some((n) => mine.has(n.ip))) {
         facts.sameNetwork = true;
         break;
       }

@@ -257,6 +257,51 @@ describe('evidence for a click link', () => {
     expect(kinds).toContain('afterForeignPreview');
   });
 
+  it("Ana's laptop that opened her text before her phone was ever seen at home is hers once the phone is", async () => {
+    const { db, anaSpring, journal } = await ana();
+    const home = '198.51.100.0';
+    journal.click(anaSpring, 0, 'tok-phone');
+    journal.page('ANA-PHONE', 0.1, '/sale', { clickToken: 'tok-phone', ip: '100.64.1.0' });
+    journal.click(anaSpring, 30, 'tok-laptop', UA.desktopFirefox);
+    journal.page('ANA-LAPTOP', 30.1, '/laptop', {
+      clickToken: 'tok-laptop',
+      ua: UA.desktopFirefox,
+      ip: home,
+    });
+    await ingestNew(db, journal);
+    // Nothing yet says the laptop is beside her phone: it waits.
+    expect(await linkedBrowsers(db, 'ana')).toEqual(['ANA-PHONE']);
+    expect((await tentativeOf(db, 'ana')).map((t) => t.visitorId)).toEqual(['ANA-LAPTOP']);
+
+    // That evening her phone browses from home: the laptop's tap is weighed again, and linked.
+    journal.page('ANA-PHONE', 300, '/home', { ip: home });
+    await ingestNew(db, journal);
+    expect(await linkedBrowsers(db, 'ana')).toEqual(['ANA-LAPTOP', 'ANA-PHONE']);
+    expect(await timelineOf(db, 'ana')).toContain('page /laptop');
+    const [laptop] = (await contactIdentities(db, 'ana')).filter((i) => i.link.value === 'ANA-LAPTOP');
+    expect(laptop?.link.evidence?.map((e) => e.kind)).toContain('besideRecipient');
+  });
+
+  it("Ana's phone remembers home however many carrier addresses it was given since", async () => {
+    const { db, anaSpring, journal } = await ana();
+    const home = '198.51.100.0';
+    journal.click(anaSpring, 0, 'tok-phone');
+    journal.page('ANA-PHONE', 0.1, '/sale', { clickToken: 'tok-phone', ip: home });
+    journal.page('ANA-PHONE', 1, '/out', { ip: '100.64.0.0' });
+    journal.page('ANA-PHONE', 2, '/back-home', { ip: home });
+    // On the move: a new carrier address every few minutes, more than a browser's networks keep.
+    for (let i = 1; i <= 12; i++) journal.page('ANA-PHONE', 2 + i, `/bus-${i}`, { ip: `100.64.${i}.0` });
+    journal.click(anaSpring, 30, 'tok-laptop', UA.desktopFirefox);
+    journal.page('ANA-LAPTOP', 30.1, '/laptop', {
+      clickToken: 'tok-laptop',
+      ua: UA.desktopFirefox,
+      ip: home,
+    });
+    await ingestNew(db, journal);
+    expect((await db.visitors.get('ANA-PHONE'))?.networks?.map((n) => n.ip)).toContain(home);
+    expect(await linkedBrowsers(db, 'ana')).toEqual(['ANA-LAPTOP', 'ANA-PHONE']);
+  });
+
   it("a second phone on Ana's network after her phone opened the text is not taken for hers", () => {
     const message: MessageFacts = {
       channel: 'sms',

@@ -11,7 +11,7 @@ describe('schema versions', () => {
   it('versions are listed in order, the newest being what the store opens with', () => {
     const numbers = schemaVersions.map((v) => v.version);
     expect(numbers).toEqual([...numbers].sort((a, b) => a - b));
-    expect(currentSchemaVersion).toBe(6);
+    expect(currentSchemaVersion).toBe(7);
   });
 
   it('a v1 store is upgraded: contacts get stats from their links and events, and phone search works', async () => {
@@ -226,7 +226,7 @@ describe('schema versions', () => {
 
     const db = openStitchDb(name);
     await db.open();
-    expect(db.verno).toBe(6);
+    expect(db.verno).toBe(currentSchemaVersion);
     const pricing = await activityIn(db.activityKeys, 'path', '/pricing', Number.NEGATIVE_INFINITY);
     expect(pricing.map((e) => e.eventId)).toEqual(
       views.filter((v) => v.path === '/pricing').map((v) => v.id),
@@ -239,6 +239,29 @@ describe('schema versions', () => {
     expect(await activityPaths(db.activityKeys, () => true)).toEqual(['/blog', '/pricing']);
     // Each kept event's key, and the two paths' entries in the path list.
     expect(await db.activityKeys.count()).toBe(12_005);
+    db.close();
+  });
+
+  it("a v6 store opens as v7: a browser's networks are kept, each seen once so far", async () => {
+    const name = `upgrade-v6-${Math.random()}`;
+    const v6 = new Dexie(name);
+    for (const { version, stores } of schemaVersions.filter((v) => v.version <= 6))
+      v6.version(version).stores(stores);
+    await v6.open();
+    const visitor = { firstSeen: 0, lastSeen: 1, events: 2, pageViews: 2, sessions: 1, device: 'mobile' };
+    await v6.table('visitors').bulkAdd([
+      { ...visitor, id: 'A', stitched: 0, bot: false, networks: ['198.51.100.0', '100.64.1.0'] },
+      { ...visitor, id: 'B', stitched: 0, bot: false },
+    ]);
+    v6.close();
+
+    const db = openStitchDb(name);
+    await db.open();
+    expect((await db.visitors.get('A'))?.networks).toEqual([
+      { ip: '198.51.100.0', seen: 1 },
+      { ip: '100.64.1.0', seen: 1 },
+    ]);
+    expect((await db.visitors.get('B'))?.networks).toBeUndefined();
     db.close();
   });
 });
