@@ -304,6 +304,8 @@ export function generatePlan(shape: PlanShape, seed: number): Plan {
   for (let i = 0; i + 1 < people; i++) {
     if (!sharedWith.has(i) && chance(shape.sharedPhone)) sharedWith.set(i + 1, i);
   }
+  // People who share a phone live together: one home network (the sharer's laptop is on it too).
+  for (const [i, owner] of sharedWith) homes[i] = homes[owner] as string;
   const phones = new Map<number, Device>();
   /** Whether person i's partner (who gets some of their forwards) browses on a desktop. */
   const partners = new Map<number, boolean>();
