@@ -1,6 +1,6 @@
 // Prints where the stitching engine goes wrong on the identity simulator's plans: each wrong or
 // missed page view by whose browser it was (ground truth) and what linked it or held it back.
-// `node bench/identity-report.mjs [--plan adversarial|ordinary] [--seeds 1,2,3] [--people 300]`.
+// `node bench/identity-report.mjs [--plan adversarial|hard|ordinary] [--seeds 1,2,3] [--people 300]`.
 // Runs in Node over fake-indexeddb (the TypeScript loaded through Vite), not in the browser.
 import 'fake-indexeddb/auto';
 import { dirname, join } from 'node:path';
@@ -27,8 +27,10 @@ const server = await createServer({
 try {
   const sim = await server.ssrLoadModule('/bench/browser/identity-sim.ts');
   const { openStitchDb } = await server.ssrLoadModule('/src-renderer/db/index.ts');
-  const shape = { ADVERSARIAL: sim.ADVERSARIAL, ORDINARY: sim.ORDINARY }[values.plan.toUpperCase()];
-  if (!shape) throw new Error(`--plan is adversarial or ordinary, not ${values.plan}`);
+  const shape = { ADVERSARIAL: sim.ADVERSARIAL, HARD: sim.HARD, ORDINARY: sim.ORDINARY }[
+    values.plan.toUpperCase()
+  ];
+  if (!shape) throw new Error(`--plan is adversarial, hard or ordinary, not ${values.plan}`);
   const seeds = values.seeds.split(',').map(Number);
   const reports = [];
   for (const seed of seeds) {

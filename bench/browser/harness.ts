@@ -18,11 +18,13 @@ import { runSegmentCount } from './audiences';
 import {
   ADVERSARIAL,
   generatePlan,
+  HARD,
   ORDINARY,
   poolScores,
   runPlan,
   type Score,
   SIM_SETTINGS,
+  scoreFirstK,
   scoreNaive,
   scoreStore,
 } from './identity-sim';
@@ -300,20 +302,27 @@ declare global {
  * ingest path, with a naive last-click merge scored on the same plans.
  */
 export async function runIdentity(opts: { people: number; seeds: number[] }) {
-  const plans = { ordinary: ORDINARY, adversarial: ADVERSARIAL };
-  const results: Record<string, { engine: Score; naive: Score; seeds: number[] }> = {};
+  const plans = { ordinary: ORDINARY, hard: HARD, adversarial: ADVERSARIAL };
+  const results: Record<string, { engine: Score; naive: Score; firstK: Score; seeds: number[] }> = {};
   for (const [name, shape] of Object.entries(plans)) {
     const engine: Score[] = [];
     const naive: Score[] = [];
+    const firstK: Score[] = [];
     for (const seed of opts.seeds) {
       const plan = generatePlan({ ...shape, people: opts.people }, seed);
       const db = openStitchDb(`bench-identity-${name}-${seed}`);
       await runPlan(db, plan, SIM_SETTINGS);
       engine.push(await scoreStore(db, plan));
       naive.push(scoreNaive(plan));
+      firstK.push(scoreFirstK(plan));
       db.close();
     }
-    results[name] = { engine: poolScores(engine), naive: poolScores(naive), seeds: opts.seeds };
+    results[name] = {
+      engine: poolScores(engine),
+      naive: poolScores(naive),
+      firstK: poolScores(firstK),
+      seeds: opts.seeds,
+    };
   }
   return results;
 }

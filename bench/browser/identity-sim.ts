@@ -86,6 +86,16 @@ export const ADVERSARIAL: PlanShape = {
   priorVisits: 0.3,
 };
 
+/**
+ * The held-out trials' hard plans, in this simulator's terms: the adversarial plan's people and
+ * habits with a tenth of the messages forwarded, the rate at which the two baselines score what the
+ * trials measured on theirs (issue 11: last-click merge 0.77, the first wave's first-three rule
+ * 0.85). Seeds 1-3 give 0.786 and 0.832 (0.11 forwarded: 0.760 and 0.807), so the trials' plans
+ * are about as hard as this one. Chosen from the baselines alone, before the engine was run on it;
+ * the engine's weights were set on ADVERSARIAL, whose forwards are three and a half times as many.
+ */
+export const HARD: PlanShape = { ...ADVERSARIAL, forwarded: 0.1 };
+
 export interface Plan {
   contacts: { id: string; email: string; phone: string; firstName: string }[];
   campaigns: { id: string; name: string; channel: 'sms'; sentAt: number }[];
@@ -725,6 +735,51 @@ export function scoreNaive(plan: Plan): Score {
   for (const { event } of plan.records) {
     const contact = event.anonymousId ? last.get(event.anonymousId) : undefined;
     if (event.type === 'page' && contact) shown.set(event.messageId, contact);
+  }
+  return score(plan, shown);
+}
+
+/**
+ * The first wave's rule as a baseline: the first `k` distinct browsers to open a message's link are
+ * its recipient's, and so is a browser that submits their email; a browser's page views go to the
+ * contact of the link in force then (a later link takes over, as on a shared phone), and those
+ * before its first link to that first link's contact (lookback "all").
+ */
+export function scoreFirstK(plan: Plan, k = 3): Score {
+  const owner = new Map(plan.messages.map((m) => [m.id, m.contactId]));
+  const byEmail = new Map(plan.contacts.map((c) => [c.email, c.id]));
+  const clickMessage = new Map<string, string>();
+  const openers = new Map<string, Set<string>>();
+  const links = new Map<string, { at: number; contact: string }[]>();
+  const link = (visitor: string, at: number, contact: string) =>
+    links.set(visitor, [...(links.get(visitor) ?? []), { at, contact }]);
+  for (const { event } of plan.records) {
+    const props = event.properties as { clickToken?: string; recipientMessageId?: string } | undefined;
+    if (event.type === 'link_click' && props?.clickToken && props.recipientMessageId) {
+      clickMessage.set(props.clickToken, props.recipientMessageId);
+    }
+    const visitor = event.anonymousId;
+    if (!visitor) continue;
+    const at = Date.parse(event.timestamp ?? '');
+    const token = event.context?.clickToken;
+    const message = token ? clickMessage.get(token) : undefined;
+    const contact = message ? owner.get(message) : undefined;
+    if (message && contact) {
+      const seen = openers.get(message) ?? new Set<string>();
+      if (!seen.has(visitor) && seen.size < k) link(visitor, at, contact);
+      seen.add(visitor);
+      openers.set(message, seen);
+    }
+    const viaEmail = event.type === 'form_submit' ? byEmail.get(String(event.traits?.email)) : undefined;
+    if (viaEmail) link(visitor, at, viaEmail);
+  }
+  const shown = new Map<string, string>();
+  for (const { event } of plan.records) {
+    const theirs = event.anonymousId ? links.get(event.anonymousId) : undefined;
+    if (event.type !== 'page' || !theirs?.length) continue;
+    const at = Date.parse(event.timestamp ?? '');
+    const current = theirs.filter((l) => l.at <= at).at(-1) ?? theirs[0];
+    if (current) shown.set(event.messageId, current.contact);
   }
   return score(plan, shown);
 }

@@ -1,5 +1,6 @@
 // The stitched store in Chromium on real IndexedDB: ingest throughput against a raw Dexie bulkAdd
-// of the same rows, stitch latency, and the first timeline page.
+// of the same rows, stitch latency, and the first timeline page (identity.bench.mjs: stitching
+// precision and recall).
 import { buildPage, launchChromium, serveDir } from '../lib/browser.mjs';
 
 export async function run() {
@@ -33,11 +34,6 @@ export async function run() {
       window.stitchBench.runStitch({ earlierEvents: 10_000, runs: 5 }),
     );
     const timeline = await page.evaluate(() => window.stitchBench.runTimeline({ events: 10_000, runs: 20 }));
-    const seeds = [1, 2, 3];
-    const identity = await page.evaluate(
-      (seeds) => window.stitchBench.runIdentity({ people: 300, seeds }),
-      seeds,
-    );
     const round = (x, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
     return {
       metrics: {
@@ -49,12 +45,6 @@ export async function run() {
         ),
         'stitch.latency_ms': round(stitch.latencyMs),
         'timeline.page_ms': round(timeline.pageMs),
-        'identity.precision': round(identity.adversarial.engine.precision, 3),
-        'identity.recall': round(identity.adversarial.engine.recall, 3),
-        'identity.naive_precision': round(identity.adversarial.naive.precision, 3),
-        'identity.naive_recall': round(identity.adversarial.naive.recall, 3),
-        'identity.ordinary_precision': round(identity.ordinary.engine.precision, 3),
-        'identity.ordinary_recall': round(identity.ordinary.engine.recall, 3),
       },
       details: {
         workload:
@@ -63,14 +53,6 @@ export async function run() {
         ingest,
         ingestWithErasure,
         stitch,
-        identity: {
-          workload:
-            'bench/browser/identity-sim.ts: 300 people per seed (seeds 1, 2, 3 pooled), adversarial and ordinary ' +
-            "plans; precision = share of page views on a contact timeline that are that contact's, recall = " +
-            'share of page views of browsers their own person identified that are on their timeline; naive = ' +
-            'last-click merge on the same plans',
-          ...identity,
-        },
         timeline,
       },
     };

@@ -6,8 +6,11 @@ import {
   ADVERSARIAL,
   explainErrors,
   generatePlan,
+  HARD,
   ORDINARY,
+  type Plan,
   runPlan,
+  scoreFirstK,
   scoreNaive,
   scoreStore,
 } from '../../../bench/browser/identity-sim';
@@ -25,8 +28,58 @@ describe('identity simulator', () => {
     expect([...a.knowable].every((id) => !a.truth.get(id)?.startsWith('stranger:'))).toBe(true);
   });
 
+  it("the first-three baseline gives a message's first three browsers to its recipient, and a later link takes over", () => {
+    const at = (minutes: number) => new Date(Date.UTC(2026, 2, 1) + minutes * 60_000).toISOString();
+    const records: Plan['records'] = [];
+    const push = (event: Omit<Plan['records'][number]['event'], 'messageId'>, minutes: number) => {
+      const id = `e${records.length}`;
+      records.push({
+        offset: records.length,
+        receivedAt: at(minutes),
+        source: event.type === 'link_click' ? 'redirect' : 'tracker',
+        event: { ...event, messageId: id, timestamp: at(minutes) },
+      });
+      return id;
+    };
+    const tap = (visitor: string, minutes: number, message: string) => {
+      const token = `${visitor}-${message}`;
+      push({ type: 'link_click', properties: { recipientMessageId: message, clickToken: token } }, minutes);
+      return push({ type: 'page', anonymousId: visitor, context: { clickToken: token } }, minutes);
+    };
+    const truth = new Map<string, string>();
+    // Ana's text opened by four browsers; the fourth (a stranger) is past the cap.
+    for (const [i, visitor] of ['ANA', 'S1', 'S2', 'S3'].entries()) {
+      truth.set(tap(visitor, i, 'm-ana'), visitor === 'ANA' ? 'ana' : `stranger:${visitor}`);
+    }
+    // S1 later opens Ben's text: from then on its views are Ben's.
+    truth.set(tap('S1', 10, 'm-ben'), 'stranger:S1');
+    truth.set(push({ type: 'page', anonymousId: 'S1' }, 11), 'stranger:S1');
+    const plan: Plan = {
+      contacts: [
+        { id: 'ana', email: 'ana@example.org', phone: '+14155552671', firstName: 'Ana' },
+        { id: 'ben', email: 'ben@example.org', phone: '+14155550199', firstName: 'Ben' },
+      ],
+      campaigns: [],
+      messages: [
+        { id: 'm-ana', campaignId: 'c', contactId: 'ana', channel: 'sms', status: 'sent' },
+        { id: 'm-ben', campaignId: 'c', contactId: 'ben', channel: 'sms', status: 'sent' },
+      ],
+      records,
+      truth,
+      knowable: new Set([...truth].filter(([, person]) => person === 'ana').map(([id]) => id)),
+      views: new Map(),
+      forwards: new Map(),
+      ownerTapped: new Set(),
+    };
+    // Attributed: Ana's view, S1's and S2's first views on Ana, S1's last two on Ben; not S3.
+    expect(scoreFirstK(plan)).toMatchObject({ attributed: 5, wrong: 4, found: 1, knowable: 1 });
+    // With one browser per message S1 is only Ben's, its earlier view too (lookback "all").
+    expect(scoreFirstK(plan, 1)).toMatchObject({ attributed: 4, wrong: 3, found: 1 });
+  });
+
   for (const [name, shape] of [
     ['ordinary', ORDINARY],
+    ['hard', HARD],
     ['adversarial', ADVERSARIAL],
   ] as const) {
     it(`scores the engine on ${name} plans`, async () => {
