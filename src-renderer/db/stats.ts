@@ -1,7 +1,7 @@
-// Per-contact stats computed from the interval model: index counts over each live visitor link's
-// range, plus the contact's own events. Used after stitch changes and by the v2 upgrade.
+// Per-contact stats computed from the interval model: each live visitor link's share of its
+// browser's history, plus the contact's own events. Used after stitch changes and by the v2 upgrade.
 import type { Table } from 'dexie';
-import type { ContactRow, ContactStats, EventRow, IdentityRow, SessionRow } from './types';
+import type { ContactRow, ContactStats, EventRow, IdentityRow, SessionRow, VisitorRow } from './types';
 
 /** The tables stats read; a StitchDb or an upgrade transaction's tables both fit. */
 export interface StatsTables {
@@ -9,6 +9,7 @@ export interface StatsTables {
   identities: Table<IdentityRow, string>;
   events: Table<EventRow, string>;
   sessions: Table<SessionRow, string>;
+  visitors: Table<VisitorRow, string>;
 }
 
 export const emptyStats = (): ContactStats => ({
@@ -43,16 +44,37 @@ export async function liveVisitorLinks(
   return links.filter((link) => link.kind === 'visitor' && link.revokedAt === null);
 }
 
-/** Stats of a contact, including contacts merged into it. O(links) index counts, no event rows read. */
+/**
+ * Whether a link covers its browser's whole history, so the browser's own counters are the link's
+ * share: ingest keeps them exact (every page event and session counted as it is stored) and so
+ * does an erasure that leaves part of a browser (stitching/erase.ts recounts them).
+ */
+const coversAll = (link: IdentityRow, visitor: VisitorRow | undefined): visitor is VisitorRow =>
+  visitor !== undefined && link.to === null && link.from <= visitor.firstSeen;
+
+/**
+ * Stats of a contact, including contacts merged into it. No event rows of its browsers are read: a
+ * link over a browser's whole history (the usual lookback) takes the browser's counters, and one
+ * over part of it counts its index range. Counting a range costs IndexedDB a walk of every entry:
+ * at 10,000 earlier events, 100-190 ms of a stitch on disk against the counters' one read.
+ */
 export async function computeContactStats(tables: StatsTables, contactId: string): Promise<ContactStats> {
   const family = await mergedFamily(tables.contacts, contactId);
   const stats = emptyStats();
   const links = await liveVisitorLinks(tables.identities, family);
   stats.visitors = new Set(links.map((link) => link.value)).size;
+  const visitors = await tables.visitors.bulkGet(links.map((link) => link.value));
   await Promise.all(
-    links.map(async (link) => {
+    links.map(async (link, i) => {
       const to = link.to ?? Number.POSITIVE_INFINITY;
       if (to <= link.from) return;
+      const visitor = visitors[i];
+      if (coversAll(link, visitor)) {
+        stats.pageViews += visitor.pageViews;
+        stats.sessions += visitor.sessions;
+        stats.lastSeen = Math.max(stats.lastSeen, visitor.lastSeen);
+        return;
+      }
       const [pageViews, sessions, lastKey] = await Promise.all([
         tables.events
           .where('[visitorId+type+timestamp]')

@@ -30,6 +30,7 @@ const statsTablesOf = (tx: Transaction): StatsTables => ({
   identities: tx.table('identities') as Table<IdentityRow, string>,
   events: tx.table('events') as Table<EventRow, string>,
   sessions: tx.table('sessions') as Table<SessionRow, string>,
+  visitors: tx.table('visitors') as Table<VisitorRow, string>,
 });
 
 export const schemaVersions: readonly SchemaVersion[] = [

@@ -52,6 +52,25 @@ describe('click-token stitching and lookback', () => {
     expect(await anonymousVisitors(db)).toEqual([]);
   });
 
+  it("Ana's stats count what her timeline shows, when a visit from before her link arrives after it", async () => {
+    const { db, anaMessage, journal } = await anaWithSmsCampaign();
+    journal.click(anaMessage, 60, 'tok-ana');
+    journal.page('A', 60.1, '/sale', { clickToken: 'tok-ana' });
+    journal.page('A', 70, '/checkout');
+    await ingestNew(db, journal);
+    expect((await db.contacts.get('ana'))?.stats).toMatchObject({ pageViews: 2, sessions: 1 });
+    // A page view from an hour before, queued offline on the phone, reaches the app later: it is
+    // older than the link, so it stays off her profile and out of her counts, also when they are
+    // counted again (her laptop sends a form with her phone number).
+    journal.page('A', 0, '/offline-home');
+    journal.form('LAPTOP', 75, { phone: '+14155552671' }, UA.desktopFirefox);
+    await ingestNew(db, journal);
+    const pages = (await timelineOf(db, 'ana')).filter((item) => item.startsWith('page'));
+    expect(pages).toEqual(['page /checkout', 'page /sale']);
+    // The laptop's form is a session of its own, and no page view.
+    expect((await db.contacts.get('ana'))?.stats).toMatchObject({ pageViews: 2, sessions: 2, visitors: 2 });
+  });
+
   it("with lookback 'from the click on' the earlier visits stay anonymous", async () => {
     const { db, anaMessage, journal } = await anaWithSmsCampaign();
     journal.page('A', 0, '/home');
