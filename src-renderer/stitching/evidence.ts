@@ -26,6 +26,12 @@
 //   decisive, and so is one that identified itself — as the recipient, or as someone else.
 // - The same home network as a browser already the recipient's (a laptop next to the phone) is
 //   real but weaker evidence: households share networks, and forwards go to family too.
+// - Networks are what a browser keeps coming back to (ingest/sessions.ts: the one seen least
+//   leaves first), so a phone handed a new carrier address every few minutes still has home; and
+//   a browser seen on a network new to it has its taps, and its contacts' messages, weighed again,
+//   so a laptop that opened the text before the phone was ever seen at home is found when it is
+//   (adversarial recall 0.951 -> 0.952 alone; with the simulator's households on one network,
+//   0.961).
 // - A computer on the recipient's network opening the text after the recipient's own phone did,
 //   before any chat preview, is their second device (besideRecipient): in the simulator's
 //   adversarial plans owners' laptops outnumber housemates in that position about 7:1, and
