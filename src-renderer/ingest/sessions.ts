@@ -55,7 +55,7 @@ export function touchVisitor(state: BatchState, p: Parsed, row: EventRow): Visit
  * arrival; a network new to it takes the place of the one it came back to least often (the oldest
  * of those), so carrier addresses that change every few minutes push out each other, not home.
  */
-export function arriveOn(networks: readonly NetworkSeen[], ip: string): NetworkSeen[] {
+function arriveOn(networks: readonly NetworkSeen[], ip: string): NetworkSeen[] {
   const known = networks.find((n) => n.ip === ip);
   const rest = networks.filter((n) => n !== known);
   if (!known && rest.length >= NETWORKS_KEPT) {
