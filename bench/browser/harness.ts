@@ -249,9 +249,10 @@ export async function runIngest(opts: {
 
 /**
  * Identify → the visitor's 10,000 earlier events are on the contact's timeline. `settleMs` waits
- * between storing the earlier events and the identify: in use those events arrive over hours, and
- * a store just handed 10,000 in one burst is still busy with them in the background (on disk here
- * the identify's first write then waits 1-10 ms), which is the burst's cost, not the stitch's.
+ * between storing the earlier events and the identify: in use those events arrive over hours,
+ * while here they are stored in one burst just before, and right after it the identify's first
+ * write was seen to wait 1-10 ms (21 stitches: 15.8 ms median settled, 21-23 ms right after; the
+ * suite's own runs have not always shown the difference, bench/README.md).
  */
 export async function runStitch(opts: { earlierEvents: number; runs: number; settleMs?: number }) {
   const latencies: number[] = [];

@@ -1,7 +1,7 @@
 // A contact's stitched timeline: its own events (sends, clicks) plus, for each live visitor link,
 // that visitor's events inside the link's [from, to) interval — index range queries, newest first.
 import type { StitchDb } from '../db';
-import { liveVisitorLinks, mergedFamily } from '../db/stats';
+import { liveVisitorLinks, readWithFamily } from '../db/stats';
 import type { EventRow } from '../db/types';
 
 export type TimelineVia =
@@ -64,23 +64,19 @@ export async function contactTimeline(
           (t) => t.status === 'tentative',
         )
       : [];
-  // The contact's own links, events and tentative links are read beside its family rather than
-  // after it (most contacts have nobody merged into them): one round trip fewer before the page,
-  // which a stitch waits for (bench: stitch.latency_ms).
-  const [family, ownLinks, ownRows, ownTentative] = await Promise.all([
-    mergedFamily(db.contacts, contactId),
-    liveVisitorLinks(db.identities, [contactId]),
-    ownEvents(contactId),
-    tentativeOf([contactId]),
-  ]);
-  const merged = family.filter((id) => id !== contactId);
-  const [mergedLinks, mergedTentative] = merged.length
-    ? await Promise.all([liveVisitorLinks(db.identities, merged), tentativeOf(merged)])
-    : [[], []];
-  const links = [...ownLinks, ...mergedLinks];
-  const tentative = [...ownTentative, ...mergedTentative];
+  // Links, own events and tentative links beside the family lookup: one round trip fewer before
+  // the page, which a stitch waits for (bench: stitch.latency_ms).
+  const { own, ofMerged } = await readWithFamily(db.contacts, contactId, (ids) =>
+    Promise.all([
+      liveVisitorLinks(db.identities, ids),
+      Promise.all(ids.map(ownEvents)).then((rows) => rows.flat()),
+      tentativeOf(ids),
+    ]),
+  );
+  const links = [...own[0], ...(ofMerged?.[0] ?? [])];
+  const ownItems = [...own[1], ...(ofMerged?.[1] ?? [])];
+  const tentative = [...own[2], ...(ofMerged?.[2] ?? [])];
 
-  const ownQueries = [Promise.resolve(ownRows), ...merged.map(ownEvents)];
   /** A browser's events in `[from, to)` up to the cursor, newest first, shown as coming `via`. */
   const visitorEvents = async (
     visitorId: string,
@@ -119,7 +115,7 @@ export async function contactTimeline(
   );
 
   const byId = new Map<string, TimelineItem>();
-  for (const rows of await Promise.all([...ownQueries, ...visitorQueries, ...tentativeQueries])) {
+  for (const rows of await Promise.all([ownItems, ...visitorQueries, ...tentativeQueries])) {
     // A trusted link's claim on an event wins over a tentative one's.
     for (const item of rows) {
       if (seen.has(item.event.id)) continue;
