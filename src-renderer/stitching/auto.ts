@@ -508,6 +508,9 @@ function browserFacts(
     }),
   );
   if (campaigns.size > 0) facts.otherCampaigns = campaigns.size;
+  if (!own && visitor.device !== 'unknown' && otherPhoneOf(state, visitor, recipient, messageId)) {
+    facts.recipientOtherPhone = true;
+  }
   if (!own && visitor.networks?.length) {
     const mine = new Set(visitor.networks.map((n) => n.ip));
     for (const [otherId, links] of state.linksByVisitor) {
@@ -520,6 +523,27 @@ function browserFacts(
     }
   }
   return facts;
+}
+
+/**
+ * Whether another browser of the visitor's device class is linked to the recipient by a tap on a
+ * message it alone opened (no other browser, no chat preview), and never shared a network with it.
+ */
+function otherPhoneOf(state: BatchState, visitor: VisitorRow, recipient: string, messageId: string): boolean {
+  const mine = new Set((visitor.networks ?? []).map((n) => n.ip));
+  for (const [otherId, links] of state.linksByVisitor) {
+    if (otherId === visitor.id) continue;
+    const other = state.visitors.get(otherId);
+    if (!other || other.device !== visitor.device) continue;
+    const clean = links.some((l) => {
+      if (l.revokedAt !== null || !l.messageId || l.messageId === messageId) return false;
+      if (state.rootOf(l.contactId) !== recipient) return false;
+      const m = state.messages.get(l.messageId);
+      return !!m && (m.taps?.length ?? 0) === 1 && !m.foreignPreview;
+    });
+    if (clean && !other.networks?.some((n) => mine.has(n.ip))) return true;
+  }
+  return false;
 }
 
 function knownBy(state: BatchState, link: IdentityRow): string {

@@ -404,6 +404,34 @@ describe('evidence for a click link', () => {
       'Ana used another phone of their own before and after',
     );
   });
+
+  it("the first of two phones on Ana's forwarded text waits when she opened another text alone on a phone never on its network; her new phone at home does not", async () => {
+    const home = '198.51.100.0';
+    const scenario = async (firstPhone: string, firstIp: string) => {
+      const { db, anaSpring, anaSummer, journal } = await ana();
+      journal.click(anaSpring, 0, 'tok-spring');
+      journal.page('ANA-PHONE', 0.1, '/spring', { clickToken: 'tok-spring', ip: home });
+      // Summer is forwarded: two phones open it, nobody previewed it in a chat.
+      journal.click(anaSummer, 100, 'tok-first');
+      journal.page(firstPhone, 100.1, '/summer', { clickToken: 'tok-first', ip: firstIp });
+      journal.page(firstPhone, 101, `/${firstPhone.toLowerCase()}-browsing`, { ip: firstIp });
+      journal.click(anaSummer, 102, 'tok-second');
+      journal.page('STRANGER', 102.1, '/summer', { clickToken: 'tok-second', ip: '192.0.2.0' });
+      await ingestNew(db, journal);
+      return db;
+    };
+    const friends = await scenario('FRIEND', '203.0.113.0');
+    expect(await linkedBrowsers(friends, 'ana')).toEqual(['ANA-PHONE']);
+    expect(await timelineOf(friends, 'ana')).not.toContain('page /friend-browsing');
+    const friend = (await tentativeOf(friends, 'ana')).find((t) => t.visitorId === 'FRIEND');
+    expect(friend?.evidence.map((e) => e.text)).toContain(
+      "Ana opened another of their messages alone on a different phone, never on this one's network",
+    );
+    // Ana's own new phone (cookies cleared) on her home network is not taken for someone else's.
+    const hers = await scenario('ANA-NEW-PHONE', home);
+    expect(await linkedBrowsers(hers, 'ana')).toEqual(['ANA-NEW-PHONE', 'ANA-PHONE']);
+    expect(await timelineOf(hers, 'ana')).toContain('page /ana-new-phone-browsing');
+  });
 });
 
 describe('tentative links are the marketer’s to decide', () => {
