@@ -64,7 +64,7 @@ export async function liveVisitorLinks(
  * share: ingest keeps them exact (every page event and session counted as it is stored) and so
  * does an erasure that leaves part of a browser (stitching/erase.ts recounts them).
  */
-const coversAll = (link: IdentityRow, visitor: VisitorRow | undefined): visitor is VisitorRow =>
+export const coversAll = (link: IdentityRow, visitor: VisitorRow | undefined): visitor is VisitorRow =>
   visitor !== undefined && link.to === null && link.from <= visitor.firstSeen;
 
 /**

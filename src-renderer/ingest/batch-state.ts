@@ -49,6 +49,10 @@ export class BatchState {
   readonly newNetworks = new Set<string>();
   /** Contacts (roots) whose links changed: stats recomputed from the interval model after writing. */
   readonly recompute = new Set<string>();
+  /** Visitor links this batch made that the store did not hold (see writeBatch's stats). */
+  readonly createdLinks = new Set<string>();
+  /** A link was taken back (demoted) in this batch: every changed contact is counted afresh. */
+  linksTakenBack = false;
   /** Contacts (roots) whose stats only grew by this batch's events. */
   readonly deltas = new Map<string, ContactStats>();
 

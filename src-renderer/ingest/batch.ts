@@ -9,8 +9,8 @@ import type { Settings } from '../../src-main/shared/settings';
 import { appliedOffset, appliedOffsetRow, type StitchDb } from '../db';
 import { withConsent } from '../db/consent';
 import { dropSpans, syncSpans } from '../db/link-spans';
-import { computeContactStats } from '../db/stats';
-import type { ContactRow, EventRow, SessionRow, VisitorRow } from '../db/types';
+import { computeContactStats, coversAll } from '../db/stats';
+import type { ContactRow, ContactStats, EventRow, IdentityRow, SessionRow, VisitorRow } from '../db/types';
 import {
   formContactId,
   recordPreview,
@@ -306,7 +306,8 @@ function applyEvent(state: BatchState, p: Parsed, settings: IngestSettings): voi
     row.visitorId = visitor.id;
     row.sessionId = session.id;
     const link = p.bot ? undefined : linkAt(state.linksByVisitor.get(visitor.id), p.time);
-    if (link) {
+    // A link this batch made brings its browser's counters whole, this event's included.
+    if (link && !state.createdLinks.has(link.id)) {
       const delta = state.delta(link.contactId);
       delta.lastSeen = Math.max(delta.lastSeen, p.time);
       if (event.type === 'page') delta.pageViews += 1;
@@ -426,23 +427,68 @@ async function writeBatch(db: StitchDb, state: BatchState): Promise<void> {
   if (state.newEvents.length > SMALL_BATCH) for (const step of steps) await step();
   else await Promise.all(steps.map((step) => step()));
 
-  // Contacts whose links changed get their stats recounted, all at once.
+  // Contacts whose links changed get their stats recounted, all at once, unless the batch only
+  // linked them new browsers over their whole history: then those browsers' counters are added.
   const recounted = await Promise.all(
     [...state.recompute].map(async (id): Promise<ContactRow | undefined> => {
       const contact = state.contacts.get(id);
-      return contact ? { ...contact, stats: await computeContactStats(db, id, state.visitors) } : undefined;
+      if (!contact) return undefined;
+      return {
+        ...contact,
+        stats: addedUp(state, contact) ?? (await computeContactStats(db, id, state.visitors)),
+      };
     }),
   );
   const changed = recounted.filter((row): row is ContactRow => row !== undefined);
   for (const [id, delta] of state.deltas) {
     const contact = state.contacts.get(id);
     if (!contact || state.recompute.has(id)) continue;
-    const stats = { ...contact.stats };
-    stats.lastSeen = Math.max(stats.lastSeen, delta.lastSeen);
-    stats.pageViews += delta.pageViews;
-    stats.sessions += delta.sessions;
-    stats.clicks += delta.clicks;
-    changed.push({ ...contact, stats });
+    changed.push({ ...contact, stats: withDelta(contact.stats, delta) });
   }
   if (changed.length) await db.contacts.bulkPut(changed);
+}
+
+/** Stats grown by a batch's events through the links the contact had before it. */
+function withDelta(before: ContactStats, delta: ContactStats | undefined): ContactStats {
+  const stats = { ...before };
+  if (!delta) return stats;
+  stats.lastSeen = Math.max(stats.lastSeen, delta.lastSeen);
+  stats.pageViews += delta.pageViews;
+  stats.sessions += delta.sessions;
+  stats.clicks += delta.clicks;
+  return stats;
+}
+
+/**
+ * A contact's stats without reading the store, when all the batch did to its links was make new
+ * ones over browsers' whole histories (an identify, a form, a first tap: most stitches): the stats
+ * it had, this batch's events through its older links, and each new browser's counters, which
+ * ingest keeps exact. Anything else (a link taken back, closed, narrowed, or a second link of the
+ * same browser) is counted afresh. The recount's reads were 8% of a 100,000-event ingest on disk.
+ */
+function addedUp(state: BatchState, contact: ContactRow): ContactStats | undefined {
+  if (state.linksTakenBack) return undefined;
+  const root = contact.id;
+  const added: IdentityRow[] = [];
+  for (const link of state.dirtyLinks.values()) {
+    if (state.rootOf(link.contactId) !== root) continue;
+    if (!state.createdLinks.has(link.id) || link.kind !== 'visitor') return undefined;
+    added.push(link);
+  }
+  const stats = withDelta(contact.stats, state.deltas.get(root));
+  const browsers = new Set<string>();
+  for (const link of added) {
+    const visitor = state.visitors.get(link.value);
+    if (!coversAll(link, visitor) || browsers.has(visitor.id)) return undefined;
+    const alsoLinked = (state.linksByVisitor.get(visitor.id) ?? []).some(
+      (l) => l.id !== link.id && l.revokedAt === null && state.rootOf(l.contactId) === root,
+    );
+    if (alsoLinked) return undefined;
+    browsers.add(visitor.id);
+    stats.pageViews += visitor.pageViews;
+    stats.sessions += visitor.sessions;
+    stats.lastSeen = Math.max(stats.lastSeen, visitor.lastSeen);
+    stats.visitors += 1;
+  }
+  return stats;
 }

@@ -188,7 +188,10 @@ function applyLink(state: BatchState, settings: IngestSettings, request: LinkReq
   for (const changed of decision.changed) {
     const index = links.findIndex((l) => l.id === changed.id);
     if (index >= 0) links[index] = changed;
-    else links.push(changed);
+    else {
+      links.push(changed);
+      state.createdLinks.add(changed.id);
+    }
     state.dirtyLinks.set(changed.id, changed);
     state.deletedLinks.delete(changed.id);
     state.recompute.add(state.rootOf(changed.contactId));
@@ -202,6 +205,7 @@ function applyLink(state: BatchState, settings: IngestSettings, request: LinkReq
 
 /** A click link the evidence no longer supports leaves the timeline; what it closed opens again. */
 function demote(state: BatchState, link: IdentityRow): void {
+  state.linksTakenBack = true;
   const links = (state.linksByVisitor.get(link.value) ?? []).filter((l) => l.id !== link.id);
   const closed = link.closedLinkId ? links.find((l) => l.id === link.closedLinkId) : undefined;
   if (closed && closed.to === link.from && !openLinkOf(links)) {

@@ -14,6 +14,7 @@ import {
   scoreNaive,
   scoreStore,
 } from '../../../bench/browser/identity-sim';
+import { computeContactStats } from '../../../src-renderer/db/stats';
 import { freshDb, settingsWith } from './support';
 
 describe('identity simulator', () => {
@@ -100,6 +101,14 @@ describe('identity simulator', () => {
       const total = (rows: { views: number }[]) => rows.reduce((sum, r) => sum + r.views, 0);
       expect(total(report.wrong)).toBe(engine.wrong);
       expect(total(report.missed)).toBe(engine.knowable - engine.found);
+      // Every profile's figures, kept batch by batch through links made, promoted and demoted,
+      // are what counting the contact's history afresh gives.
+      for (const contact of await db.contacts.toArray()) {
+        expect({ id: contact.id, ...contact.stats }).toEqual({
+          id: contact.id,
+          ...(await computeContactStats(db, contact.id)),
+        });
+      }
     }, 120_000);
   }
 });
