@@ -535,6 +535,7 @@ function browserFacts(
  */
 function otherPhoneOf(state: BatchState, visitor: VisitorRow, recipient: string, messageId: string): boolean {
   const mine = new Set((visitor.networks ?? []).map((n) => n.ip));
+  if (mine.size === 0) return false;
   for (const [otherId, links] of state.linksByVisitor) {
     if (otherId === visitor.id) continue;
     const other = state.visitors.get(otherId);
@@ -545,7 +546,8 @@ function otherPhoneOf(state: BatchState, visitor: VisitorRow, recipient: string,
       const m = state.messages.get(l.messageId);
       return !!m && (m.taps?.length ?? 0) === 1 && !m.foreignPreview;
     });
-    if (clean && !other.networks?.some((n) => mine.has(n.ip))) return true;
+    // Without a network seen on both, "never on one network" would be said of browsers known by nothing.
+    if (clean && other.networks?.length && !other.networks.some((n) => mine.has(n.ip))) return true;
   }
   return false;
 }

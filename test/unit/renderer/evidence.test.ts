@@ -431,6 +431,11 @@ describe('evidence for a click link', () => {
     const hers = await scenario('ANA-NEW-PHONE', home);
     expect(await linkedBrowsers(hers, 'ana')).toEqual(['ANA-NEW-PHONE', 'ANA-PHONE']);
     expect(await timelineOf(hers, 'ana')).toContain('page /ana-new-phone-browsing');
+    // A phone whose network was never seen (no address came with its visits) is not said to be
+    // off Ana's network.
+    const unseen = await scenario('NO-ADDRESS', '');
+    const [link] = (await contactIdentities(unseen, 'ana')).filter((i) => i.link.value === 'NO-ADDRESS');
+    expect(link?.link.evidence?.map((e) => e.kind)).not.toContain('recipientOtherPhone');
   });
 });
 
