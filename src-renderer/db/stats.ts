@@ -67,6 +67,13 @@ export async function liveVisitorLinks(
 export const coversAll = (link: IdentityRow, visitor: VisitorRow | undefined): visitor is VisitorRow =>
   visitor !== undefined && link.to === null && link.from <= visitor.firstSeen;
 
+/** Adds a browser's counters to stats, for a link over its whole history (see `coversAll`). */
+export function addWholeBrowser(stats: ContactStats, visitor: VisitorRow): void {
+  stats.pageViews += visitor.pageViews;
+  stats.sessions += visitor.sessions;
+  stats.lastSeen = Math.max(stats.lastSeen, visitor.lastSeen);
+}
+
 /**
  * Stats of a contact, including contacts merged into it. No event rows of its browsers are read: a
  * link over a browser's whole history (the usual lookback) takes the browser's counters, and one
@@ -101,9 +108,7 @@ export async function computeContactStats(
       if (to <= link.from) return;
       const visitor = visitors[i];
       if (coversAll(link, visitor)) {
-        stats.pageViews += visitor.pageViews;
-        stats.sessions += visitor.sessions;
-        stats.lastSeen = Math.max(stats.lastSeen, visitor.lastSeen);
+        addWholeBrowser(stats, visitor);
         return;
       }
       const [pageViews, sessions, lastKey] = await Promise.all([

@@ -9,7 +9,7 @@ import type { Settings } from '../../src-main/shared/settings';
 import { appliedOffset, appliedOffsetRow, type StitchDb } from '../db';
 import { withConsent } from '../db/consent';
 import { dropSpans, syncSpans } from '../db/link-spans';
-import { computeContactStats, coversAll } from '../db/stats';
+import { addWholeBrowser, computeContactStats, coversAll } from '../db/stats';
 import type { ContactRow, ContactStats, EventRow, IdentityRow, SessionRow, VisitorRow } from '../db/types';
 import {
   formContactId,
@@ -485,9 +485,7 @@ function addedUp(state: BatchState, contact: ContactRow): ContactStats | undefin
     );
     if (alsoLinked) return undefined;
     browsers.add(visitor.id);
-    stats.pageViews += visitor.pageViews;
-    stats.sessions += visitor.sessions;
-    stats.lastSeen = Math.max(stats.lastSeen, visitor.lastSeen);
+    addWholeBrowser(stats, visitor);
     stats.visitors += 1;
   }
   return stats;

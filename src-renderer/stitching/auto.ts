@@ -512,15 +512,17 @@ function browserFacts(
     }),
   );
   if (campaigns.size > 0) facts.otherCampaigns = campaigns.size;
-  if (!own && visitor.device !== 'unknown' && otherPhoneOf(state, visitor, recipient, messageId)) {
-    facts.recipientOtherPhone = true;
-  }
-  if (!own && visitor.networks?.length) {
-    const mine = new Set(visitor.networks.map((n) => n.ip));
+  // Both network facts need a network seen on this browser: without one, "never on one network"
+  // would be said of browsers known by nothing.
+  const mine = new Set((visitor.networks ?? []).map((n) => n.ip));
+  if (!own && mine.size > 0) {
+    if (visitor.device !== 'unknown' && otherPhoneOf(state, visitor, mine, recipient, messageId)) {
+      facts.recipientOtherPhone = true;
+    }
     for (const [otherId, links] of state.linksByVisitor) {
       if (otherId === visitor.id) continue;
       const theirs = links.some((l) => l.revokedAt === null && state.rootOf(l.contactId) === recipient);
-      if (theirs && state.visitors.get(otherId)?.networks?.some((n) => mine.has(n.ip))) {
+      if (theirs && sharesNetwork(state.visitors.get(otherId), mine)) {
         facts.sameNetwork = true;
         break;
       }
@@ -529,13 +531,22 @@ function browserFacts(
   return facts;
 }
 
+/** Whether a browser was seen on any of `networks`. */
+const sharesNetwork = (visitor: VisitorRow | undefined, networks: ReadonlySet<string>): boolean =>
+  visitor?.networks?.some((n) => networks.has(n.ip)) ?? false;
+
 /**
  * Whether another browser of the visitor's device class is linked to the recipient by a tap on a
- * message it alone opened (no other browser, no chat preview), and never shared a network with it.
+ * message it alone opened (no other browser, no chat preview), and was seen on networks, none of
+ * them the visitor's (`mine`).
  */
-function otherPhoneOf(state: BatchState, visitor: VisitorRow, recipient: string, messageId: string): boolean {
-  const mine = new Set((visitor.networks ?? []).map((n) => n.ip));
-  if (mine.size === 0) return false;
+function otherPhoneOf(
+  state: BatchState,
+  visitor: VisitorRow,
+  mine: ReadonlySet<string>,
+  recipient: string,
+  messageId: string,
+): boolean {
   for (const [otherId, links] of state.linksByVisitor) {
     if (otherId === visitor.id) continue;
     const other = state.visitors.get(otherId);
@@ -546,8 +557,7 @@ function otherPhoneOf(state: BatchState, visitor: VisitorRow, recipient: string,
       const m = state.messages.get(l.messageId);
       return !!m && (m.taps?.length ?? 0) === 1 && !m.foreignPreview;
     });
-    // Without a network seen on both, "never on one network" would be said of browsers known by nothing.
-    if (clean && other.networks?.length && !other.networks.some((n) => mine.has(n.ip))) return true;
+    if (clean && other.networks?.length && !sharesNetwork(other, mine)) return true;
   }
   return false;
 }
