@@ -139,8 +139,13 @@ const UAS = {
     `Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/${120 + (v % 12)}.0.0.0 Safari/537.36`,
   mac: (v: number) =>
     `Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.${v % 6} Safari/605.1.15`,
-  whatsappPreview: 'WhatsApp/2.24.6.77 A',
+  /** WhatsApp's preview fetcher names the sharer's platform: `A` Android, `i` iPhone. */
+  whatsappPreview: (ios: boolean) => `WhatsApp/2.24.6.77 ${ios ? 'i' : 'A'}`,
+  telegramPreview: 'TelegramBot (like TwitterBot)',
 };
+
+/** Where Telegram's servers fetch previews from (one of its data centres). */
+const TELEGRAM_NETWORK = '149.154.161.0';
 
 /** mulberry32: small, fast, and the same sequence for a seed on every machine. */
 function rng(seed: number): () => number {
@@ -166,6 +171,9 @@ interface Device {
 /** Builds a plan: the same seed and shape give the same people, events and truth. */
 export function generatePlan(shape: PlanShape, seed: number): Plan {
   const random = rng(seed);
+  // Details added after the plans' weights were set (how a chat preview is made) draw from a
+  // stream of their own, so every other part of a seed's plan stays as it was.
+  const side = rng(seed ^ 0x5eed5);
   const chance = (p: number) => random() < p;
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
   const int = (low: number, high: number) => low + Math.floor(random() * (high - low + 1));
@@ -173,6 +181,22 @@ export function generatePlan(shape: PlanShape, seed: number): Plan {
   const delay = (maxMs: number) => Math.min(maxMs, Math.exp(random() * Math.log(maxMs / MIN)) * MIN);
   const ipOf = (a: number, b: number) => `198.${18 + (a % 2)}.${b % 256}.0`;
   const carrier = () => `100.${64 + int(0, 63)}.${int(0, 255)}.0`;
+  /**
+   * A chat preview of the recipient's link, pasted into a chat from their phone. WhatsApp (as Signal
+   * and iMessage) makes previews on the sender's own phone, so the fetch comes from the sharer's
+   * network, naming its platform; Telegram's come from its servers. Two in three are WhatsApp's.
+   * `onData` is the phone's address on mobile data, drawn from the plan's main stream (as the
+   * preview's address always was, so a seed's other events are unchanged).
+   */
+  const previewContext = (
+    sharer: Device,
+    home: string,
+    onData: string,
+  ): NonNullable<TrackedEvent['context']> => {
+    if (side() >= 2 / 3) return { userAgent: UAS.telegramPreview, ip: TELEGRAM_NETWORK };
+    const ip = side() < 0.5 ? home : onData;
+    return { userAgent: UAS.whatsappPreview(sharer.ua.includes('iPhone')), ip };
+  };
 
   const campaigns: Plan['campaigns'] = [];
   const contacts: Plan['contacts'] = [];
@@ -389,7 +413,7 @@ export function generatePlan(shape: PlanShape, seed: number): Plan {
         laterSessions(laptop, from, nextCampaign);
         used.add(laptop);
       }
-      if (chance(shape.forwarded)) forward(i, message, sentAt, ownerTapAt, home, end);
+      if (chance(shape.forwarded)) forward(i, message, sentAt, ownerTapAt, home, end, phoneAt);
     }
     if (chance(shape.ownerForm)) {
       const at = T0 + int(1, shape.campaigns * 10) * DAY;
@@ -419,6 +443,7 @@ export function generatePlan(shape: PlanShape, seed: number): Plan {
     ownerTapAt: number,
     home: string,
     until: number,
+    phoneAt: (t: number) => Device,
   ) {
     const before = chance(shape.forwardBeforeOwner);
     const forwardAt = before ? sentAt + (ownerTapAt - sentAt) * random() * 0.9 : ownerTapAt + delay(DAY);
@@ -438,7 +463,7 @@ export function generatePlan(shape: PlanShape, seed: number): Plan {
             destination: 'https://shop.example/spring',
             method: 'GET',
           },
-          context: { userAgent: UAS.whatsappPreview, ip: carrier() },
+          context: previewContext(phoneAt(forwardAt), home, carrier()),
           timestamp: iso(forwardAt),
         },
       });
