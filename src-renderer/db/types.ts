@@ -397,7 +397,8 @@ export interface MessageRow {
   /** Each distinct browser's first presentation of this message's click tokens, in time order. */
   taps?: (TapFact & { clickEventId: string; sessionStart?: number })[];
   /** A chat app previewed the link (an SMS link pasted into a chat): evidence it was forwarded. */
-  foreignPreview?: { at: number; agent: string };
+  /** The first chat preview: when, by which app, and from which network (truncated IP). */
+  foreignPreview?: { at: number; agent: string; network?: string };
   /** Opened by more than one browser, or previewed in a chat: its links are weighed as forwarded. */
   forwarded?: boolean;
   forwardedAt?: number;

@@ -20,7 +20,14 @@ import type {
 import type { IngestSettings } from '../ingest/batch';
 import type { BatchState } from '../ingest/batch-state';
 import type { Parsed } from '../ingest/parse';
-import { type Assessment, assessTap, type BrowserFacts, type MessageFacts } from './evidence';
+import {
+  type Assessment,
+  assessTap,
+  type BrowserFacts,
+  type MessageFacts,
+  platformOf,
+  previewPlatform,
+} from './evidence';
 import { autoLinkId, judgeTokenPresentation, type LinkRequest, linkVisitor, openLinkOf } from './rules';
 
 /** Browsers remembered per message, and messages per browser: far above any real forward. */
@@ -114,6 +121,8 @@ export function recordPreview(state: BatchState, p: Parsed): void {
   if (!CHANNELS[channel].foreignPreview.test(agent)) return;
   if (message.foreignPreview && message.foreignPreview.at <= p.time) return;
   message.foreignPreview = { at: p.time, agent: agent.slice(0, 100) };
+  // WhatsApp makes its previews on the sharer's own phone: where it came from is evidence.
+  if (p.ip) message.foreignPreview.network = p.ip;
   state.dirtyMessages.add(message.id);
   state.rescore.add(message.id);
 }
@@ -515,6 +524,26 @@ function browserFacts(
   // Both network facts need a network seen on this browser: without one, "never on one network"
   // would be said of browsers known by nothing.
   const mine = new Set((visitor.networks ?? []).map((n) => n.ip));
+  const platform = platformOf(visitor.os);
+  if (platform) facts.platform = platform;
+  const preview = state.messages.get(messageId)?.foreignPreview;
+  if (preview?.network && mine.has(preview.network)) {
+    facts.onPreviewNetwork = true;
+    if (platform && previewPlatform(preview.agent) === platform) {
+      const network = new Set([preview.network]);
+      for (const [otherId, links] of state.linksByVisitor) {
+        if (otherId === visitor.id) continue;
+        const other = state.visitors.get(otherId);
+        const theirs = links.some(
+          (l) => l.revokedAt === null && l.messageId !== messageId && state.rootOf(l.contactId) === recipient,
+        );
+        if (theirs && platformOf(other?.os) === platform && sharesNetwork(other, network)) {
+          facts.sharerElsewhere = true;
+          break;
+        }
+      }
+    }
+  }
   if (!own && mine.size > 0) {
     if (visitor.device !== 'unknown' && otherPhoneOf(state, visitor, mine, recipient, messageId)) {
       facts.recipientOtherPhone = true;

@@ -7,6 +7,7 @@ import {
   assessTap,
   type BrowserFacts,
   type MessageFacts,
+  previewPlatform,
   type TapFact,
 } from '../../../src-renderer/stitching/evidence';
 import { confirmTentativeLink, rejectTentativeLink, undo } from '../../../src-renderer/stitching/manual';
@@ -436,6 +437,80 @@ describe('evidence for a click link', () => {
     const unseen = await scenario('NO-ADDRESS', '');
     const [link] = (await contactIdentities(unseen, 'ana')).filter((i) => i.link.value === 'NO-ADDRESS');
     expect(link?.link.evidence?.map((e) => e.kind)).not.toContain('recipientOtherPhone');
+  });
+
+  describe('a chat preview made on the sharer’s phone', () => {
+    const home = '198.51.100.0';
+    // Ana pastes her text into WhatsApp at home before opening it; WhatsApp fetches the preview
+    // on her phone. Two friends open it from the chat, then Ana does, on her phone at home.
+    const sharedFromHome = async (previewAgent: string) => {
+      const { db, anaSpring, journal } = await ana();
+      journal.preview(anaSpring, 10, previewAgent, home);
+      journal.click(anaSpring, 20, 'tok-f1', UA.iphoneSafari);
+      journal.page('FRIEND-IPHONE', 20.1, '/sale', {
+        clickToken: 'tok-f1',
+        ua: UA.iphoneSafari,
+        ip: '192.0.2.0',
+      });
+      journal.click(anaSpring, 30, 'tok-f2');
+      journal.page('FRIEND-ANDROID', 30.1, '/sale', { clickToken: 'tok-f2', ip: '203.0.113.0' });
+      journal.click(anaSpring, 60, 'tok-ana');
+      journal.page('ANA-PHONE', 60.1, '/sale', { clickToken: 'tok-ana', ip: home });
+      journal.page('ANA-PHONE', 61, '/ana-browsing', { ip: home });
+      await ingestNew(db, journal);
+      return db;
+    };
+
+    it("Ana's Android phone on the network WhatsApp previewed her link from is hers, after friends opened it from the chat", async () => {
+      const db = await sharedFromHome('WhatsApp/2.24.6.77 A');
+      expect(await linkedBrowsers(db, 'ana')).toEqual(['ANA-PHONE']);
+      expect(await timelineOf(db, 'ana')).toContain('page /ana-browsing');
+      const [link] = await contactIdentities(db, 'ana');
+      expect(link?.link.evidence?.map((e) => e.text)).toContain(
+        "the link was shared in a chat from an Android phone on this browser's network",
+      );
+      const waiting = await tentativeOf(db, 'ana');
+      expect(waiting.map((t) => t.visitorId)).toEqual(['FRIEND-IPHONE', 'FRIEND-ANDROID']);
+      expect(waiting[0]?.evidence.map((e) => e.text)).toContain(
+        'the link was shared in a chat from an Android phone, and this is an iPhone',
+      );
+    });
+
+    it('a preview that names no platform (Signal sends a bare WhatsApp/2) says nothing of the sharer: Ana waits with her friends', async () => {
+      const db = await sharedFromHome('WhatsApp/2');
+      expect(await linkedBrowsers(db, 'ana')).toEqual([]);
+      const kinds = (await tentativeOf(db, 'ana')).flatMap((t) => t.evidence.map((e) => e.kind));
+      expect(kinds).not.toContain('sharerPhone');
+      expect(kinds).not.toContain('notSharerPhone');
+    });
+
+    it("a housemate's phone on the network the link was shared from is not taken for Ana's when her own phone there is known", async () => {
+      const { db, anaSpring, anaSummer, journal } = await ana();
+      journal.click(anaSpring, 0, 'tok-spring');
+      journal.page('ANA-PHONE', 0.1, '/spring', { clickToken: 'tok-spring', ip: home });
+      journal.preview(anaSummer, 100, 'WhatsApp/2.24.6.77 A', home);
+      journal.click(anaSummer, 110, 'tok-housemate');
+      journal.page('HOUSEMATE', 110.1, '/summer', { clickToken: 'tok-housemate', ip: home });
+      journal.page('HOUSEMATE', 111, '/housemate-browsing', { ip: home });
+      await ingestNew(db, journal);
+      expect(await linkedBrowsers(db, 'ana')).toEqual(['ANA-PHONE']);
+      expect(await timelineOf(db, 'ana')).not.toContain('page /housemate-browsing');
+      const [housemate] = await tentativeOf(db, 'ana');
+      expect(housemate?.visitorId).toBe('HOUSEMATE');
+      expect(housemate?.evidence.map((e) => e.kind)).not.toContain('sharerPhone');
+    });
+
+    it.each([
+      ['WhatsApp/2.24.6.77 A', 'android'],
+      ['WhatsApp/2.16.20/i', 'ios'],
+      ['WhatsApp/2.23.18.78 i', 'ios'],
+      ['WhatsApp/2', undefined],
+      // WhatsApp's in-app browser is a person, and its agent names no sharer.
+      [`${UA.androidChrome} WhatsApp/2.24.6.77`, undefined],
+      ['TelegramBot (like TwitterBot)', undefined],
+    ])('the preview agent %s names the sharer as %s', (agent, platform) => {
+      expect(previewPlatform(agent)).toBe(platform);
+    });
   });
 });
 

@@ -169,7 +169,7 @@ export class FakeJournal {
     );
   }
 
-  preview(message: MessageRow, minutes: number, ua = UA.whatsappPreview): JournalRecord {
+  preview(message: MessageRow, minutes: number, ua = UA.whatsappPreview, ip?: string): JournalRecord {
     return this.push(
       {
         type: 'link_preview',
@@ -180,7 +180,7 @@ export class FakeJournal {
           destination: 'https://shop.test/',
           method: 'GET',
         },
-        context: { userAgent: ua },
+        context: ip ? { userAgent: ua, ip } : { userAgent: ua },
       },
       minutes,
       'redirect',
