@@ -31,6 +31,11 @@ export interface IngestSettings {
   defaultCountry?: CountryCode;
 }
 
+/** The ingest's settings from the app's (the default phone country lives under stitching). */
+export function ingestSettingsOf(settings: Settings): IngestSettings {
+  return { ...settings, defaultCountry: settings.stitching.defaultCountry as CountryCode };
+}
+
 export interface IngestResult {
   /** The store's applied offset after the batch. */
   appliedOffset: number;
@@ -183,6 +188,44 @@ async function applyBatch(
       };
     },
   );
+}
+
+/** The tables `reweighLinks` writes: a transaction it runs inside must hold them all. */
+export const reweighTables = (db: StitchDb) => [
+  db.events,
+  db.visitors,
+  db.sessions,
+  db.identities,
+  db.linkSpans,
+  db.contacts,
+  db.messages,
+  db.campaigns,
+  db.tentativeLinks,
+];
+
+/**
+ * Weighs again the click links a change by hand was evidence for (a link confirmed, rejected, made,
+ * removed, a merge, or the undo of one): every message the touched browsers opened and the
+ * messages of the touched contacts, as a replay of the journal would weigh them with the change in
+ * place. The links are a function of the evidence, so weighing again after an undo puts back what
+ * weighing after the change moved; the marketer's own decisions are never re-weighed.
+ */
+export async function reweighLinks(
+  db: StitchDb,
+  settings: IngestSettings,
+  touched: { visitorIds: Iterable<string>; contactIds: Iterable<string> },
+): Promise<void> {
+  await db.transaction('rw', reweighTables(db), async () => {
+    const state = new BatchState();
+    for (const visitor of await db.visitors.bulkGet(unique([...touched.visitorIds]))) {
+      if (!visitor) continue;
+      state.visitors.set(visitor.id, visitor);
+      state.rescoreTappedBy(visitor.id);
+    }
+    for (const id of touched.contactIds) state.rescoreRecipients.add(id);
+    await rescoreMessages(db, state, settings);
+    await writeBatch(db, state);
+  });
 }
 
 /**

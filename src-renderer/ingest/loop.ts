@@ -1,12 +1,11 @@
 // The one ingest loop per store: pulls journal records by offset, applies them in batches, acks
 // only after each batch commits, then waits for `journal.appended` (or a slow poll). A Web Lock
 // keeps it to one tab; yielding between batches keeps the UI responsive while catching up.
-import type { CountryCode } from 'libphonenumber-js/max';
 import type { Bridge } from '../../src-main/shared/bridge';
 import type { RedactionRequest } from '../../src-main/shared/erasure';
 import { appliedOffset, type StitchDb } from '../db';
 import { finishPendingRedaction } from '../stitching/erase';
-import { type IngestSettings, ingestBatch } from './batch';
+import { type IngestSettings, ingestBatch, ingestSettingsOf } from './batch';
 
 export interface IngestProgress {
   /** Last journal offset applied to the store (-1 = none). */
@@ -60,10 +59,7 @@ export class IngestLoop {
   constructor(options: IngestLoopOptions) {
     const { bridge } = options;
     this.options = {
-      loadSettings: async () => {
-        const settings = await bridge.invoke('settings.get', undefined);
-        return { ...settings, defaultCountry: settings.stitching.defaultCountry as CountryCode };
-      },
+      loadSettings: async () => ingestSettingsOf(await bridge.invoke('settings.get', undefined)),
       batchSize: 500,
       pollMs: 30_000,
       retryMs: 5_000,

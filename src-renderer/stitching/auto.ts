@@ -349,7 +349,15 @@ function rescoreMessage(state: BatchState, messageId: string, settings: IngestSe
   const browsers = new Map<string, BrowserFacts>();
   for (const tap of taps) {
     const visitor = state.visitors.get(tap.visitorId);
-    if (visitor) browsers.set(visitor.id, browserFacts(state, visitor, recipient, message.id));
+    if (!visitor) continue;
+    const facts = browserFacts(state, visitor, recipient, message.id);
+    // The marketer said this browser is not the recipient's here (rejected, or removed by hand).
+    const id = autoLinkId(tap.visitorId, message.contactId, tap.clickEventId);
+    const removed = (state.linksByVisitor.get(tap.visitorId) ?? []).some(
+      (l) => l.id === id && l.revokedAt !== null,
+    );
+    if (removed || state.tentative.get(id)?.status === 'rejected') facts.refused = true;
+    browsers.set(visitor.id, facts);
   }
 
   let newlyLinked = false;
@@ -498,7 +506,11 @@ function browserFacts(
 ): BrowserFacts {
   const facts: BrowserFacts = {};
   const live = (state.linksByVisitor.get(visitor.id) ?? []).filter((l) => l.revokedAt === null);
-  const own = live.find((l) => state.rootOf(l.contactId) === recipient && l.messageId !== messageId);
+  // A link of this message counts only once the marketer confirmed it: their word, not this tap's.
+  const own = live.find(
+    (l) =>
+      state.rootOf(l.contactId) === recipient && (l.messageId !== messageId || l.flags.includes('confirmed')),
+  );
   if (own) facts.knownFor = knownBy(state, own);
   if (live.some((l) => state.rootOf(l.contactId) === recipient)) facts.linked = true;
   const claims = live.filter((l) => l.source === 'form' || l.source === 'identify');
@@ -592,6 +604,7 @@ function otherPhoneOf(
 }
 
 function knownBy(state: BatchState, link: IdentityRow): string {
+  if (link.flags.includes('confirmed')) return 'hand';
   switch (link.source) {
     case 'form':
       return 'a form';

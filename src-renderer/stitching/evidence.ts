@@ -65,6 +65,11 @@
 //   Before the accounted-for sharer was added, +4 and +6 gave 0.984 / 0.967 and 0.985 / 0.969 and
 //   +8 glued more housemates; -1 or -3 for the other platform moved no link; counting its phones
 //   as full rivals: 8 more wrong page views, 8 fewer found.
+// - The marketer's decisions are evidence too: a browser they confirmed as the recipient's on a
+//   message is the recipient's known browser there as anywhere (so the others on it are not the
+//   recipient), and one they rejected or removed is no rival (its place in the order stands: a
+//   known forward leaves the browsers after it as doubtful as before). Each decision weighs the
+//   message again (stitching/manual.ts), as a replay of the journal with the decision in place does.
 // The threshold (0.9) trades a little recall on ambiguous forwards for precision: an ambiguous
 // link waits as tentative, and is promoted by itself when later evidence (a form, another campaign
 // tapped on the same browser) settles it.
@@ -153,6 +158,8 @@ export interface BrowserFacts {
    * identifier of a kind the recipient has on record but a different value (`unknown`).
    */
   identifiedAs?: 'recipient' | 'other' | 'unknown';
+  /** The marketer said it is not the recipient's on this message (rejected, or removed by hand). */
+  refused?: boolean;
   /** Linked to the recipient now, by this message's tap or other evidence. */
   linked?: boolean;
   /** It shares a network (truncated IP) with a browser already the recipient's. */
@@ -252,7 +259,11 @@ export function assessTap(message: MessageFacts, tap: TapFact, browsers: Browser
   // only with each other, not with one that opened it before it was shared.
   const shared = message.foreignPreview?.at;
   const sameSide = (t: TapFact) => shared === undefined || t.at >= shared === tap.at >= shared;
-  const rivals = message.taps.filter((t) => t.visitorId !== tap.visitorId && sameSide(t));
+  // A browser the marketer said is not the recipient's is no rival for being theirs (it still
+  // opened the text before or after: its place in the order stands).
+  const rivals = message.taps.filter(
+    (t) => t.visitorId !== tap.visitorId && sameSide(t) && !browsers.get(t.visitorId)?.refused,
+  );
   const isRecipients = (t: TapFact) => {
     const other = browsers.get(t.visitorId);
     return !!(other?.knownFor || other?.linked);

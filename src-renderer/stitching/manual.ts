@@ -1,25 +1,38 @@
 // What a user does by hand (rule 6): link a visitor to a contact, unstitch a link, merge two
 // contacts. Each writes an audit row holding the before-images of what it changed, so `undo`
 // restores exactly; merging only sets `mergedInto`, so nothing needs rewriting either way.
+// A change by hand is evidence for the automatic click links too (a browser confirmed as Ana's
+// accounts for her on her other texts): given the settings, each action and each undo weighs those
+// links again in the same transaction, as a replay of the journal would with the change in place.
 
 import type { LookbackMode } from '../../src-main/shared/settings';
 import { CHANNELS } from '../channels';
 import type { StitchDb } from '../db';
 import { dropSpans, syncSpans } from '../db/link-spans';
 import type { AuditAction, AuditRow, IdentityRow, TentativeLinkRow, UndoPayload } from '../db/types';
+import { type IngestSettings, reweighLinks, reweighTables } from '../ingest/batch';
 import { refreshAfterLinkChange, rootContactId } from './refresh';
 import { linkVisitor, openLinkOf } from './rules';
 
-const tablesOf = (db: StitchDb) => [
-  db.identities,
-  db.linkSpans,
-  db.tentativeLinks,
-  db.contacts,
-  db.visitors,
-  db.audit,
-  db.events,
-  db.sessions,
-];
+const tablesOf = (db: StitchDb) => [...new Set([...reweighTables(db), db.audit])];
+
+/**
+ * When an action happens, and the app's settings to weigh again the click links it was evidence
+ * for. Without settings (a bare action in a test) they wait for the next batch that touches them.
+ */
+export interface ManualOptions {
+  at?: number;
+  settings?: IngestSettings;
+}
+
+async function reweighAfter(
+  db: StitchDb,
+  settings: IngestSettings | undefined,
+  visitorIds: Iterable<string>,
+  contactIds: Iterable<string>,
+): Promise<void> {
+  if (settings) await reweighLinks(db, settings, { visitorIds, contactIds });
+}
 
 async function writeAudit(
   db: StitchDb,
@@ -33,10 +46,9 @@ async function writeAudit(
   return db.audit.add(row);
 }
 
-export interface ManualStitchInput {
+export interface ManualStitchInput extends ManualOptions {
   visitorId: string;
   contactId: string;
-  at?: number;
 }
 
 /**
@@ -45,7 +57,7 @@ export interface ManualStitchInput {
  */
 export async function stitchVisitorManually(
   db: StitchDb,
-  { visitorId, contactId, at = Date.now() }: ManualStitchInput,
+  { visitorId, contactId, at = Date.now(), settings }: ManualStitchInput,
 ): Promise<{ auditId: number; identityId: string }> {
   return db.transaction('rw', tablesOf(db), async () => {
     const [visitor, contact] = await Promise.all([db.visitors.get(visitorId), db.contacts.get(contactId)]);
@@ -87,7 +99,9 @@ export async function stitchVisitorManually(
     undo.identities.push({ id: link.id, before: null });
     await db.identities.add(link);
     await syncSpans(db, [link]);
-    await refreshAfterLinkChange(db, [visitorId], open ? [contactId, open.contactId] : [contactId]);
+    const contacts = open ? [contactId, open.contactId] : [contactId];
+    await refreshAfterLinkChange(db, [visitorId], contacts);
+    await reweighAfter(db, settings, [visitorId], contacts);
     const auditId = await writeAudit(
       db,
       'stitch',
@@ -104,7 +118,7 @@ export async function stitchVisitorManually(
 export async function unstitchLink(
   db: StitchDb,
   identityId: string,
-  at = Date.now(),
+  { at = Date.now(), settings }: ManualOptions = {},
 ): Promise<{ auditId: number }> {
   return db.transaction('rw', tablesOf(db), async () => {
     const link = await db.identities.get(identityId);
@@ -113,7 +127,9 @@ export async function unstitchLink(
     const revoked = { ...link, revokedAt: at };
     await db.identities.put(revoked);
     await syncSpans(db, [revoked]);
-    await refreshAfterLinkChange(db, link.kind === 'visitor' ? [link.value] : [], [link.contactId]);
+    const visitors = link.kind === 'visitor' ? [link.value] : [];
+    await refreshAfterLinkChange(db, visitors, [link.contactId]);
+    await reweighAfter(db, settings, visitors, [link.contactId]);
     const auditId = await writeAudit(
       db,
       'unstitch',
@@ -129,7 +145,7 @@ export async function unstitchLink(
 /** Merges `sourceId` into `targetId`: the source's history shows on the target; nothing is rewritten. */
 export async function mergeContacts(
   db: StitchDb,
-  { targetId, sourceId, at = Date.now() }: { targetId: string; sourceId: string; at?: number },
+  { targetId, sourceId, at = Date.now(), settings }: { targetId: string; sourceId: string } & ManualOptions,
 ): Promise<{ auditId: number }> {
   return db.transaction('rw', tablesOf(db), async () => {
     const [target, source] = await Promise.all([db.contacts.get(targetId), db.contacts.get(sourceId)]);
@@ -139,6 +155,7 @@ export async function mergeContacts(
       throw new Error('A contact cannot be merged into itself.');
     await db.contacts.update(sourceId, { mergedInto: targetId, updatedAt: at });
     await refreshAfterLinkChange(db, [], [targetId]);
+    await reweighAfter(db, settings, [], [targetId, sourceId]);
     const auditId = await writeAudit(
       db,
       'merge',
@@ -158,9 +175,15 @@ export async function mergeContacts(
 export async function confirmTentativeLink(
   db: StitchDb,
   tentativeId: string,
-  { at = Date.now(), lookback = 'all' as LookbackMode } = {},
+  {
+    at = Date.now(),
+    settings,
+    lookback = settings?.stitching.lookback ?? 'all',
+  }: ManualOptions & {
+    lookback?: LookbackMode;
+  } = {},
 ): Promise<{ auditId: number; identityId: string }> {
-  return db.transaction('rw', [...tablesOf(db), db.messages, db.campaigns], async () => {
+  return db.transaction('rw', tablesOf(db), async () => {
     const tentative = await pendingTentative(db, tentativeId);
     const [visitor, message, links] = await Promise.all([
       db.visitors.get(tentative.visitorId),
@@ -207,11 +230,9 @@ export async function confirmTentativeLink(
       await syncSpans(db, [confirmed]);
     }
     await db.tentativeLinks.put({ ...tentative, status: 'confirmed', decidedAt: at });
-    await refreshAfterLinkChange(
-      db,
-      [tentative.visitorId],
-      decision.changed.map((l) => l.contactId),
-    );
+    const contacts = [tentative.contactId, ...decision.changed.map((l) => l.contactId)];
+    await refreshAfterLinkChange(db, [tentative.visitorId], contacts);
+    await reweighAfter(db, settings, [tentative.visitorId], contacts);
     const auditId = await writeAudit(
       db,
       'confirm',
@@ -228,11 +249,12 @@ export async function confirmTentativeLink(
 export async function rejectTentativeLink(
   db: StitchDb,
   tentativeId: string,
-  at = Date.now(),
+  { at = Date.now(), settings }: ManualOptions = {},
 ): Promise<{ auditId: number }> {
   return db.transaction('rw', tablesOf(db), async () => {
     const tentative = await pendingTentative(db, tentativeId);
     await db.tentativeLinks.put({ ...tentative, status: 'rejected', decidedAt: at });
+    await reweighAfter(db, settings, [tentative.visitorId], [tentative.contactId]);
     const auditId = await writeAudit(
       db,
       'reject',
@@ -253,7 +275,11 @@ async function pendingTentative(db: StitchDb, id: string): Promise<TentativeLink
 }
 
 /** Restores what an audited action changed, exactly, and audits the undo itself. */
-export async function undo(db: StitchDb, auditId: number, at = Date.now()): Promise<{ auditId: number }> {
+export async function undo(
+  db: StitchDb,
+  auditId: number,
+  { at = Date.now(), settings }: ManualOptions = {},
+): Promise<{ auditId: number }> {
   return db.transaction('rw', tablesOf(db), async () => {
     const entry = await db.audit.get(auditId);
     if (!entry) throw new Error(`No audit entry ${auditId}`);
@@ -292,6 +318,7 @@ export async function undo(db: StitchDb, auditId: number, at = Date.now()): Prom
       await db.contacts.put(restored);
     }
     await refreshAfterLinkChange(db, visitors, contacts);
+    await reweighAfter(db, settings, visitors, contacts);
     await db.audit.update(auditId, { undoneAt: at });
     const undoId = await writeAudit(
       db,

@@ -3,6 +3,7 @@
 import { appDb } from '../state/db';
 import { undo } from '../stitching/manual';
 import { notify } from './notifications';
+import { currentIngestSettings } from './useSettings';
 
 export function notifyUndoable(title: string, message: string, auditId: number): void {
   notify({
@@ -12,7 +13,7 @@ export function notifyUndoable(title: string, message: string, auditId: number):
     action: {
       label: 'Undo',
       run: async () => {
-        await undo(appDb(), auditId);
+        await undo(appDb(), auditId, { settings: await currentIngestSettings() });
         notify({ title: 'Undone', message: `${title}: undone.`, color: 'gray' });
       },
     },

@@ -2,6 +2,7 @@
 // the default phone country; the ingest loop reads its own copy).
 import { useEffect, useState } from 'react';
 import type { Settings } from '../../src-main/shared/settings';
+import { type IngestSettings, ingestSettingsOf } from '../ingest/batch';
 import { bridge } from '../platform';
 import type { CountryCode } from '../stitching/identifiers';
 
@@ -18,6 +19,14 @@ export function useSettings(): Settings | null {
     };
   }, []);
   return settings;
+}
+
+/**
+ * The ingest's settings as the main process has them now: what a change by hand (a link confirmed,
+ * rejected, made, removed, merged or undone) weighs the click links it touches again with.
+ */
+export async function currentIngestSettings(): Promise<IngestSettings> {
+  return ingestSettingsOf(await bridge.invoke('settings.get', undefined));
 }
 
 /** The country phones without `+` are read in (US until settings arrive). */

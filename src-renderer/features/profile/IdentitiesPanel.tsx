@@ -13,6 +13,7 @@ import { unstitchLink } from '../../stitching/manual';
 import { formatDateTime } from '../../ui/format';
 import { notifyError } from '../../ui/notifications';
 import { notifyUndoable } from '../../ui/undo';
+import { currentIngestSettings } from '../../ui/useSettings';
 
 const DEVICE_ICON: Record<DeviceType, typeof IconWorld> = {
   mobile: IconDeviceMobile,
@@ -72,7 +73,7 @@ function IdentityItem(props: { identity: ContactIdentity }) {
   const Icon = DEVICE_ICON[visitor?.device ?? device?.device ?? 'unknown'];
   const unlink = async () => {
     try {
-      const { auditId } = await unstitchLink(appDb(), link.id);
+      const { auditId } = await unstitchLink(appDb(), link.id, { settings: await currentIngestSettings() });
       notifyUndoable(
         'Link removed',
         link.kind === 'visitor'

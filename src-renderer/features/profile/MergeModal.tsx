@@ -10,6 +10,7 @@ import { fullName } from '../../ui/contact-text';
 import { formatAgo, formatDate } from '../../ui/format';
 import { notifyError } from '../../ui/notifications';
 import { notifyUndoable } from '../../ui/undo';
+import { currentIngestSettings } from '../../ui/useSettings';
 
 const FIELDS: { label: string; value: (c: ContactRow) => string }[] = [
   { label: 'Name', value: fullName },
@@ -39,7 +40,11 @@ export function MergeModal(props: { contact: ContactRow; opened: boolean; onClos
     if (!other) return;
     setBusy(true);
     try {
-      const { auditId } = await mergeContacts(appDb(), { targetId: contact.id, sourceId: other.id });
+      const { auditId } = await mergeContacts(appDb(), {
+        targetId: contact.id,
+        sourceId: other.id,
+        settings: await currentIngestSettings(),
+      });
       notifyUndoable('Contacts merged', `${fullName(other)} was merged into ${fullName(contact)}.`, auditId);
       close();
     } catch (error) {

@@ -13,6 +13,7 @@ import { confirmTentativeLink, rejectTentativeLink } from '../../stitching/manua
 import { formatDateTime } from '../../ui/format';
 import { notifyError } from '../../ui/notifications';
 import { notifyUndoable } from '../../ui/undo';
+import { currentIngestSettings } from '../../ui/useSettings';
 
 interface TentativeItem {
   link: TentativeLinkRow;
@@ -81,9 +82,10 @@ function TentativeCard(props: { item: TentativeItem; contactName: string }) {
   const reasons = describeEvidence(link.evidence);
   const decide = async (confirm: boolean) => {
     try {
+      const settings = await currentIngestSettings();
       const { auditId } = confirm
-        ? await confirmTentativeLink(appDb(), link.id)
-        : await rejectTentativeLink(appDb(), link.id);
+        ? await confirmTentativeLink(appDb(), link.id, { settings })
+        : await rejectTentativeLink(appDb(), link.id, { settings });
       notifyUndoable(
         confirm ? 'Link confirmed' : 'Link rejected',
         confirm

@@ -10,6 +10,7 @@ import { undo } from '../../stitching/manual';
 import { fullName } from '../../ui/contact-text';
 import { formatDateTime } from '../../ui/format';
 import { notify, notifyError } from '../../ui/notifications';
+import { currentIngestSettings } from '../../ui/useSettings';
 
 const PAGE = 50;
 
@@ -70,7 +71,7 @@ export function AuditLogPanel() {
   const undoEntry = async (row: AuditRow) => {
     if (row.id === undefined) return;
     try {
-      await undo(db, row.id);
+      await undo(db, row.id, { settings: await currentIngestSettings() });
       notify({ title: 'Undone', message: ACTION_LABEL[row.action].label, color: 'teal' });
     } catch (error) {
       notifyError('Could not undo', error);

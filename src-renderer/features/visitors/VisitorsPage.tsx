@@ -18,6 +18,7 @@ import { formatAgo, formatDateTime, safeHttpUrl } from '../../ui/format';
 import { notifyError } from '../../ui/notifications';
 import { PageHeader } from '../../ui/PageHeader';
 import { notifyUndoable } from '../../ui/undo';
+import { currentIngestSettings } from '../../ui/useSettings';
 
 const PAGE = 50;
 const HOUR = 3_600_000;
@@ -291,6 +292,7 @@ function LinkToContactModal(props: { visitor: VisitorRow | null; onClose: () => 
       const { auditId } = await stitchVisitorManually(appDb(), {
         visitorId: visitor.id,
         contactId: contact.id,
+        settings: await currentIngestSettings(),
       });
       notifyUndoable(
         'Visitor linked',

@@ -10,7 +10,12 @@ import {
   previewPlatform,
   type TapFact,
 } from '../../../src-renderer/stitching/evidence';
-import { confirmTentativeLink, rejectTentativeLink, undo } from '../../../src-renderer/stitching/manual';
+import {
+  confirmTentativeLink,
+  rejectTentativeLink,
+  undo,
+  unstitchLink,
+} from '../../../src-renderer/stitching/manual';
 import {
   addCampaign,
   addContact,
@@ -18,6 +23,7 @@ import {
   FakeJournal,
   freshDb,
   ingestNew,
+  settingsWith,
   timelineOf,
   UA,
 } from './support';
@@ -541,6 +547,97 @@ describe('tentative links are the marketer’s to decide', () => {
     await expectSpansInLine(db);
     expect(await linkedBrowsers(db, 'ana')).toEqual(['ANA-PHONE']);
     expect((await db.tentativeLinks.get(tentative.id))?.status).toBe('tentative');
+  });
+
+  const settings = settingsWith();
+  const liveBrowsers = async (db: Awaited<ReturnType<typeof ana>>['db']) =>
+    (await contactIdentities(db, 'ana', { includeRevoked: false })).map((i) => i.link.value).sort();
+
+  it("confirming Ana's phone where a friend opened her text first takes the friend off her; undo puts the friend back", async () => {
+    const { db, anaSpring, journal } = await ana();
+    journal.click(anaSpring, 0, 'tok-friend');
+    journal.page('FRIEND', 0.1, '/friend', { clickToken: 'tok-friend' });
+    journal.click(anaSpring, 30, 'tok-ana');
+    journal.page('ANA-PHONE', 30.1, '/ana', { clickToken: 'tok-ana' });
+    await ingestNew(db, journal);
+    // The first of two phones stays linked; Ana's own, second, waits.
+    expect(await liveBrowsers(db)).toEqual(['FRIEND']);
+    const [mine] = await tentativeOf(db, 'ana');
+    expect(mine?.visitorId).toBe('ANA-PHONE');
+
+    const { auditId } = await confirmTentativeLink(db, mine?.id ?? '', { settings });
+    expect(await liveBrowsers(db)).toEqual(['ANA-PHONE']);
+    expect(await timelineOf(db, 'ana')).not.toContain('page /friend');
+    const [friend] = await tentativeOf(db, 'ana');
+    expect(friend?.visitorId).toBe('FRIEND');
+    expect(friend?.evidence.map((e) => e.text)).toContain("Ana's own browser opened it too");
+    expect((await db.contacts.get('ana'))?.stats.pageViews).toBe(1);
+
+    await undo(db, auditId, { settings });
+    expect(await liveBrowsers(db)).toEqual(['FRIEND']);
+    expect(await timelineOf(db, 'ana')).toContain('page /friend');
+    expect((await db.tentativeLinks.get(mine?.id ?? ''))?.status).toBe('tentative');
+  });
+
+  it("rejecting a friend who opened Ana's text after her takes a rival off her own first tap; undo puts it back", async () => {
+    const { db, anaSpring, journal } = await ana();
+    journal.click(anaSpring, 0, 'tok-ana');
+    journal.page('ANA-PHONE', 0.1, '/ana', { clickToken: 'tok-ana' });
+    journal.click(anaSpring, 10, 'tok-1');
+    journal.page('FRIEND-1', 10.1, '/sale', { clickToken: 'tok-1' });
+    journal.click(anaSpring, 30, 'tok-2');
+    journal.page('FRIEND-2', 30.1, '/sale', { clickToken: 'tok-2' });
+    await ingestNew(db, journal);
+    // Three phones on one text: even the first waits.
+    expect(await liveBrowsers(db)).toEqual([]);
+    const waiting = await tentativeOf(db, 'ana');
+    const id = (visitor: string) => waiting.find((t) => t.visitorId === visitor)?.id ?? '';
+
+    const { auditId } = await rejectTentativeLink(db, id('FRIEND-1'), { settings });
+    expect(await liveBrowsers(db)).toEqual(['ANA-PHONE']);
+    expect(await timelineOf(db, 'ana')).toContain('page /ana');
+    const [link] = await contactIdentities(db, 'ana');
+    expect(link?.link.evidence?.map((e) => e.text)).toContain('1 other browser opened it too');
+    // The other friend is still a stranger on a forwarded text, and waits.
+    expect((await db.tentativeLinks.get(id('FRIEND-2')))?.status).toBe('tentative');
+
+    await undo(db, auditId, { settings });
+    expect(await liveBrowsers(db)).toEqual([]);
+    expect((await db.tentativeLinks.get(id('ANA-PHONE')))?.status).toBe('tentative');
+  });
+
+  it('a rejected browser does not make the one after it the first: a friend after a known forward still waits', async () => {
+    const { db, anaSpring, journal } = await ana();
+    journal.click(anaSpring, 0, 'tok-1');
+    journal.page('FRIEND-1', 0.1, '/sale', { clickToken: 'tok-1' });
+    journal.click(anaSpring, 10, 'tok-2');
+    journal.page('FRIEND-2', 10.1, '/friend-2', { clickToken: 'tok-2' });
+    journal.click(anaSpring, 20, 'tok-3');
+    journal.page('FRIEND-3', 20.1, '/sale', { clickToken: 'tok-3' });
+    await ingestNew(db, journal);
+    const first = (await tentativeOf(db, 'ana')).find((t) => t.visitorId === 'FRIEND-1');
+    await rejectTentativeLink(db, first?.id ?? '', { settings });
+    expect(await liveBrowsers(db)).toEqual([]);
+    expect(await timelineOf(db, 'ana')).not.toContain('page /friend-2');
+  });
+
+  it("removing a stranger's link by hand weighs Ana's own tap again without that rival", async () => {
+    const { db, anaSpring, journal } = await ana();
+    journal.click(anaSpring, 0, 'tok-friend');
+    journal.page('FRIEND', 0.1, '/friend', { clickToken: 'tok-friend' });
+    journal.click(anaSpring, 30, 'tok-ana');
+    journal.page('ANA-PHONE', 30.1, '/ana', { clickToken: 'tok-ana' });
+    await ingestNew(db, journal);
+    const [before] = await tentativeOf(db, 'ana');
+    expect(before?.evidence.map((e) => e.text)).toContain('1 other browser opened it too');
+    const friend = (await contactIdentities(db, 'ana')).find((i) => i.link.value === 'FRIEND');
+    await unstitchLink(db, friend?.link.id ?? '', { settings });
+    expect(await timelineOf(db, 'ana')).not.toContain('page /friend');
+    // Still the second browser to open it after a known forward: it waits, with one doubt fewer.
+    const [after] = await tentativeOf(db, 'ana');
+    expect(after?.visitorId).toBe('ANA-PHONE');
+    expect(after?.evidence.map((e) => e.text)).not.toContain('1 other browser opened it too');
+    expect(after?.confidence).toBeGreaterThan(before?.confidence ?? 1);
   });
 
   it('a confirmed link is never demoted, and a rejected one never promoted, by later evidence', async () => {

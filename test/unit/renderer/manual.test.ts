@@ -51,13 +51,13 @@ describe('manual stitching, unstitching and merging', () => {
     const statsBefore = (await db.contacts.get('ana'))?.stats;
     const [identity] = await contactIdentities(db, 'ana');
 
-    const { auditId } = await unstitchLink(db, identity?.link.id ?? '', 1_000);
+    const { auditId } = await unstitchLink(db, identity?.link.id ?? '', { at: 1_000 });
     await expectSpansInLine(db);
     expect(await timelineOf(db, 'ana')).toEqual(['link_click']);
     expect((await db.contacts.get('ana'))?.stats).toMatchObject({ pageViews: 0, visitors: 0, clicks: 1 });
     expect((await anonymousVisitors(db)).map((v) => v.visitor.id)).toContain('A');
 
-    await undo(db, auditId, 2_000);
+    await undo(db, auditId, { at: 2_000 });
     await expectSpansInLine(db);
     expect(await fullTimeline(db, 'ana')).toEqual(before);
     expect((await db.contacts.get('ana'))?.stats).toEqual(statsBefore);

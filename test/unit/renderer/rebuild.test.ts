@@ -251,23 +251,34 @@ describe('rebuild after 30 days with retention on', () => {
 
       // What people do by hand, on the days they do it.
       if (d === 7)
-        await stitchVisitorManually(db, { visitorId: 'N1', contactId: 'cara', at: at(day(7, 900)) });
+        await stitchVisitorManually(db, {
+          visitorId: 'N1',
+          contactId: 'cara',
+          at: at(day(7, 900)),
+          settings,
+        });
       if (d === 9) {
         const formLink = (await contactIdentities(db, 'ana')).find((i) => i.link.value === 'A2');
-        unstitchAudit = (await unstitchLink(db, formLink?.link.id ?? '', at(day(9, 900)))).auditId;
+        unstitchAudit = (await unstitchLink(db, formLink?.link.id ?? '', { at: at(day(9, 900)), settings }))
+          .auditId;
       }
       if (d === 12) {
         const newbie = (await db.contacts.where('email').equals('newbie@example.org').first())?.id ?? '';
-        await mergeContacts(db, { targetId: 'cara', sourceId: newbie, at: at(day(12, 900)) });
+        await mergeContacts(db, { targetId: 'cara', sourceId: newbie, at: at(day(12, 900)), settings });
         // Finn turns out to be Dan's second number: his click moves to Dan's profile.
-        await mergeContacts(db, { targetId: 'dan', sourceId: 'finn', at: at(day(12, 910)) });
+        await mergeContacts(db, { targetId: 'dan', sourceId: 'finn', at: at(day(12, 910)), settings });
       }
       if (d === 15) await eraseContact(db, bridge, 'eve', at(day(15, 900)));
       // "That laptop is Dan's": a hand stitch over Bob's automatic link ends it there. A rebuild
       // carries the hand link over before replaying, and Bob's older link must still end at it.
       if (d === 17)
-        await stitchVisitorManually(db, { visitorId: 'B3', contactId: 'dan', at: at(day(17, 900)) });
-      if (d === 25) await undo(db, unstitchAudit, at(day(25, 900)));
+        await stitchVisitorManually(db, {
+          visitorId: 'B3',
+          contactId: 'dan',
+          at: at(day(17, 900)),
+          settings,
+        });
+      if (d === 25) await undo(db, unstitchAudit, { at: at(day(25, 900)), settings });
     }
 
     // Retention did its job: most of the journal is archived, nothing was deleted.
