@@ -506,11 +506,7 @@ function browserFacts(
 ): BrowserFacts {
   const facts: BrowserFacts = {};
   const live = (state.linksByVisitor.get(visitor.id) ?? []).filter((l) => l.revokedAt === null);
-  // A link of this message counts only once the marketer confirmed it: their word, not this tap's.
-  const own = live.find(
-    (l) =>
-      state.rootOf(l.contactId) === recipient && (l.messageId !== messageId || l.flags.includes('confirmed')),
-  );
+  const own = live.find((l) => state.rootOf(l.contactId) === recipient && l.messageId !== messageId);
   if (own) facts.knownFor = knownBy(state, own);
   if (live.some((l) => state.rootOf(l.contactId) === recipient)) facts.linked = true;
   const claims = live.filter((l) => l.source === 'form' || l.source === 'identify');

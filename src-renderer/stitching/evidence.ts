@@ -65,11 +65,11 @@
 //   Before the accounted-for sharer was added, +4 and +6 gave 0.984 / 0.967 and 0.985 / 0.969 and
 //   +8 glued more housemates; -1 or -3 for the other platform moved no link; counting its phones
 //   as full rivals: 8 more wrong page views, 8 fewer found.
-// - The marketer's decisions are evidence too: a browser they confirmed as the recipient's on a
-//   message is the recipient's known browser there as anywhere (so the others on it are not the
-//   recipient), and one they rejected or removed is no rival (its place in the order stands: a
-//   known forward leaves the browsers after it as doubtful as before). Each decision weighs the
-//   message again (stitching/manual.ts), as a replay of the journal with the decision in place does.
+// - The marketer's decisions are evidence too: a browser they confirmed on one message is the
+//   recipient's known browser on their others, and one they rejected or removed is no rival on
+//   its message (its place in the order stands: a known forward leaves the browsers after it as
+//   doubtful as before). Each decision, and its undo, weighs those messages again
+//   (stitching/manual.ts), as a replay of the journal with the decision in place does.
 // The threshold (0.9) trades a little recall on ambiguous forwards for precision: an ambiguous
 // link waits as tentative, and is promoted by itself when later evidence (a form, another campaign
 // tapped on the same browser) settles it.

@@ -553,30 +553,43 @@ describe('tentative links are the marketer’s to decide', () => {
   const liveBrowsers = async (db: Awaited<ReturnType<typeof ana>>['db']) =>
     (await contactIdentities(db, 'ana', { includeRevoked: false })).map((i) => i.link.value).sort();
 
-  it("confirming Ana's phone where a friend opened her text first takes the friend off her; undo puts the friend back", async () => {
-    const { db, anaSpring, journal } = await ana();
+  it("confirming Ana's phone on one text makes it hers on her other text too, where friends opened it beside her; undo puts that back", async () => {
+    const { db, anaSpring, anaSummer, journal } = await ana();
+    // Spring: a friend's phone opened it first, Ana's second; Summer: Ana's phone third of three.
     journal.click(anaSpring, 0, 'tok-friend');
     journal.page('FRIEND', 0.1, '/friend', { clickToken: 'tok-friend' });
     journal.click(anaSpring, 30, 'tok-ana');
-    journal.page('ANA-PHONE', 30.1, '/ana', { clickToken: 'tok-ana' });
+    journal.page('ANA-PHONE', 30.1, '/spring', { clickToken: 'tok-ana' });
+    journal.click(anaSummer, 100, 'tok-s2');
+    journal.page('SUMMER-2', 100.1, '/summer-2', { clickToken: 'tok-s2' });
+    journal.click(anaSummer, 110, 'tok-s3');
+    journal.page('SUMMER-3', 110.1, '/summer-3', { clickToken: 'tok-s3' });
+    journal.click(anaSummer, 120, 'tok-summer');
+    journal.page('ANA-PHONE', 120.1, '/summer', { clickToken: 'tok-summer' });
     await ingestNew(db, journal);
-    // The first of two phones stays linked; Ana's own, second, waits.
     expect(await liveBrowsers(db)).toEqual(['FRIEND']);
-    const [mine] = await tentativeOf(db, 'ana');
-    expect(mine?.visitorId).toBe('ANA-PHONE');
+    const spring = (await tentativeOf(db, 'ana')).find(
+      (t) => t.visitorId === 'ANA-PHONE' && t.messageId === anaSpring.id,
+    );
+    const summer = (await tentativeOf(db, 'ana')).find(
+      (t) => t.visitorId === 'ANA-PHONE' && t.messageId === anaSummer.id,
+    );
+    expect(summer?.status).toBe('tentative');
 
-    const { auditId } = await confirmTentativeLink(db, mine?.id ?? '', { settings });
-    expect(await liveBrowsers(db)).toEqual(['ANA-PHONE']);
-    expect(await timelineOf(db, 'ana')).not.toContain('page /friend');
-    const [friend] = await tentativeOf(db, 'ana');
-    expect(friend?.visitorId).toBe('FRIEND');
-    expect(friend?.evidence.map((e) => e.text)).toContain("Ana's own browser opened it too");
-    expect((await db.contacts.get('ana'))?.stats.pageViews).toBe(1);
+    const { auditId } = await confirmTentativeLink(db, spring?.id ?? '', { settings });
+    expect(await liveBrowsers(db)).toEqual(['ANA-PHONE', 'FRIEND']);
+    // Her Summer tap is weighed again knowing the phone is hers: it no longer waits (the phone's
+    // confirmed link already covers its visits).
+    expect(await db.tentativeLinks.get(summer?.id ?? '')).toBeUndefined();
+    const others = (await tentativeOf(db, 'ana')).filter((t) => t.messageId === anaSummer.id);
+    expect(others.map((t) => t.visitorId)).toEqual(['SUMMER-2', 'SUMMER-3']);
+    expect(others[0]?.evidence.map((e) => e.text)).toContain("Ana's own browser opened it too");
+    expect(await timelineOf(db, 'ana')).not.toContain('page /summer-2');
 
     await undo(db, auditId, { settings });
     expect(await liveBrowsers(db)).toEqual(['FRIEND']);
-    expect(await timelineOf(db, 'ana')).toContain('page /friend');
-    expect((await db.tentativeLinks.get(mine?.id ?? ''))?.status).toBe('tentative');
+    expect((await db.tentativeLinks.get(summer?.id ?? ''))?.status).toBe('tentative');
+    expect((await db.tentativeLinks.get(spring?.id ?? ''))?.status).toBe('tentative');
   });
 
   it("rejecting a friend who opened Ana's text after her takes a rival off her own first tap; undo puts it back", async () => {
