@@ -23,6 +23,7 @@ import { contactIdentities } from '../../../src-renderer/queries/contacts';
 import { eraseContact } from '../../../src-renderer/stitching/erase';
 import {
   mergeContacts,
+  rejectTentativeLink,
   stitchVisitorManually,
   undo,
   unstitchLink,
@@ -257,6 +258,16 @@ describe('rebuild after 30 days with retention on', () => {
           at: at(day(7, 900)),
           settings,
         });
+      // Dan's forwarded link: three of the four strangers rejected by hand; with one rival left,
+      // his own first tap is linked when the rejections weigh it again (a replay weighs it so too).
+      if (d === 6) {
+        const waiting = await db.tentativeLinks.where('messageId').equals(message(c1, 3).id).toArray();
+        for (const [n, visitor] of ['F1', 'F2', 'F3'].entries()) {
+          const id = waiting.find((t) => t.visitorId === visitor)?.id ?? '';
+          await rejectTentativeLink(db, id, { at: at(day(6, 900 + n)), settings });
+        }
+        expect((await contactIdentities(db, 'dan')).map((i) => i.link.value)).toContain('D');
+      }
       if (d === 9) {
         const formLink = (await contactIdentities(db, 'ana')).find((i) => i.link.value === 'A2');
         unstitchAudit = (await unstitchLink(db, formLink?.link.id ?? '', { at: at(day(9, 900)), settings }))
@@ -291,6 +302,14 @@ describe('rebuild after 30 days with retention on', () => {
     expect([...sources].sort()).toEqual(['form', 'identify', 'manual', 'sms_click', 'whatsapp_click']);
     expect((await db.identities.toArray()).some((l) => l.flags.includes('sharedDevice'))).toBe(true);
     expect((await db.messages.get(message(c1, 3).id))?.forwarded).toBe(true);
+    const decided = await db.tentativeLinks.where('messageId').equals(message(c1, 3).id).toArray();
+    expect(decided.map((t) => [t.visitorId, t.status])).toEqual([
+      ['F1', 'rejected'],
+      ['F2', 'rejected'],
+      ['F3', 'rejected'],
+      ['F4', 'tentative'],
+    ]);
+
     expect(await db.contacts.get('eve')).toBeUndefined();
     expect(await timelineOf(db, 'ana')).toContain('page /day-0');
 
