@@ -13,6 +13,11 @@ export interface ChannelSpec {
    * an SMS link is a forward. (WhatsApp's own preview of a WhatsApp message is not.)
    */
   foreignPreview: RegExp;
+  /**
+   * Apps its messages are read in, whose own in-app browser opens its links (device.ts names
+   * them): a tap from another app's browser came through that app, not this message.
+   */
+  readIn: readonly string[];
 }
 
 const CHAT_PREVIEWS = /whatsapp|telegrambot|slackbot|discordbot|skypeuripreview|linkedinbot/i;
@@ -23,6 +28,7 @@ export const CHANNELS: Readonly<Record<Channel, ChannelSpec>> = {
     clickSource: 'sms_click',
     readOn: ['mobile', 'tablet'],
     foreignPreview: CHAT_PREVIEWS,
+    readIn: [],
   },
   whatsapp: {
     name: 'WhatsApp',
@@ -30,6 +36,7 @@ export const CHANNELS: Readonly<Record<Channel, ChannelSpec>> = {
     // WhatsApp Web and the desktop app are common, so a desktop tap is no evidence either way.
     readOn: ['mobile', 'tablet', 'desktop'],
     foreignPreview: /telegrambot|slackbot|discordbot|skypeuripreview|linkedinbot/i,
+    readIn: ['WhatsApp'],
   },
   email: {
     name: 'email',
@@ -38,6 +45,8 @@ export const CHANNELS: Readonly<Record<Channel, ChannelSpec>> = {
     readOn: ['desktop', 'mobile', 'tablet'],
     // An email link pasted into a chat is a forward, as an SMS link is.
     foreignPreview: CHAT_PREVIEWS,
+    // Mail apps open links in the system browser (or a tab of it): no app of their own to name.
+    readIn: [],
   },
 };
 

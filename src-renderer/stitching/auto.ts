@@ -20,6 +20,7 @@ import type {
 import type { IngestSettings } from '../ingest/batch';
 import type { BatchState } from '../ingest/batch-state';
 import type { Parsed } from '../ingest/parse';
+import { inAppBrowserOf } from './device';
 import {
   type Assessment,
   assessTap,
@@ -532,6 +533,8 @@ function browserFacts(
   // Both network facts need a network seen on this browser: without one, "never on one network"
   // would be said of browsers known by nothing.
   const mine = new Set((visitor.networks ?? []).map((n) => n.ip));
+  const app = inAppBrowserOf(visitor.userAgent);
+  if (app) facts.inApp = app;
   const platform = platformOf(visitor.os);
   if (platform) facts.platform = platform;
   const preview = state.messages.get(messageId)?.foreignPreview;

@@ -37,3 +37,24 @@ export function describeDevice(userAgent: string | undefined): DeviceInfo {
   cache.set(userAgent, info);
   return info;
 }
+
+/**
+ * Apps that open a link tapped inside them in a browser of their own. ua-parser names Facebook's
+ * (Messenger's too) and Instagram's; the chat apps it does not name are told by the token they add
+ * to the system web view's agent. (WhatsApp's preview fetcher sends `WhatsApp/2…` alone and is no
+ * browser: it starts the agent, where the in-app browser's ends a `Mozilla/5.0 …` one.)
+ */
+const IN_APP_TOKENS: readonly (readonly [string, RegExp])[] = [
+  ['WhatsApp', /^Mozilla\/.* WhatsApp\/\d/],
+  ['Telegram', /\bTelegram-(?:Android|iOS)\/\d/],
+  ['LINE', /\bLine\/\d/],
+  ['Snapchat', /\bSnapchat\/\d/],
+];
+
+/** The app whose own browser this is (`Instagram`, `WhatsApp`…), or undefined for a browser of its own. */
+export function inAppBrowserOf(userAgent: string | undefined): string | undefined {
+  if (!userAgent) return undefined;
+  const named = describeDevice(userAgent).browser;
+  if (named === 'Instagram' || named === 'Facebook') return named;
+  return IN_APP_TOKENS.find(([, token]) => token.test(userAgent))?.[0];
+}

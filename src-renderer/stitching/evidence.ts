@@ -70,6 +70,11 @@
 //   its message (its place in the order stands: a known forward leaves the browsers after it as
 //   doubtful as before). Each decision, and its undo, weighs those messages again
 //   (stitching/manual.ts), as a replay of the journal with the decision in place does.
+// - A browser inside another app (Instagram's, Facebook's or Messenger's, WhatsApp's, Telegram's)
+//   is only reached by tapping a link inside that app: on an SMS or email link it came through a
+//   post or a chat, not the recipient's own message (-3: a lone first phone 3.5 -> 0.5, waits; a
+//   browser already known as theirs stays). It ranks and competes as a computer does. The simulator
+//   has no in-app browsers, so this weight is reasoned, not measured, and moves none of its figures.
 // The threshold (0.9) trades a little recall on ambiguous forwards for precision: an ambiguous
 // link waits as tentative, and is promoted by itself when later evidence (a form, another campaign
 // tapped on the same browser) settles it.
@@ -94,6 +99,7 @@ export type EvidenceKind =
   | 'afterForeignPreview'
   | 'beforeForeignPreview'
   | 'sharerPhone'
+  | 'inOtherApp'
   | 'notSharerPhone'
   | 'otherCampaigns'
   | 'knownBrowser'
@@ -171,6 +177,8 @@ export interface BrowserFacts {
    * opened, and the two were never seen on one network.
    */
   recipientOtherPhone?: boolean;
+  /** The app whose own in-app browser it is (`Instagram`, `WhatsApp`…), if it is one. */
+  inApp?: string;
   /** The phone platform of its user agent. */
   platform?: Platform;
   /** It was seen on the network the message's chat preview came from. */
@@ -205,6 +213,7 @@ const W = {
   beforeForeignPreview: 1.0,
   sharerPhone: 5.0,
   notSharerPhone: -2.0,
+  inOtherApp: -3.0,
   perOtherCampaign: 2.0,
   knownBrowser: 4.0,
   sameNetwork: 2.0,
@@ -243,7 +252,14 @@ export function assessTap(message: MessageFacts, tap: TapFact, browsers: Browser
   // Browsers of a kind the channel is not read on (a desktop on an SMS link) compete less: a
   // phone opening an SMS link after three desktops is still the first phone to open it.
   const fits = (t: TapFact) => t.device === 'unknown' || spec.readOn.includes(t.device);
-  const ranked = fits(tap) ? message.taps.filter(fits) : message.taps;
+  // A browser inside another app (Instagram's, WhatsApp's on an SMS link) was reached through that
+  // app: it ranks and competes as little as a computer does on an SMS link.
+  const elsewhere = (t: TapFact) => {
+    const app = browsers.get(t.visitorId)?.inApp;
+    return !!app && !spec.readIn.includes(app);
+  };
+  const ranked =
+    fits(tap) && !elsewhere(tap) ? message.taps.filter((t) => fits(t) && !elsewhere(t)) : message.taps;
   const position = ranked.findIndex((t) => t.visitorId === tap.visitorId) + 1;
   const kind = fits(tap) && ranked.length < message.taps.length ? deviceNoun(tap.device) : 'browser';
   if (position <= 1) {
@@ -294,7 +310,7 @@ export function assessTap(message: MessageFacts, tap: TapFact, browsers: Browser
     const platform = browsers.get(t.visitorId)?.platform;
     return !!sharer && browser.platform === sharer && !!platform && platform !== sharer;
   };
-  const weightOf = (t: TapFact) => (fits(t) && !notSharer(t) ? 1 : MISFIT_RIVAL);
+  const weightOf = (t: TapFact) => (fits(t) && !notSharer(t) && !elsewhere(t) ? 1 : MISFIT_RIVAL);
   const others = competing.length;
   if (others > 0) {
     evidence.push({
@@ -346,6 +362,13 @@ export function assessTap(message: MessageFacts, tap: TapFact, browsers: Browser
       kind: 'recipientOtherPhone',
       weight: W.recipientOtherPhone,
       text: `${who} opened another of their messages alone on a different ${deviceNoun(tap.device)}, never on this one's network`,
+    });
+  }
+  if (browser.inApp && elsewhere(tap)) {
+    evidence.push({
+      kind: 'inOtherApp',
+      weight: W.inOtherApp,
+      text: `opened in ${browser.inApp}'s own browser: it came through ${browser.inApp}, not ${who}'s ${spec.name}`,
     });
   }
   if (tap.device !== 'unknown') {

@@ -3,6 +3,7 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import { contactIdentities } from '../../../src-renderer/queries/contacts';
+import { inAppBrowserOf } from '../../../src-renderer/stitching/device';
 import {
   assessTap,
   type BrowserFacts,
@@ -517,6 +518,66 @@ describe('evidence for a click link', () => {
     ])('the preview agent %s names the sharer as %s', (agent, platform) => {
       expect(previewPlatform(agent)).toBe(platform);
     });
+  });
+});
+
+describe('a browser inside another app', () => {
+  const INSTAGRAM =
+    'Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/21E236 Instagram 327.1.6.30.88 (iPhone15,2; iOS 17_4; en_US; en; scale=3.00; 1179x2556; 590193390)';
+  const WHATSAPP_IN_APP =
+    'Mozilla/5.0 (Linux; Android 14; Pixel 8 Build/UQ1A; wv) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 Chrome/124.0.0.0 Mobile Safari/537.36 WhatsApp/2.24.6.77';
+
+  it("a friend who opened Ana's SMS link in Instagram's own browser waits; Ana's phone after it is hers, the first phone", async () => {
+    const { db, anaSpring, journal } = await ana();
+    journal.click(anaSpring, 0, 'tok-ig', INSTAGRAM);
+    journal.page('IG', 0.1, '/from-instagram', { clickToken: 'tok-ig', ua: INSTAGRAM });
+    journal.click(anaSpring, 30, 'tok-ana');
+    journal.page('ANA-PHONE', 30.1, '/ana', { clickToken: 'tok-ana' });
+    await ingestNew(db, journal);
+    expect(await linkedBrowsers(db, 'ana')).toEqual(['ANA-PHONE']);
+    expect(await timelineOf(db, 'ana')).not.toContain('page /from-instagram');
+    const [link] = await contactIdentities(db, 'ana');
+    expect(link?.link.evidence?.map((e) => e.text)).toContain('the first phone to open it');
+    const [friend] = await tentativeOf(db, 'ana');
+    expect(friend?.visitorId).toBe('IG');
+    expect(friend?.evidence.map((e) => e.text)).toContain(
+      "opened in Instagram's own browser: it came through Instagram, not Ana's SMS",
+    );
+  });
+
+  it("WhatsApp's own browser on Ana's WhatsApp message is where she reads it: no doubt from it", async () => {
+    const db = freshDb();
+    await addContact(db, { id: 'ana', firstName: 'Ana', phone: '+14155552671', whatsapp: '+14155552671' });
+    const [message] = await addCampaign(db, { id: 'w1', name: 'WhatsApp Spring', channel: 'whatsapp' }, [
+      'ana',
+    ]);
+    if (!message) throw new Error('no message');
+    const journal = new FakeJournal();
+    journal.click(message, 0, 'tok-wa', WHATSAPP_IN_APP);
+    journal.page('ANA-WA', 0.1, '/sale', { clickToken: 'tok-wa', ua: WHATSAPP_IN_APP });
+    await ingestNew(db, journal);
+    const [link] = await contactIdentities(db, 'ana');
+    expect(link?.link.value).toBe('ANA-WA');
+    expect(link?.link.evidence?.map((e) => e.kind)).not.toContain('inOtherApp');
+  });
+
+  it.each([
+    [INSTAGRAM, 'Instagram'],
+    [WHATSAPP_IN_APP, 'WhatsApp'],
+    [
+      'Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/21E236 [FBAN/MessengerForiOS;FBAV/450.0.0.35.108;FBBV/575060393;FBDV/iPhone15,2;FBMD/iPhone;FBSN/iOS;FBSV/17.4]',
+      'Facebook',
+    ],
+    [
+      'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Mobile Safari/537.36 Telegram-Android/10.12.0 (Google Pixel 8; Android 14; SDK 34; HIGH)',
+      'Telegram',
+    ],
+    // WhatsApp's preview fetcher is no browser, and a browser of its own names no app.
+    ['WhatsApp/2.24.6.77 A', undefined],
+    [UA.androidChrome, undefined],
+    [UA.iphoneSafari, undefined],
+  ])('%s is the browser of %s', (agent, app) => {
+    expect(inAppBrowserOf(agent)).toBe(app);
   });
 });
 
