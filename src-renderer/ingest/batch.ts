@@ -119,79 +119,66 @@ async function applyBatch(
   checkExisting: boolean,
 ): Promise<IngestResult> {
   const lastOffset = records.reduce((max, r) => Math.max(max, r.offset), -1);
-  return db.transaction(
-    'rw',
-    [
-      db.events,
-      db.visitors,
-      db.sessions,
-      db.identities,
-      db.linkSpans,
-      db.contacts,
-      db.messages,
-      db.campaigns,
-      db.meta,
-      db.suppressions,
-      db.tentativeLinks,
-    ],
-    async () => {
-      const [applied, suppressions] = await Promise.all([appliedOffset(db), db.suppressions.count()]);
-      if (suppressions > 0) erasuresSeen.add(db);
-      else erasuresSeen.delete(db);
-      const fresh = parsed.filter((p) => p.record.offset > applied);
-      if (fresh.length === 0) {
-        // Nothing to apply (all seen, or all redaction records): the offset still moves past them.
-        if (lastOffset <= applied) {
-          return { appliedOffset: applied, stored: 0, skipped: records.length, erasedOffsets: [] };
-        }
-        await db.meta.put(appliedOffsetRow(lastOffset));
-        return { appliedOffset: lastOffset, stored: 0, skipped: records.length, erasedOffsets: [] };
+  return db.transaction('rw', [...stitchingTables(db), db.meta, db.suppressions], async () => {
+    const [applied, suppressions] = await Promise.all([appliedOffset(db), db.suppressions.count()]);
+    if (suppressions > 0) erasuresSeen.add(db);
+    else erasuresSeen.delete(db);
+    const fresh = parsed.filter((p) => p.record.offset > applied);
+    if (fresh.length === 0) {
+      // Nothing to apply (all seen, or all redaction records): the offset still moves past them.
+      if (lastOffset <= applied) {
+        return { appliedOffset: applied, stored: 0, skipped: records.length, erasedOffsets: [] };
       }
+      await db.meta.put(appliedOffsetRow(lastOffset));
+      return { appliedOffset: lastOffset, stored: 0, skipped: records.length, erasedOffsets: [] };
+    }
 
-      if (!hashes && suppressions > 0) throw new HashesNeeded();
-      const isErased = await erasedCheck(db, hashes);
-      const existing = checkExisting ? await db.events.bulkGet(fresh.map((p) => p.event.messageId)) : [];
-      const seenIds = new Set(existing.flatMap((row) => (row ? [row.id] : [])));
-      const keep: Parsed[] = [];
-      const erasedOffsets: number[] = [];
-      for (const p of fresh) {
-        if (seenIds.has(p.event.messageId)) continue;
-        seenIds.add(p.event.messageId);
-        if (p.dropIf.some(isErased)) {
-          erasedOffsets.push(p.record.offset);
-          continue;
-        }
-        // An erased person's email or phone is neither stored nor used to link or create anyone.
-        if (p.email && isErased({ kind: 'email', value: p.email })) {
-          delete p.email;
-          p.erasedTraits = true;
-        }
-        if (p.phone && isErased({ kind: 'phone', value: p.phone })) {
-          delete p.phone;
-          p.erasedTraits = true;
-        }
-        if (p.erasedTraits) erasedOffsets.push(p.record.offset);
-        keep.push(p);
+    if (!hashes && suppressions > 0) throw new HashesNeeded();
+    const isErased = await erasedCheck(db, hashes);
+    const existing = checkExisting ? await db.events.bulkGet(fresh.map((p) => p.event.messageId)) : [];
+    const seenIds = new Set(existing.flatMap((row) => (row ? [row.id] : [])));
+    const keep: Parsed[] = [];
+    const erasedOffsets: number[] = [];
+    for (const p of fresh) {
+      if (seenIds.has(p.event.messageId)) continue;
+      seenIds.add(p.event.messageId);
+      if (p.dropIf.some(isErased)) {
+        erasedOffsets.push(p.record.offset);
+        continue;
       }
+      // An erased person's email or phone is neither stored nor used to link or create anyone.
+      if (p.email && isErased({ kind: 'email', value: p.email })) {
+        delete p.email;
+        p.erasedTraits = true;
+      }
+      if (p.phone && isErased({ kind: 'phone', value: p.phone })) {
+        delete p.phone;
+        p.erasedTraits = true;
+      }
+      if (p.erasedTraits) erasedOffsets.push(p.record.offset);
+      keep.push(p);
+    }
 
-      const state = new BatchState();
-      await prefetch(db, state, keep);
-      for (const p of keep) applyEvent(state, p, settings);
-      await rescoreMessages(db, state, settings);
-      // The offset goes with the writes, not after them: the transaction makes them one either way.
-      await Promise.all([writeBatch(db, state), db.meta.put(appliedOffsetRow(lastOffset))]);
-      return {
-        appliedOffset: lastOffset,
-        stored: state.newEvents.length,
-        skipped: records.length - keep.length,
-        erasedOffsets,
-      };
-    },
-  );
+    const state = new BatchState();
+    await prefetch(db, state, keep);
+    for (const p of keep) applyEvent(state, p, settings);
+    await rescoreMessages(db, state, settings);
+    // The offset goes with the writes, not after them: the transaction makes them one either way.
+    await Promise.all([writeBatch(db, state), db.meta.put(appliedOffsetRow(lastOffset))]);
+    return {
+      appliedOffset: lastOffset,
+      stored: state.newEvents.length,
+      skipped: records.length - keep.length,
+      erasedOffsets,
+    };
+  });
 }
 
-/** The tables `reweighLinks` writes: a transaction it runs inside must hold them all. */
-export const reweighTables = (db: StitchDb) => [
+/**
+ * The tables stitching writes: a batch's (which adds its offset and reads erasures), and
+ * `reweighLinks`', whose caller's transaction must hold them all.
+ */
+export const stitchingTables = (db: StitchDb) => [
   db.events,
   db.visitors,
   db.sessions,
@@ -215,7 +202,7 @@ export async function reweighLinks(
   settings: IngestSettings,
   touched: { visitorIds: Iterable<string>; contactIds: Iterable<string> },
 ): Promise<void> {
-  await db.transaction('rw', reweighTables(db), async () => {
+  await db.transaction('rw', stitchingTables(db), async () => {
     const state = new BatchState();
     for (const visitor of await db.visitors.bulkGet(unique([...touched.visitorIds]))) {
       if (!visitor) continue;

@@ -348,27 +348,28 @@ function rescoreMessage(state: BatchState, messageId: string, settings: IngestSe
   if (established.length) facts.recipientBrowsers = established;
   markForwarded(message, state);
   const browsers = new Map<string, BrowserFacts>();
+  const decided = new Map<string, Decision>();
   for (const tap of taps) {
     const visitor = state.visitors.get(tap.visitorId);
     if (!visitor) continue;
     const facts = browserFacts(state, visitor, recipient, message.id);
-    // The marketer said this browser is not the recipient's here (rejected, or removed by hand).
-    const id = autoLinkId(tap.visitorId, message.contactId, tap.clickEventId);
-    const removed = (state.linksByVisitor.get(tap.visitorId) ?? []).some(
-      (l) => l.id === id && l.revokedAt !== null,
+    const decision = decisionOn(
+      state,
+      tap.visitorId,
+      autoLinkId(tap.visitorId, message.contactId, tap.clickEventId),
     );
-    if (removed || state.tentative.get(id)?.status === 'rejected') facts.refused = true;
+    if (decision) decided.set(tap.visitorId, decision);
+    if (decision === 'refused') facts.refused = true;
     browsers.set(visitor.id, facts);
   }
 
   let newlyLinked = false;
   for (const tap of taps) {
+    // The marketer's word stands: a confirmed, rejected or removed link is never re-weighed.
+    if (decided.has(tap.visitorId)) continue;
     const id = autoLinkId(tap.visitorId, message.contactId, tap.clickEventId);
     const links = state.linksByVisitor.get(tap.visitorId) ?? [];
     const tentative = state.tentative.get(id);
-    // The marketer's word stands: a confirmed, rejected or removed link is never re-weighed.
-    if (tentative && tentative.status !== 'tentative') continue;
-    if (links.some((l) => l.id === id && (l.revokedAt !== null || l.flags.includes('confirmed')))) continue;
     const visitor = state.visitors.get(tap.visitorId);
     const browser = browsers.get(tap.visitorId);
     if (!visitor || !browser) continue;
@@ -425,6 +426,17 @@ function rescoreMessage(state: BatchState, messageId: string, settings: IngestSe
   // A browser linked just now is the recipient's for the network evidence of the message's other
   // browsers (a laptop beside the phone that was linked in the same batch): weigh them again.
   if (newlyLinked) state.rescore.add(messageId);
+}
+
+type Decision = 'confirmed' | 'refused';
+
+/** What the marketer decided on a tap's link: confirmed it, or refused it (rejected, or removed by hand). */
+function decisionOn(state: BatchState, visitorId: string, linkId: string): Decision | undefined {
+  const link = (state.linksByVisitor.get(visitorId) ?? []).find((l) => l.id === linkId);
+  const status = state.tentative.get(linkId)?.status;
+  if ((link && link.revokedAt !== null) || status === 'rejected') return 'refused';
+  if (status === 'confirmed' || link?.flags.includes('confirmed')) return 'confirmed';
+  return undefined;
 }
 
 function putTentative(
@@ -542,13 +554,8 @@ function browserFacts(
     facts.onPreviewNetwork = true;
     if (platform && previewPlatform(preview.agent) === platform) {
       const network = new Set([preview.network]);
-      for (const [otherId, links] of state.linksByVisitor) {
-        if (otherId === visitor.id) continue;
-        const other = state.visitors.get(otherId);
-        const theirs = links.some(
-          (l) => l.revokedAt === null && l.messageId !== messageId && state.rootOf(l.contactId) === recipient,
-        );
-        if (theirs && platformOf(other?.os) === platform && sharesNetwork(other, network)) {
+      for (const other of recipientsBrowsers(state, recipient, visitor.id, messageId)) {
+        if (platformOf(other.os) === platform && sharesNetwork(other, network)) {
           facts.sharerElsewhere = true;
           break;
         }
@@ -559,16 +566,37 @@ function browserFacts(
     if (visitor.device !== 'unknown' && otherPhoneOf(state, visitor, mine, recipient, messageId)) {
       facts.recipientOtherPhone = true;
     }
-    for (const [otherId, links] of state.linksByVisitor) {
-      if (otherId === visitor.id) continue;
-      const theirs = links.some((l) => l.revokedAt === null && state.rootOf(l.contactId) === recipient);
-      if (theirs && sharesNetwork(state.visitors.get(otherId), mine)) {
+    for (const other of recipientsBrowsers(state, recipient, visitor.id)) {
+      if (sharesNetwork(other, mine)) {
         facts.sameNetwork = true;
         break;
       }
     }
   }
   return facts;
+}
+
+/**
+ * The batch's browsers, other than `except`, with a live link to the recipient (apart from the
+ * links of `apartFrom`, a message, when given).
+ */
+function* recipientsBrowsers(
+  state: BatchState,
+  recipient: string,
+  except: string,
+  apartFrom?: string,
+): Generator<VisitorRow> {
+  for (const [visitorId, links] of state.linksByVisitor) {
+    if (visitorId === except) continue;
+    const theirs = links.some(
+      (l) =>
+        l.revokedAt === null &&
+        (apartFrom === undefined || l.messageId !== apartFrom) &&
+        state.rootOf(l.contactId) === recipient,
+    );
+    const visitor = theirs ? state.visitors.get(visitorId) : undefined;
+    if (visitor) yield visitor;
+  }
 }
 
 /** Whether a browser was seen on any of `networks`. */

@@ -419,19 +419,6 @@ export function assessTap(message: MessageFacts, tap: TapFact, browsers: Browser
   // WhatsApp makes a preview on the sharer's own phone and names its platform: a phone of that
   // platform seen on the network the preview came from is the one that shared it, and the first
   // to share a text is the one who got it. A phone of the other platform is not the sharer's.
-  const sharerFits = (b: BrowserFacts | undefined) => !!b && b.platform === sharer && !!b.onPreviewNetwork;
-  // Once a browser of the recipient's own fits the sharer, the sharer is accounted for: another
-  // phone on that network (a housemate's) is not it.
-  const sharerKnown =
-    !!browser.sharerElsewhere ||
-    message.taps.some((t) => {
-      const other = browsers.get(t.visitorId);
-      return (
-        t.visitorId !== tap.visitorId &&
-        sharerFits(other) &&
-        (!!other?.knownFor || (!!other?.linked && t.at <= tap.at))
-      );
-    });
   if (sharer && browser.platform && fits(tap)) {
     if (browser.platform !== sharer) {
       evidence.push({
@@ -439,7 +426,7 @@ export function assessTap(message: MessageFacts, tap: TapFact, browsers: Browser
         weight: W.notSharerPhone,
         text: `the link was shared in a chat from ${platformNoun(sharer)}, and this is ${platformNoun(browser.platform)}`,
       });
-    } else if (browser.onPreviewNetwork && !sharerKnown) {
+    } else if (browser.onPreviewNetwork && !sharerAccountedFor(message, tap, browsers, sharer)) {
       evidence.push({
         kind: 'sharerPhone',
         weight: W.sharerPhone,
@@ -492,6 +479,28 @@ export function assessTap(message: MessageFacts, tap: TapFact, browsers: Browser
   const sum = evidence.reduce((total, e) => total + e.weight, 0);
   const confidence = 1 / (1 + Math.exp(-sum));
   return { confidence, evidence, trusted: confidence >= LINK_THRESHOLD, rank: position };
+}
+
+/**
+ * Whether a browser of the recipient's own other than this one fits the sharer (the preview's
+ * platform, seen on its network): then another phone on that network (a housemate's) is not it.
+ */
+function sharerAccountedFor(
+  message: MessageFacts,
+  tap: TapFact,
+  browsers: BrowsersFacts,
+  sharer: Platform,
+): boolean {
+  if (browsers.get(tap.visitorId)?.sharerElsewhere) return true;
+  return message.taps.some((t) => {
+    const other = browsers.get(t.visitorId);
+    return (
+      t.visitorId !== tap.visitorId &&
+      other?.platform === sharer &&
+      !!other.onPreviewNetwork &&
+      (!!other.knownFor || (!!other.linked && t.at <= tap.at))
+    );
+  });
 }
 
 /**

@@ -10,11 +10,11 @@ import { CHANNELS } from '../channels';
 import type { StitchDb } from '../db';
 import { dropSpans, syncSpans } from '../db/link-spans';
 import type { AuditAction, AuditRow, IdentityRow, TentativeLinkRow, UndoPayload } from '../db/types';
-import { type IngestSettings, reweighLinks, reweighTables } from '../ingest/batch';
+import { type IngestSettings, reweighLinks, stitchingTables } from '../ingest/batch';
 import { refreshAfterLinkChange, rootContactId } from './refresh';
 import { linkVisitor, openLinkOf } from './rules';
 
-const tablesOf = (db: StitchDb) => [...new Set([...reweighTables(db), db.audit])];
+const tablesOf = (db: StitchDb) => [...new Set([...stitchingTables(db), db.audit])];
 
 /**
  * When an action happens, and the app's settings to weigh again the click links it was evidence
