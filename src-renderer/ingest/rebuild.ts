@@ -7,7 +7,7 @@ import { ACTIVE_DB_KEY, appliedOffsetRow, openStitchDb, type StitchDb } from '..
 import { syncSpans } from '../db/link-spans';
 import { computeContactStats, emptyStats } from '../db/stats';
 import type { IdentityRow } from '../db/types';
-import { type IngestSettings, ingestBatch } from './batch';
+import { type IngestSettings, ingestBatch, ingestSettingsOf } from './batch';
 
 /**
  * Tables the replay derives from the journal, wholly or in part (handled one by one below). Every
@@ -53,7 +53,8 @@ export interface RebuildOptions {
  */
 export async function rebuildStore(options: RebuildOptions): Promise<StitchDb> {
   const { source, bridge, batchSize = 500, onProgress } = options;
-  const settings = options.settings ?? (await bridge.invoke('settings.get', undefined));
+  // As the ingest loop reads them: the default phone country lives under stitching in the app's.
+  const settings = options.settings ?? ingestSettingsOf(await bridge.invoke('settings.get', undefined));
   const target = openStitchDb(options.name ?? `stitchdesk-${Date.now()}`, options.dbOptions);
   onProgress?.({ phase: 'copying', appliedOffset: -1, lastOffset: -1 });
 

@@ -136,7 +136,10 @@ class MemoryBridge implements Bridge {
   ackedOffset = -1;
   private readonly listeners = new Set<(payload: BridgeEvents['journal.appended']) => void>();
 
-  constructor(private readonly db: StitchDb) {}
+  constructor(
+    private readonly db: StitchDb,
+    private readonly settings: unknown = settingsWith(),
+  ) {}
 
   append(records: JournalRecord[]): void {
     this.records.push(...records);
@@ -148,7 +151,7 @@ class MemoryBridge implements Bridge {
   }
 
   private async handle(channel: BridgeChannel, args: unknown): Promise<unknown> {
-    if (channel === 'settings.get') return settingsWith();
+    if (channel === 'settings.get') return this.settings;
     if (channel === 'journal.read') {
       const { fromOffset, limit } = args as BridgeArgs<'journal.read'>;
       this.reads.push(fromOffset);
@@ -279,5 +282,26 @@ describe('rebuildStore', () => {
       (await anonymousVisitors(db)).map((v) => v.visitor.id),
     );
     expect(await rebuilt.audit.count()).toBe(await db.audit.count());
+  });
+
+  it("reads a form's phone in the app's default country, as the live ingest does", async () => {
+    const db = freshDb();
+    await addContact(db, { id: 'gus', firstName: 'Gus', phone: '+447400123456' });
+    const journal = new FakeJournal();
+    journal.page('G', 0, '/signup');
+    journal.form('G', 1, { phone: '07400 123456' });
+    // The live loop reads the country from the app's settings, where it lives under stitching.
+    await ingestNew(db, journal, settingsWith({ defaultCountry: 'GB' }, 'GB'));
+    expect((await contactIdentities(db, 'gus')).map((i) => i.link.value)).toEqual(['G']);
+
+    const bridge = new MemoryBridge(db, settingsWith({ defaultCountry: 'GB' }));
+    bridge.append(journal.records);
+    const rebuilt = await rebuildStore({
+      source: db,
+      bridge,
+      name: `${db.name}-rebuilt`,
+      storage: { setItem: () => undefined },
+    });
+    expect((await contactIdentities(rebuilt, 'gus')).map((i) => i.link.value)).toEqual(['G']);
   });
 });
