@@ -2,8 +2,8 @@
 // contacts. Each writes an audit row holding the before-images of what it changed, so `undo`
 // restores exactly; merging only sets `mergedInto`, so nothing needs rewriting either way.
 // A change by hand is evidence for the automatic click links too (a browser confirmed as Ana's
-// accounts for her on her other texts): given the settings, each action and each undo weighs those
-// links again in the same transaction, as a replay of the journal would with the change in place.
+// accounts for her on her other texts): each action and each undo weighs those links again with the
+// app's settings in the same transaction, as a replay of the journal would with the change in place.
 
 import type { LookbackMode } from '../../src-main/shared/settings';
 import { CHANNELS } from '../channels';
@@ -17,21 +17,22 @@ import { linkVisitor, openLinkOf } from './rules';
 const tablesOf = (db: StitchDb) => [...new Set([...stitchingTables(db), db.audit])];
 
 /**
- * When an action happens, and the app's settings to weigh again the click links it was evidence
- * for. Without settings (a bare action in a test) they wait for the next batch that touches them.
+ * When an action happens, and the app's settings, with which it weighs again the click links it
+ * was evidence for: required, so no action leaves the store where a replay of the journal would
+ * not (the live store and a rebuild must agree).
  */
 export interface ManualOptions {
   at?: number;
-  settings?: IngestSettings;
+  settings: IngestSettings;
 }
 
 async function reweighAfter(
   db: StitchDb,
-  settings: IngestSettings | undefined,
+  settings: IngestSettings,
   visitorIds: Iterable<string>,
   contactIds: Iterable<string>,
 ): Promise<void> {
-  if (settings) await reweighLinks(db, settings, { visitorIds, contactIds });
+  await reweighLinks(db, settings, { visitorIds, contactIds });
 }
 
 async function writeAudit(
@@ -118,7 +119,7 @@ export async function stitchVisitorManually(
 export async function unstitchLink(
   db: StitchDb,
   identityId: string,
-  { at = Date.now(), settings }: ManualOptions = {},
+  { at = Date.now(), settings }: ManualOptions,
 ): Promise<{ auditId: number }> {
   return db.transaction('rw', tablesOf(db), async () => {
     const link = await db.identities.get(identityId);
@@ -178,10 +179,10 @@ export async function confirmTentativeLink(
   {
     at = Date.now(),
     settings,
-    lookback = settings?.stitching.lookback ?? 'all',
+    lookback = settings.stitching.lookback,
   }: ManualOptions & {
     lookback?: LookbackMode;
-  } = {},
+  },
 ): Promise<{ auditId: number; identityId: string }> {
   return db.transaction('rw', tablesOf(db), async () => {
     const tentative = await pendingTentative(db, tentativeId);
@@ -249,7 +250,7 @@ export async function confirmTentativeLink(
 export async function rejectTentativeLink(
   db: StitchDb,
   tentativeId: string,
-  { at = Date.now(), settings }: ManualOptions = {},
+  { at = Date.now(), settings }: ManualOptions,
 ): Promise<{ auditId: number }> {
   return db.transaction('rw', tablesOf(db), async () => {
     const tentative = await pendingTentative(db, tentativeId);
@@ -278,7 +279,7 @@ async function pendingTentative(db: StitchDb, id: string): Promise<TentativeLink
 export async function undo(
   db: StitchDb,
   auditId: number,
-  { at = Date.now(), settings }: ManualOptions = {},
+  { at = Date.now(), settings }: ManualOptions,
 ): Promise<{ auditId: number }> {
   return db.transaction('rw', tablesOf(db), async () => {
     const entry = await db.audit.get(auditId);

@@ -4,7 +4,7 @@ import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import { type ContactFilters, contactsPage } from '../../../src-renderer/queries/contacts';
 import { mergeContacts, unstitchLink } from '../../../src-renderer/stitching/manual';
-import { addCampaign, addContact, FakeJournal, freshDb, ingestNew } from './support';
+import { addCampaign, addContact, FakeJournal, freshDb, ingestNew, settingsWith } from './support';
 
 async function setup() {
   const db = freshDb();
@@ -28,7 +28,7 @@ async function setup() {
   journal.page('D', 2.1, '/chat', { clickToken: 'td' });
   await ingestNew(db, journal);
   // dee2 is a duplicate of dee: her click and browser count for dee from now on.
-  await mergeContacts(db, { targetId: 'dee', sourceId: 'dee2' });
+  await mergeContacts(db, { targetId: 'dee', sourceId: 'dee2', settings: settingsWith() });
   return db;
 }
 
@@ -45,7 +45,7 @@ describe('contact list filters', () => {
     expect(await idsWith(db, { stitched: false })).toEqual(['ben', 'cy']);
 
     const anaLink = await db.identities.where('contactId').equals('ana').first();
-    await unstitchLink(db, anaLink?.id ?? '');
+    await unstitchLink(db, anaLink?.id ?? '', { settings: settingsWith() });
     expect(await idsWith(db, { stitched: true })).toEqual(['dee']);
     expect(await idsWith(db, { stitched: false })).toEqual(['ana', 'ben', 'cy']);
   });

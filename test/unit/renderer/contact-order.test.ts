@@ -9,7 +9,7 @@ import { ContactSearchIndex, type OrderIndex } from '../../../src-renderer/db/se
 import type { ContactRow } from '../../../src-renderer/db/types';
 import { type ContactSort, contactsPage } from '../../../src-renderer/queries/contacts';
 import { mergeContacts } from '../../../src-renderer/stitching/manual';
-import { freshDb } from './support';
+import { freshDb, settingsWith } from './support';
 
 const SORTS: ContactSort[] = ['lastSeen', 'pageViews', 'clicks', 'name', 'createdAt'];
 const INDEX: Record<ContactSort, OrderIndex> = {
@@ -80,7 +80,7 @@ describe('contact list order', () => {
     const first = await listed(db, 'lastSeen', 'desc');
     const [target, source] = [first[10], first[200]];
     if (!target || !source) throw new Error('seed too small');
-    await mergeContacts(db, { targetId: target, sourceId: source });
+    await mergeContacts(db, { targetId: target, sourceId: source, settings: settingsWith() });
     await db.contacts.update(first[250] ?? '', { 'stats.lastSeen': 99 * 60_000 });
     await db.contacts.delete(first[5] ?? '');
     await db.contacts.add(

@@ -8,7 +8,7 @@ import { newContact } from '../../../src-renderer/db/contacts';
 import { emptyStats } from '../../../src-renderer/db/stats';
 import { contactsPage, matchingContactIds } from '../../../src-renderer/queries/contacts';
 import { mergeContacts } from '../../../src-renderer/stitching/manual';
-import { freshDb } from './support';
+import { freshDb, settingsWith } from './support';
 
 async function people() {
   const db = freshDb();
@@ -138,7 +138,7 @@ describe('contact search', () => {
       }),
     );
     await db.contacts.bulkAdd(rows);
-    await mergeContacts(db, { targetId: 'c0001', sourceId: 'c2999' });
+    await mergeContacts(db, { targetId: 'c0001', sourceId: 'c2999', settings: settingsWith() });
     const page = await contactsPage(db, {
       search: 'example.org',
       sortBy: 'pageViews',

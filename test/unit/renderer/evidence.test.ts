@@ -598,13 +598,16 @@ describe('tentative links are the marketer’s to decide', () => {
   it('confirming puts its visits on the timeline; undo takes them off again', async () => {
     const { db, tentative } = await withTentative();
     expect(await timelineOf(db, 'ana')).not.toContain('page /laptop');
-    const { auditId } = await confirmTentativeLink(db, tentative.id, { at: 5_000_000_000_000 });
+    const { auditId } = await confirmTentativeLink(db, tentative.id, {
+      at: 5_000_000_000_000,
+      settings: settingsWith(),
+    });
     await expectSpansInLine(db);
     expect(await linkedBrowsers(db, 'ana')).toEqual(['ANA-LAPTOP', 'ANA-PHONE']);
     expect(await timelineOf(db, 'ana')).toContain('page /laptop');
     expect((await db.tentativeLinks.get(tentative.id))?.status).toBe('confirmed');
 
-    await undo(db, auditId);
+    await undo(db, auditId, { settings: settingsWith() });
     await expectSpansInLine(db);
     expect(await linkedBrowsers(db, 'ana')).toEqual(['ANA-PHONE']);
     expect((await db.tentativeLinks.get(tentative.id))?.status).toBe('tentative');
@@ -716,7 +719,7 @@ describe('tentative links are the marketer’s to decide', () => {
 
   it('a confirmed link is never demoted, and a rejected one never promoted, by later evidence', async () => {
     const { db, tentative, anaSpring, journal } = await withTentative();
-    await confirmTentativeLink(db, tentative.id);
+    await confirmTentativeLink(db, tentative.id, { settings: settingsWith() });
     journal.click(anaSpring, 50, 'tok-3');
     journal.page('MORE', 50.1, '/sale', { clickToken: 'tok-3' });
     journal.click(anaSpring, 51, 'tok-4');
@@ -731,7 +734,7 @@ describe('tentative links are the marketer’s to decide', () => {
     other.journal.page('ANA-LAPTOP', 30.1, '/laptop', { clickToken: 'tok-2', ua: UA.desktopFirefox });
     await ingestNew(other.db, other.journal);
     const [laptop] = await tentativeOf(other.db, 'ana');
-    await rejectTentativeLink(other.db, laptop?.id ?? '');
+    await rejectTentativeLink(other.db, laptop?.id ?? '', { settings: settingsWith() });
     other.journal.form('ANA-LAPTOP', 600, { email: 'ana@example.org' }, UA.desktopFirefox);
     await ingestNew(other.db, other.journal);
     // The form itself links the laptop (rule 2); the rejected click link stays rejected.

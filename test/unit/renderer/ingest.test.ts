@@ -244,9 +244,9 @@ describe('rebuildStore', () => {
     journal.form('Z', 31, { email: 'ana@example.org' });
     await recordMessageSent(db, message, Date.UTC(2025, 2, 1, 9));
     await ingestNew(db, journal);
-    await stitchVisitorManually(db, { visitorId: 'L', contactId: 'ana' });
+    await stitchVisitorManually(db, { visitorId: 'L', contactId: 'ana', settings: settingsWith() });
     const zLink = (await contactIdentities(db, 'ana')).find((i) => i.link.value === 'Z');
-    await unstitchLink(db, zLink?.link.id ?? '');
+    await unstitchLink(db, zLink?.link.id ?? '', { settings: settingsWith() });
 
     const bridge = new MemoryBridge(db);
     bridge.append(journal.records);

@@ -18,6 +18,7 @@ import {
   FakeJournal,
   freshDb,
   ingestNew,
+  settingsWith,
   timelineOf,
 } from './support';
 
@@ -51,13 +52,16 @@ describe('manual stitching, unstitching and merging', () => {
     const statsBefore = (await db.contacts.get('ana'))?.stats;
     const [identity] = await contactIdentities(db, 'ana');
 
-    const { auditId } = await unstitchLink(db, identity?.link.id ?? '', { at: 1_000 });
+    const { auditId } = await unstitchLink(db, identity?.link.id ?? '', {
+      at: 1_000,
+      settings: settingsWith(),
+    });
     await expectSpansInLine(db);
     expect(await timelineOf(db, 'ana')).toEqual(['link_click']);
     expect((await db.contacts.get('ana'))?.stats).toMatchObject({ pageViews: 0, visitors: 0, clicks: 1 });
     expect((await anonymousVisitors(db)).map((v) => v.visitor.id)).toContain('A');
 
-    await undo(db, auditId, { at: 2_000 });
+    await undo(db, auditId, { at: 2_000, settings: settingsWith() });
     await expectSpansInLine(db);
     expect(await fullTimeline(db, 'ana')).toEqual(before);
     expect((await db.contacts.get('ana'))?.stats).toEqual(statsBefore);
@@ -66,13 +70,13 @@ describe('manual stitching, unstitching and merging', () => {
     const log = await auditLog(db, 'ana');
     expect(log.map((row) => row.action)).toEqual(['undo', 'unstitch']);
     expect(log[1]?.undoneAt).toBe(2_000);
-    await expect(undo(db, auditId)).rejects.toThrow(/already undone/);
+    await expect(undo(db, auditId, { settings: settingsWith() })).rejects.toThrow(/already undone/);
   });
 
   it('an unstitched visitor is not re-linked when it presents the token again', async () => {
     const { db, journal } = await setup();
     const [identity] = await contactIdentities(db, 'ana');
-    await unstitchLink(db, identity?.link.id ?? '');
+    await unstitchLink(db, identity?.link.id ?? '', { settings: settingsWith() });
     journal.page('A', 90, '/sale', { clickToken: 'tok' });
     journal.form('A', 91, { email: 'ana@example.org' });
     await ingestNew(db, journal);
@@ -83,6 +87,7 @@ describe('manual stitching, unstitching and merging', () => {
     const { db } = await setup();
     const before = await fullTimeline(db, 'ana');
     const { auditId, identityId } = await stitchVisitorManually(db, {
+      settings: settingsWith(),
       visitorId: 'L',
       contactId: 'ana',
       at: 1_000,
@@ -92,7 +97,7 @@ describe('manual stitching, unstitching and merging', () => {
     const identities = await contactIdentities(db, 'ana');
     expect(identities.find((i) => i.link.id === identityId)?.explanation.source).toBe('manual');
 
-    await undo(db, auditId);
+    await undo(db, auditId, { settings: settingsWith() });
     await expectSpansInLine(db);
     expect(await fullTimeline(db, 'ana')).toEqual(before);
     expect(await db.identities.get(identityId)).toBeUndefined();
@@ -103,7 +108,11 @@ describe('manual stitching, unstitching and merging', () => {
     const { db } = await setup();
     const anaBefore = await fullTimeline(db, 'ana');
     const dupBefore = await fullTimeline(db, 'ana2');
-    const { auditId } = await mergeContacts(db, { targetId: 'ana', sourceId: 'ana2' });
+    const { auditId } = await mergeContacts(db, {
+      targetId: 'ana',
+      sourceId: 'ana2',
+      settings: settingsWith(),
+    });
 
     expect(await timelineOf(db, 'ana')).toEqual([
       'page /work',
@@ -115,7 +124,7 @@ describe('manual stitching, unstitching and merging', () => {
     expect((await db.contacts.get('ana'))?.stats).toMatchObject({ clicks: 2, pageViews: 3, visitors: 2 });
     expect((await contactIdentities(db, 'ana')).map((i) => i.link.value).sort()).toEqual(['A', 'W']);
 
-    await undo(db, auditId);
+    await undo(db, auditId, { settings: settingsWith() });
     expect(await fullTimeline(db, 'ana')).toEqual(anaBefore);
     expect(await fullTimeline(db, 'ana2')).toEqual(dupBefore);
     expect((await db.contacts.get('ana2'))?.mergedInto).toBeUndefined();
@@ -124,7 +133,7 @@ describe('manual stitching, unstitching and merging', () => {
 
   it('events arriving after a merge land on the merged profile', async () => {
     const { db, journal } = await setup();
-    await mergeContacts(db, { targetId: 'ana', sourceId: 'ana2' });
+    await mergeContacts(db, { targetId: 'ana', sourceId: 'ana2', settings: settingsWith() });
     journal.page('W', 80, '/after-merge');
     await ingestNew(db, journal);
     expect((await timelineOf(db, 'ana'))[0]).toBe('page /after-merge');

@@ -9,7 +9,7 @@ import type { MessageRow } from '../../../src-renderer/db/types';
 import { campaignReport } from '../../../src-renderer/queries/reports';
 import { mergeContacts } from '../../../src-renderer/stitching/manual';
 import { messageSentEventId } from '../../../src-renderer/stitching/messages';
-import { addContact, freshDb, type InProcessMain, startMain } from './support';
+import { addContact, freshDb, type InProcessMain, settingsWith, startMain } from './support';
 
 // The Twilio stand-in is Node code outside the renderer's typecheck: loaded by path, shape spelled out.
 const FAKE_TWILIO = '../../support/fake-twilio';
@@ -60,7 +60,7 @@ describe('outbox sync', () => {
     await addContact(db, { id: 'ana', phone: '+14155550100' });
     await addContact(db, { id: 'ana-old', phone: '+14155550101' });
     await addContact(db, { id: 'ben', phone: '+14155550102' });
-    await mergeContacts(db, { targetId: 'ana', sourceId: 'ana-old' });
+    await mergeContacts(db, { targetId: 'ana', sourceId: 'ana-old', settings: settingsWith() });
     const recipients = ['ana', 'ana-old', 'ben'].map((contactId, i) => ({
       contactId,
       to: `+1415555010${i}`,

@@ -7,7 +7,7 @@ import { emptyStats } from '../../../src-renderer/db/stats';
 import { contactsPage } from '../../../src-renderer/queries/contacts';
 import { contactTimeline, type TimelineCursor } from '../../../src-renderer/queries/timeline';
 import { mergeContacts, stitchVisitorManually } from '../../../src-renderer/stitching/manual';
-import { addCampaign, addContact, at, FakeJournal, freshDb, ingestNew } from './support';
+import { addCampaign, addContact, at, FakeJournal, freshDb, ingestNew, settingsWith } from './support';
 
 describe('contactTimeline', () => {
   it('pages through 250 events newest first, with ties on the same millisecond, without gaps or repeats', async () => {
@@ -50,7 +50,7 @@ describe('contactTimeline', () => {
     const journal = new FakeJournal();
     for (let i = 0; i < 150; i++) journal.page('T', i, `/p${i}`);
     await ingestNew(db, journal);
-    await stitchVisitorManually(db, { visitorId: 'T', contactId: 'tia' });
+    await stitchVisitorManually(db, { visitorId: 'T', contactId: 'tia', settings: settingsWith() });
     const first = await contactTimeline(db, 'tia', { limit: 100 });
     expect(first.items).toHaveLength(100);
     expect(first.next).not.toBeNull();
@@ -78,7 +78,7 @@ describe('contactTimeline', () => {
     journal.page('A', 2, '/a2');
     journal.page('D', 3, '/d2');
     await ingestNew(db, journal);
-    await mergeContacts(db, { targetId: 'ana', sourceId: 'dup' });
+    await mergeContacts(db, { targetId: 'ana', sourceId: 'dup', settings: settingsWith() });
     const page = await contactTimeline(db, 'ana', { limit: 3 });
     expect(page.items.map((i) => i.event.path ?? i.event.type)).toEqual(['/d2', '/a2', '/d1']);
     const rest = await contactTimeline(db, 'ana', { limit: 10, before: page.next ?? undefined });
@@ -133,7 +133,7 @@ describe('contactsPage', () => {
 
   it('filters by tag and hides merged contacts', async () => {
     const db = await manyContacts(20);
-    await mergeContacts(db, { targetId: 'c0000', sourceId: 'c0002' });
+    await mergeContacts(db, { targetId: 'c0000', sourceId: 'c0002', settings: settingsWith() });
     const vip = await contactsPage(db, {
       filters: { tag: 'vip' },
       sortBy: 'createdAt',

@@ -18,7 +18,7 @@ import {
 } from '../../../src-renderer/segments/model';
 import { undo, unstitchLink } from '../../../src-renderer/stitching/manual';
 import { recordMessageSent } from '../../../src-renderer/stitching/messages';
-import { addCampaign, addContact, at, FakeJournal, freshDb, ingestNew, UA } from './support';
+import { addCampaign, addContact, at, FakeJournal, freshDb, ingestNew, settingsWith, UA } from './support';
 
 const DAY = 24 * 60;
 /** "Now" for every count: 60 days after the fixtures' day 0. */
@@ -269,10 +269,10 @@ describe('AND / OR / NOT', () => {
       (l) => l.contactId === 'ana' && l.revokedAt === null,
     );
     if (!link) throw new Error('no link of browser A');
-    const { auditId } = await unstitchLink(db, link.id);
+    const { auditId } = await unstitchLink(db, link.id, { settings: settingsWith() });
     expect(await members(db, pricing)).toEqual(['cara']);
     await until(1);
-    await undo(db, auditId);
+    await undo(db, auditId, { settings: settingsWith() });
     expect(await members(db, pricing)).toEqual(['ana', 'cara']);
     await until(2);
     subscription.unsubscribe();

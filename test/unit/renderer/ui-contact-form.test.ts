@@ -11,7 +11,7 @@ import {
 } from '../../../src-renderer/features/contacts/contact-form';
 import { contactsPage } from '../../../src-renderer/queries/contacts';
 import { mergeContacts } from '../../../src-renderer/stitching/manual';
-import { addContact, freshDb } from './support';
+import { addContact, freshDb, settingsWith } from './support';
 
 const draft = (fields: Partial<ReturnType<typeof emptyDraft>>) => ({ ...emptyDraft(), ...fields });
 
@@ -69,7 +69,7 @@ describe('contact form', () => {
 
     // A merged duplicate is named by the contact it now lives on.
     await addContact(db, { id: 'dup', firstName: 'Dup', email: 'dup@example.org' });
-    await mergeContacts(db, { targetId: 'ana', sourceId: 'dup' });
+    await mergeContacts(db, { targetId: 'ana', sourceId: 'dup', settings: settingsWith() });
     expect(await findDuplicates(db, checkDraft(draft({ email: 'dup@example.org' }), 'US'))).toEqual({
       email: 'Ana Lima already has this email',
     });
