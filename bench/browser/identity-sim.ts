@@ -561,7 +561,7 @@ export async function runPlan(
 }
 
 /** Page view id → the contact whose timeline shows it, as the UI reads each profile. */
-async function shownOnProfiles(db: StitchDb, plan: Plan): Promise<Map<string, string>> {
+export async function shownOnProfiles(db: StitchDb, plan: Plan): Promise<Map<string, string>> {
   const shown = new Map<string, string>();
   for (const contact of plan.contacts) {
     const timeline = await contactTimeline(db, contact.id, { limit: 100_000 });

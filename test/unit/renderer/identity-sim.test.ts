@@ -2,6 +2,7 @@
 // through the real ingest path over fake-indexeddb.
 import { describe, expect, it } from 'vitest';
 import 'fake-indexeddb/auto';
+import { decisionUnits, frontier } from '../../../bench/browser/identity-frontier';
 import {
   ADVERSARIAL,
   explainErrors,
@@ -101,6 +102,14 @@ describe('identity simulator', () => {
       const total = (rows: { views: number }[]) => rows.reduce((sum, r) => sum + r.views, 0);
       expect(total(report.wrong)).toBe(engine.wrong);
       expect(total(report.missed)).toBe(engine.knowable - engine.found);
+      // The frontier's account of the engine's own decisions is the engine's score, exactly; linking
+      // every browser it weighed finds at least what it found, linking none at most that.
+      const units = await decisionUnits(db, plan);
+      const { engine: own, points } = frontier([units], [units], [0, 2]);
+      expect(own.precision).toBeCloseTo(engine.precision, 12);
+      expect(own.recall).toBeCloseTo(engine.recall, 12);
+      expect(points[0]?.recall).toBeGreaterThanOrEqual(engine.recall);
+      expect(points[1]?.recall).toBeLessThanOrEqual(engine.recall);
       // Every profile's figures, kept batch by batch through links made, promoted and demoted,
       // are what counting the contact's history afresh gives.
       for (const contact of await db.contacts.toArray()) {
