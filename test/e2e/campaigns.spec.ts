@@ -5,7 +5,7 @@ import AxeBuilder from '@axe-core/playwright';
 import { type Browser, expect, type Page, test } from '@playwright/test';
 import { appUrl } from '../support/app';
 import { bridgeCall } from '../support/bridge';
-import { BROWSER_USER_AGENT } from '../support/browser';
+import { BROWSER_USER_AGENT, wholePageScreenshot } from '../support/browser';
 import { prepareAndExport } from '../support/stitching-ui';
 import { startTestSite, type TestSite, type TestSiteOptions } from '../support/test-site';
 
@@ -207,6 +207,8 @@ test('S1: an SMS campaign through the UI: prepare, send file, clicks stitched, r
   await expect(timeline.getByText(/Link click/).first()).toBeVisible({ timeout: 20_000 });
   await expect(timeline).toContainText(name);
   await expect(timeline).toContainText('Page view');
+  // The landing page view names its page beside the campaign's UTM chips, not squeezed out by them.
+  await expect(timeline.getByRole('link', { name: /^\/pricing/ }).first()).toBeVisible();
   await expect(timeline).toContainText('SMS sent');
   await expect(page.getByRole('region', { name: 'Identities' })).toContainText(
     `Linked by SMS campaign ${name}`,
@@ -344,7 +346,7 @@ test("S13: Ana's SMS link opened by three desktop browsers before she taps it on
   const serious = scan.violations.filter((v) => v.impact === 'critical' || v.impact === 'serious');
   expect(serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
 
-  await page.screenshot({ path: 'test/e2e/__screenshots__/profile-tentative.png', fullPage: true });
+  await wholePageScreenshot(page, 'test/e2e/__screenshots__/profile-tentative.png');
 
   // One click decides: the first is confirmed as Ana's, and it is undoable from the notice.
   await tentative.first().getByRole('button', { name: 'Confirm' }).click();

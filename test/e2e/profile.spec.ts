@@ -6,7 +6,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Browser, expect, type Page, test } from '@playwright/test';
 import { bridgeCall } from '../support/bridge';
-import { BROWSER_USER_AGENT } from '../support/browser';
+import { BROWSER_USER_AGENT, wholePageScreenshot } from '../support/browser';
 import {
   addContact,
   addTrackedSite,
@@ -100,7 +100,7 @@ test('a visitor linked by hand: its pages on the timeline; unlink and undo take 
       .catch(() => undefined);
   }
   await expect(dismiss).toHaveCount(0);
-  await page.screenshot({ path: 'test/e2e/__screenshots__/profile.png', fullPage: true });
+  await wholePageScreenshot(page, 'test/e2e/__screenshots__/profile.png');
 
   // Unlink: the browser's visits leave the timeline; Undo in the notice brings them back.
   await link.getByRole('button', { name: /Unlink/ }).click();

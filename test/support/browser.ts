@@ -1,6 +1,7 @@
 // The browser the tests and benchmarks drive: Debian's Chromium unless STITCHDESK_CHROMIUM says
 // otherwise, launched with flags that keep it off the (closed) network.
 import { existsSync } from 'node:fs';
+import type { Page } from '@playwright/test';
 import chromiumArgs from './chromium-args.json';
 
 /** Flags that keep Chromium off the (closed) network; shared with the benchmarks. */
@@ -18,4 +19,20 @@ export function chromiumPath(): string {
     );
   }
   return path;
+}
+
+/**
+ * The whole page in one picture, as someone scrolling through it sees it. A full-page capture
+ * paints the app's fixed header, sidebar and status bar where the viewport stood, across the
+ * middle of a long profile; a viewport as tall as the page keeps them at its edges.
+ */
+export async function wholePageScreenshot(page: Page, path: string): Promise<void> {
+  const viewport = page.viewportSize();
+  // Expressions as strings: this module is compiled without the DOM's types.
+  const height = Number(await page.evaluate('document.documentElement.scrollHeight'));
+  if (viewport)
+    await page.setViewportSize({ width: viewport.width, height: Math.max(height, viewport.height) });
+  await page.evaluate('window.scrollTo(0, 0)');
+  await page.screenshot({ path });
+  if (viewport) await page.setViewportSize(viewport);
 }

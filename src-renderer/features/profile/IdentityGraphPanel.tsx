@@ -42,6 +42,12 @@ async function graphOf(db: StitchDb, contactId: string, contactName: string): Pr
   });
 }
 
+/**
+ * Room each side of the layout's square for the labels of its leftmost and rightmost nodes: a
+ * label of 28 characters at 11 px runs about 75 px either side of its node.
+ */
+const LABEL_ROOM = 80;
+
 const FILL: Record<GraphNode['kind'], string> = {
   contact: '#1c7ed6',
   cause: '#f1f3f5',
@@ -65,7 +71,11 @@ export function IdentityGraphPanel(props: { contactId: string; contactName: stri
       <Title order={3} id="graph-heading">
         Identity graph
       </Title>
-      <svg viewBox={`0 0 ${graph.size} ${graph.size}`} width="100%" style={{ maxWidth: graph.size }}>
+      <svg
+        viewBox={`${-LABEL_ROOM} 0 ${graph.size + 2 * LABEL_ROOM} ${graph.size}`}
+        width="100%"
+        style={{ maxWidth: graph.size + 2 * LABEL_ROOM }}
+      >
         <title>{`How ${props.contactName}'s browsers and identifiers are linked`}</title>
         {graph.edges.map((edge) => {
           const from = byId.get(edge.from);

@@ -247,8 +247,12 @@ function EventDetail(props: { event: EventRow; campaigns: Map<string, CampaignRo
   const address = pageAddress(event);
   if (!address) return null;
   const ellipsis = { overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' } as const;
+  // The page's path is what the row is about: it keeps its width (up to most of the row), and the
+  // UTM chips and title give way to it, cut short, inside the row (a landing page's three chips
+  // used to push the path out of sight and run under the "Tentative" mark).
+  const path = { ...ellipsis, flexShrink: 0, maxWidth: '60%' } as const;
   return (
-    <Group gap={6} wrap="nowrap" style={{ minWidth: 0 }}>
+    <Group gap={6} wrap="nowrap" style={{ minWidth: 0, overflow: 'hidden' }}>
       {address.href ? (
         <Anchor
           href={address.href}
@@ -256,17 +260,25 @@ function EventDetail(props: { event: EventRow; campaigns: Map<string, CampaignRo
           rel="noopener noreferrer"
           size="sm"
           title={address.href}
-          style={ellipsis}
+          style={path}
         >
           {address.text}
         </Anchor>
       ) : (
-        <Text span size="sm" style={ellipsis}>
+        <Text span size="sm" style={path}>
           {address.text}
         </Text>
       )}
       {address.utm.map(([key, value]) => (
-        <Badge key={key} size="xs" variant="light" color="gray" style={{ flexShrink: 0 }} tt="none">
+        <Badge
+          key={key}
+          size="xs"
+          variant="light"
+          color="gray"
+          style={{ flexShrink: 1, minWidth: '3em' }}
+          tt="none"
+          title={`${key}: ${value}`}
+        >
           {key}: {value}
         </Badge>
       ))}
