@@ -1,5 +1,6 @@
 // What one ingest batch reads, loaded up front, and what it changes, written in bulk at the end.
 
+import type { Table } from 'dexie';
 import { emptyStats } from '../db/stats';
 import type {
   CampaignRow,
@@ -45,6 +46,8 @@ export class BatchState {
   readonly rescore = new Set<string>();
   /** Contacts whose browsers tapped in this batch: all their tapped messages are weighed again. */
   readonly rescoreRecipients = new Set<string>();
+  /** When each stored browser the batch touched was first and last seen before it (rule 9's "in use before and after"). */
+  readonly seenBefore = new Map<string, { firstSeen: number; lastSeen: number }>();
   /** Browsers seen on a network new to them in this batch: network evidence may have changed. */
   readonly newNetworks = new Set<string>();
   /** Contacts (roots) whose links changed: stats recomputed from the interval model after writing. */
@@ -89,5 +92,29 @@ export class BatchState {
       this.contactByPhone.set(contact.whatsapp, contact);
     }
     if (contact.userId) this.contactByUserId.set(contact.userId, contact);
+  }
+}
+
+/**
+ * Loads the contacts `ids` the state lacks, then, round by round, the contacts every contact it holds
+ * was merged into: `rootOf` and the stats of a merged family are only right with the whole chain
+ * in memory (a form naming a merged-away contact links its root, whose stats must be recounted).
+ */
+export async function loadContacts(
+  contacts: Table<ContactRow, string>,
+  state: BatchState,
+  ids: Iterable<string>,
+): Promise<void> {
+  let wanted = [...new Set(ids)].filter((id) => !state.contacts.has(id));
+  const chainsOf = () =>
+    [...new Set([...state.contacts.values()].flatMap((c) => (c.mergedInto ? [c.mergedInto] : [])))].filter(
+      (id) => !state.contacts.has(id),
+    );
+  for (let round = 0; round < 32; round++) {
+    if (wanted.length > 0) {
+      for (const row of await contacts.bulkGet(wanted)) if (row) state.rememberContact(row);
+    }
+    wanted = chainsOf();
+    if (wanted.length === 0) return;
   }
 }

@@ -21,7 +21,7 @@ import {
 import type { CountryCode } from '../stitching/identifiers';
 import { linkAt } from '../stitching/rules';
 import { hashIdentifiers, hasLegacySuppressions, legacyHash } from '../stitching/suppression';
-import { BatchState } from './batch-state';
+import { BatchState, loadContacts } from './batch-state';
 import { identifiersOf, type Parsed, parseRecord, str } from './parse';
 import { placeInSession, touchVisitor } from './sessions';
 
@@ -291,16 +291,12 @@ async function prefetch(db: StitchDb, state: BatchState, batch: Parsed[]): Promi
   const campaigns = campaignIds.length ? await db.campaigns.bulkGet(campaignIds) : [];
   for (const campaign of campaigns) if (campaign) state.campaigns.set(campaign.id, campaign);
 
-  // Contacts behind links and messages, then the contacts they were merged into.
-  let wanted = unique([
+  // Contacts behind links and messages, then the contacts they (and those found by email, phone or
+  // user id) were merged into.
+  await loadContacts(db.contacts, state, [
     ...links.map((l) => l.contactId),
     ...[...state.messages.values()].map((m) => m.contactId),
   ]);
-  for (let round = 0; wanted.length > 0 && round < 32; round++) {
-    const rows = await db.contacts.bulkGet(wanted.filter((id) => !state.contacts.has(id)));
-    for (const row of rows) if (row) state.rememberContact(row);
-    wanted = unique(rows.map((row) => row?.mergedInto)).filter((id) => !state.contacts.has(id));
-  }
 }
 
 function applyEvent(state: BatchState, p: Parsed, settings: IngestSettings): void {
@@ -459,6 +455,8 @@ async function writeBatch(db: StitchDb, state: BatchState): Promise<void> {
 
   // Contacts whose links changed get their stats recounted, all at once, unless the batch only
   // linked them new browsers over their whole history: then those browsers' counters are added.
+  // A root the batch never read (a contact merged into one it did) is read now, not skipped.
+  await loadContacts(db.contacts, state, [...state.recompute, ...state.deltas.keys()]);
   const recounted = await Promise.all(
     [...state.recompute].map(async (id): Promise<ContactRow | undefined> => {
       const contact = state.contacts.get(id);

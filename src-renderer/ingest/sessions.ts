@@ -30,6 +30,9 @@ export function touchVisitor(state: BatchState, p: Parsed, row: EventRow): Visit
     if (row.siteId) visitor.siteId = row.siteId;
     state.visitors.set(id, visitor);
   }
+  if (!state.seenBefore.has(id)) {
+    state.seenBefore.set(id, { firstSeen: visitor.firstSeen, lastSeen: visitor.lastSeen });
+  }
   visitor.firstSeen = Math.min(visitor.firstSeen, p.time);
   visitor.lastSeen = Math.max(visitor.lastSeen, p.time);
   visitor.events += 1;

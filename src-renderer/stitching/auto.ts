@@ -8,6 +8,7 @@
 import { CHANNELS } from '../channels';
 import type { StitchDb } from '../db';
 import { newContact } from '../db/contacts';
+import { mergedFamily } from '../db/stats';
 import type {
   ContactRow,
   EventRow,
@@ -18,7 +19,7 @@ import type {
   VisitorRow,
 } from '../db/types';
 import type { IngestSettings } from '../ingest/batch';
-import type { BatchState } from '../ingest/batch-state';
+import { type BatchState, loadContacts } from '../ingest/batch-state';
 import type { Parsed } from '../ingest/parse';
 import { inAppBrowserOf } from './device';
 import {
@@ -234,6 +235,8 @@ function demote(state: BatchState, link: IdentityRow): void {
     state.dirtyVisitors.add(visitor.id);
   }
   state.rescoreTappedBy(link.value, link.messageId);
+  // Its message too: the browsers beside it were weighed with this one as the recipient's.
+  if (link.messageId) state.rescore.add(link.messageId);
 }
 
 /** Weighs again every click link of the messages marked for it, loading what the batch lacks. */
@@ -243,6 +246,7 @@ export async function rescoreMessages(
   settings: IngestSettings,
 ): Promise<void> {
   rescoreNetworkChanges(state);
+  await rescoreSeenChanges(db, state);
   if (state.rescoreRecipients.size > 0) {
     const recipients = [...state.rescoreRecipients];
     state.rescoreRecipients.clear();
@@ -286,6 +290,47 @@ function rescoreNetworkChanges(state: BatchState): void {
   state.newNetworks.clear();
 }
 
+/**
+ * A browser of a recipient's seen earlier or later than before (a page view, no tap) changes rule 9's
+ * "another phone of theirs in use before and after" for the taps of other browsers in the time it
+ * now spans: those messages are weighed again, as a replay that saw the whole span at once weighs
+ * them.
+ */
+async function rescoreSeenChanges(db: StitchDb, state: BatchState): Promise<void> {
+  const windows = new Map<string, { from: number; to: number; visitorId: string }[]>();
+  for (const [visitorId, before] of state.seenBefore) {
+    const visitor = state.visitors.get(visitorId);
+    if (!visitor) continue;
+    const moved = [
+      ...(visitor.lastSeen > before.lastSeen ? [{ from: before.lastSeen, to: visitor.lastSeen }] : []),
+      ...(visitor.firstSeen < before.firstSeen ? [{ from: visitor.firstSeen, to: before.firstSeen }] : []),
+    ];
+    if (moved.length === 0) continue;
+    for (const link of state.linksByVisitor.get(visitorId) ?? []) {
+      if (link.revokedAt !== null) continue;
+      for (const contactId of new Set([link.contactId, state.rootOf(link.contactId)])) {
+        const list = windows.get(contactId) ?? [];
+        list.push(...moved.map((w) => ({ ...w, visitorId })));
+        windows.set(contactId, list);
+      }
+    }
+  }
+  state.seenBefore.clear();
+  if (windows.size === 0) return;
+  for (const m of await db.messages
+    .where('contactId')
+    .anyOf([...windows.keys()])
+    .toArray()) {
+    const spans = windows.get(m.contactId) ?? [];
+    const crossed = (m.taps ?? []).some((t) =>
+      spans.some((w) => w.visitorId !== t.visitorId && t.at >= w.from && t.at <= w.to),
+    );
+    if (!crossed) continue;
+    if (!state.messages.has(m.id)) state.messages.set(m.id, m);
+    state.rescore.add(m.id);
+  }
+}
+
 async function loadForRescore(db: StitchDb, state: BatchState, messageIds: string[]): Promise<void> {
   // The messages of the batch's browsers too: how many campaigns of a recipient a browser opened.
   const tappers = messageIds.flatMap((id) => (state.messages.get(id)?.taps ?? []).map((t) => t.visitorId));
@@ -295,8 +340,11 @@ async function loadForRescore(db: StitchDb, state: BatchState, messageIds: strin
   const messages = messageIds.flatMap((id) => state.messages.get(id) ?? []);
   const campaigns = [...new Set(messages.map((m) => m.campaignId))].filter((id) => !state.campaigns.has(id));
   for (const c of await db.campaigns.bulkGet(campaigns)) if (c) state.campaigns.set(c.id, c);
-  const contacts = [...new Set(messages.map((m) => m.contactId))].filter((id) => !state.contacts.has(id));
-  for (const c of await db.contacts.bulkGet(contacts)) if (c) state.rememberContact(c);
+  await loadContacts(
+    db.contacts,
+    state,
+    messages.map((m) => m.contactId),
+  );
 
   const unloaded = messageIds.filter((id) => !state.tentativeFor.has(id));
   if (unloaded.length) {
@@ -307,8 +355,12 @@ async function loadForRescore(db: StitchDb, state: BatchState, messageIds: strin
   }
 
   // The browsers that tapped, and the browsers already the recipients' (for the network evidence).
+  // A recipient's browsers are those of everyone merged into them too.
   const recipients = [...new Set(messages.map((m) => state.rootOf(m.contactId)))];
-  const known = recipients.length ? await db.identities.where('contactId').anyOf(recipients).toArray() : [];
+  const families = await Promise.all(recipients.map((id) => mergedFamily(db.contacts, id)));
+  const family = [...new Set(families.flat())];
+  await loadContacts(db.contacts, state, family);
+  const known = family.length ? await db.identities.where('contactId').anyOf(family).toArray() : [];
   const visitorIds = new Set([
     ...messages.flatMap((m) => (m.taps ?? []).map((t) => t.visitorId)),
     ...known.filter((l) => l.kind === 'visitor').map((l) => l.value),
@@ -566,8 +618,21 @@ function browserFacts(
     if (visitor.device !== 'unknown' && otherPhoneOf(state, visitor, mine, recipient, messageId)) {
       facts.recipientOtherPhone = true;
     }
+    // A browser that is the recipient's only by its own tap on this message, after this one's, is
+    // no support for it: support runs forward in time (the phone, then the laptop beside it), never
+    // round in a circle (the laptop holding up the phone that holds it up, whatever demotes either).
+    const message = state.messages.get(messageId);
+    const tapOf = (id: string) => message?.taps?.find((t) => t.visitorId === id)?.at;
+    const at = tapOf(visitor.id);
+    const supports = (other: VisitorRow) => {
+      const otherAt = tapOf(other.id);
+      if (at === undefined || otherAt === undefined || otherAt <= at) return true;
+      return (state.linksByVisitor.get(other.id) ?? []).some(
+        (l) => l.revokedAt === null && l.messageId !== messageId && state.rootOf(l.contactId) === recipient,
+      );
+    };
     for (const other of recipientsBrowsers(state, recipient, visitor.id)) {
-      if (sharesNetwork(other, mine)) {
+      if (sharesNetwork(other, mine) && supports(other)) {
         facts.sameNetwork = true;
         break;
       }

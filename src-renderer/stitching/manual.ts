@@ -230,6 +230,25 @@ export async function confirmTentativeLink(
       await db.identities.put(confirmed);
       await syncSpans(db, [confirmed]);
     }
+    // Already covered by a click link of the browser's to the same person (another text's tap):
+    // that link carries the marketer's word, or the engine could doubt it away later and with it
+    // the browser they confirmed.
+    if (decision.changed.length === 0) {
+      const target = roots.get(tentative.contactId) ?? tentative.contactId;
+      const theirs = links.filter(
+        (l) => l.revokedAt === null && (roots.get(l.contactId) ?? l.contactId) === target,
+      );
+      const covering =
+        theirs.find((l) => l.from <= tentative.at && (l.to === null || tentative.at < l.to)) ??
+        theirs.filter((l) => l.from > tentative.at).sort((a, b) => a.from - b.from)[0];
+      if (covering && covering.messageId !== undefined && !covering.flags.includes('confirmed')) {
+        undo.identities.push({ id: covering.id, before: covering });
+        const confirmed = { ...covering, flags: [...covering.flags, 'confirmed' as const] };
+        await db.identities.put(confirmed);
+        await syncSpans(db, [confirmed]);
+        identityId = covering.id;
+      }
+    }
     await db.tentativeLinks.put({ ...tentative, status: 'confirmed', decidedAt: at });
     const contacts = [tentative.contactId, ...decision.changed.map((l) => l.contactId)];
     await refreshAfterLinkChange(db, [tentative.visitorId], contacts);
