@@ -17,6 +17,18 @@ function must<T>(value: T | undefined): T {
   return value;
 }
 
+/** Ana with a phone on record and `n` SMS campaigns sent to her: her texts, in order. */
+async function anaWithTexts(n: number) {
+  const db = freshDb();
+  await addContact(db, { id: 'ana', firstName: 'Ana', phone: '+14155552671' });
+  const texts = [];
+  for (let i = 1; i <= n; i++) {
+    const [text] = await addCampaign(db, { id: `c${i}`, name: `Campaign ${i}`, channel: 'sms' }, ['ana']);
+    texts.push(text);
+  }
+  return { db, texts };
+}
+
 async function staleStats(db: StitchDb) {
   const out: { id: string; stored: unknown; fresh: unknown }[] = [];
   // A contact merged into another is not shown on its own (undoing the merge counts it afresh).
@@ -61,12 +73,8 @@ describe('stitching the same whatever the batches, merges and decisions', () => 
 
   it('Ana’s established phone seen again after a lone tap weighs the same in one batch or two', async () => {
     const build = async () => {
-      const db = freshDb();
-      await addContact(db, { id: 'ana', firstName: 'Ana', phone: '+14155552671' });
-      const [c1] = await addCampaign(db, { id: 'c1', name: 'One', channel: 'sms' }, ['ana']);
-      const [c2] = await addCampaign(db, { id: 'c2', name: 'Two', channel: 'sms' }, ['ana']);
-      const [c3] = await addCampaign(db, { id: 'c3', name: 'Three', channel: 'sms' }, ['ana']);
-      return { db, c1: must(c1), c2: must(c2), c3: must(c3) };
+      const { db, texts } = await anaWithTexts(3);
+      return { db, c1: must(texts[0]), c2: must(texts[1]), c3: must(texts[2]) };
     };
     const a = await build();
     const b = await build();
@@ -130,10 +138,8 @@ describe('stitching the same whatever the batches, merges and decisions', () => 
 
   it('a phone and a laptop on one text do not hold each other up: one batch or two give the same', async () => {
     const build = async () => {
-      const db = freshDb();
-      await addContact(db, { id: 'ana', firstName: 'Ana', phone: '+14155552671' });
-      const [c1] = await addCampaign(db, { id: 'c1', name: 'One', channel: 'sms' }, ['ana']);
-      return { db, c1: must(c1) };
+      const { db, texts } = await anaWithTexts(1);
+      return { db, c1: must(texts[0]) };
     };
     const a = await build();
     const b = await build();
