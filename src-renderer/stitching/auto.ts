@@ -436,14 +436,15 @@ function rescoreMessage(state: BatchState, messageId: string, settings: IngestSe
     browser.linked = trusted || !!browser.knownFor;
     if (trusted) {
       if (current) {
-        if (current.confidence !== assessment.confidence) {
+        if (!sameAssessment(current, assessment)) {
           const updated = { ...current, confidence: assessment.confidence, evidence: assessment.evidence };
           links[links.indexOf(current)] = updated;
           state.dirtyLinks.set(id, updated);
         }
       } else {
-        newlyLinked = true;
-        applyLink(state, settings, {
+        // Only a link actually made changes the facts of the message's other browsers (one already
+        // covered by another link is not): a round spent for nothing leaves less for what is left.
+        const made = applyLink(state, settings, {
           visitor,
           contactId: message.contactId,
           at: tap.at,
@@ -455,6 +456,7 @@ function rescoreMessage(state: BatchState, messageId: string, settings: IngestSe
           confidence: assessment.confidence,
           evidence: assessment.evidence,
         });
+        if (made) newlyLinked = true;
       }
       if (tentative) {
         state.tentative.delete(id);
@@ -482,6 +484,25 @@ function rescoreMessage(state: BatchState, messageId: string, settings: IngestSe
 
 type Decision = 'confirmed' | 'refused';
 
+/**
+ * Whether a stored link already says what the assessment says: its confidence and its reasons in
+ * words (a reason's text can change with the same weight, e.g. how many campaigns it opened).
+ */
+function sameAssessment(
+  stored: { confidence?: number; evidence?: readonly { kind: string; weight: number; text: string }[] },
+  assessment: Assessment,
+): boolean {
+  if (stored.confidence !== assessment.confidence) return false;
+  const before = stored.evidence ?? [];
+  return (
+    before.length === assessment.evidence.length &&
+    before.every((e, i) => {
+      const now = assessment.evidence[i];
+      return now !== undefined && e.kind === now.kind && e.weight === now.weight && e.text === now.text;
+    })
+  );
+}
+
 /** What the marketer decided on a tap's link: confirmed it, or refused it (rejected, or removed by hand). */
 function decisionOn(state: BatchState, visitorId: string, linkId: string): Decision | undefined {
   const link = (state.linksByVisitor.get(visitorId) ?? []).find((l) => l.id === linkId);
@@ -499,7 +520,7 @@ function putTentative(
   },
 ): void {
   const { assessment, ...fields } = link;
-  if (existing && existing.confidence === assessment.confidence) return;
+  if (existing && sameAssessment(existing, assessment)) return;
   const row: TentativeLinkRow = {
     ...fields,
     confidence: assessment.confidence,

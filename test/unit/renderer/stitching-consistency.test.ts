@@ -190,4 +190,16 @@ describe('stitching the same whatever the batches, merges and decisions', () => 
       (await db.identities.toArray()).filter((l) => l.value === 'V' && l.revokedAt === null),
     ).not.toEqual([]);
   });
+  it('a link’s reasons in words stay current when only their text changes (a fourth campaign opened)', async () => {
+    const { db, texts } = await anaWithTexts(4);
+    const journal = new FakeJournal();
+    for (const [i, text] of texts.entries()) {
+      journal.click(must(text), i * 100, `t${i}`);
+      journal.page('ANA-PHONE', i * 100 + 0.1, `/p${i}`, { clickToken: `t${i}` });
+      await ingestNew(db, journal);
+    }
+    const first = (await db.identities.toArray()).find((l) => l.messageId === must(texts[0]).id);
+    // Weighed as much after the third campaign as after the fourth (the weight stops at two others).
+    expect(first?.evidence?.map((e) => e.text)).toContain("it opened Ana's links from 4 campaigns");
+  });
 });
