@@ -7,7 +7,7 @@ import type { JournalRecord } from '../../../src-main/shared/events';
 import type { StitchDb } from '../../../src-renderer/db';
 import { computeContactStats } from '../../../src-renderer/db/stats';
 import { ingestBatch } from '../../../src-renderer/ingest/batch';
-import { confirmTentativeLink, mergeContacts } from '../../../src-renderer/stitching/manual';
+import { confirmTentativeLink, mergeContacts, undo } from '../../../src-renderer/stitching/manual';
 import { addCampaign, addContact, FakeJournal, freshDb, ingestNew, settingsWith, UA } from './support';
 
 const settings = settingsWith();
@@ -180,7 +180,15 @@ describe('stitching the same whatever the batches, merges and decisions', () => 
     await ingestNew(db, j);
     const tentative = (await db.tentativeLinks.toArray()).find((t) => t.visitorId === 'V');
     expect(tentative?.messageId).toBe(must(m1).id);
-    await confirmTentativeLink(db, must(tentative).id, { settings });
+    // Confirming marks the link that already covered V; undoing the confirmation takes the mark off.
+    const marked = async () =>
+      (await db.identities.toArray()).some((l) => l.value === 'V' && l.flags.includes('confirmed'));
+    const { auditId } = await confirmTentativeLink(db, must(tentative).id, { settings });
+    expect(await marked()).toBe(true);
+    await undo(db, auditId, { settings });
+    expect(await marked()).toBe(false);
+    const pending = (await db.tentativeLinks.toArray()).find((t) => t.visitorId === 'V');
+    await confirmTentativeLink(db, must(pending).id, { settings });
     for (let i = 0; i < 5; i++) {
       j.click(must(m2), 40 + i, `b${i}`);
       j.page(`B-${i}`, 40.1 + i, '/b', { clickToken: `b${i}` });
@@ -190,6 +198,7 @@ describe('stitching the same whatever the batches, merges and decisions', () => 
       (await db.identities.toArray()).filter((l) => l.value === 'V' && l.revokedAt === null),
     ).not.toEqual([]);
   });
+
   it('a link’s reasons in words stay current when only their text changes (a fourth campaign opened)', async () => {
     const { db, texts } = await anaWithTexts(4);
     const journal = new FakeJournal();
