@@ -43,6 +43,8 @@ export function touchVisitor(state: BatchState, p: Parsed, row: EventRow): Visit
     if (visitor.networks.at(-1)?.seen === 1) state.newNetworks.add(id);
   }
   if (row.userAgent && row.userAgent !== visitor.userAgent) {
+    // Its platform and whether it is an app's own browser are evidence on the texts it opened.
+    if (visitor.userAgent !== undefined) state.rescoreTappedBy(id);
     const device = describeDevice(row.userAgent);
     visitor.userAgent = row.userAgent;
     visitor.device = device.device;

@@ -211,4 +211,19 @@ describe('stitching the same whatever the batches, merges and decisions', () => 
     // Weighed as much after the third campaign as after the fourth (the weight stops at two others).
     expect(first?.evidence?.map((e) => e.text)).toContain("it opened Ana's links from 4 campaigns");
   });
+  it('a browser whose agent changes after its tap weighs the same in one batch or two', async () => {
+    const instagram =
+      'Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 Instagram 330.0.0.40.92';
+    const built = [await anaWithTexts(1), await anaWithTexts(1)];
+    const journal = new FakeJournal();
+    const text = must(built[0]?.texts[0]);
+    journal.click(text, 0, 't');
+    journal.page('P', 0.1, '/sale', { clickToken: 't', ua: instagram });
+    const cut = journal.records.length;
+    journal.page('P', 60, '/later', { ua: UA.iphoneSafari });
+    const [a, b] = built.map((x) => must(x?.db));
+    await ingestSplit(must(a), journal.records, [cut]);
+    await ingestSplit(must(b), journal.records, []);
+    expect(await links(must(a))).toEqual(await links(must(b)));
+  });
 });
