@@ -26,6 +26,7 @@ import {
   type Assessment,
   assessTap,
   type BrowserFacts,
+  type Evidence,
   type MessageFacts,
   platformOf,
   previewPlatform,
@@ -489,7 +490,7 @@ type Decision = 'confirmed' | 'refused';
  * words (a reason's text can change with the same weight, e.g. how many campaigns it opened).
  */
 function sameAssessment(
-  stored: { confidence?: number; evidence?: readonly { kind: string; weight: number; text: string }[] },
+  stored: { confidence?: number; evidence?: readonly Evidence[] },
   assessment: Assessment,
 ): boolean {
   if (stored.confidence !== assessment.confidence) return false;
@@ -648,9 +649,7 @@ function browserFacts(
     const supports = (other: VisitorRow) => {
       const otherAt = tapOf(other.id);
       if (at === undefined || otherAt === undefined || otherAt <= at) return true;
-      return (state.linksByVisitor.get(other.id) ?? []).some(
-        (l) => l.revokedAt === null && l.messageId !== messageId && state.rootOf(l.contactId) === recipient,
-      );
+      return linkedTo(state, state.linksByVisitor.get(other.id) ?? [], recipient, messageId);
     };
     for (const other of recipientsBrowsers(state, recipient, visitor.id)) {
       if (sharesNetwork(other, mine) && supports(other)) {
@@ -674,16 +673,24 @@ function* recipientsBrowsers(
 ): Generator<VisitorRow> {
   for (const [visitorId, links] of state.linksByVisitor) {
     if (visitorId === except) continue;
-    const theirs = links.some(
-      (l) =>
-        l.revokedAt === null &&
-        (apartFrom === undefined || l.messageId !== apartFrom) &&
-        state.rootOf(l.contactId) === recipient,
-    );
-    const visitor = theirs ? state.visitors.get(visitorId) : undefined;
+    const visitor = linkedTo(state, links, recipient, apartFrom) ? state.visitors.get(visitorId) : undefined;
     if (visitor) yield visitor;
   }
 }
+
+/** Whether `links` (a browser's) hold a live one to the recipient, apart from those of `apartFrom`, a message. */
+const linkedTo = (
+  state: BatchState,
+  links: readonly IdentityRow[],
+  recipient: string,
+  apartFrom?: string,
+): boolean =>
+  links.some(
+    (l) =>
+      l.revokedAt === null &&
+      (apartFrom === undefined || l.messageId !== apartFrom) &&
+      state.rootOf(l.contactId) === recipient,
+  );
 
 /** Whether a browser was seen on any of `networks`. */
 const sharesNetwork = (visitor: VisitorRow | undefined, networks: ReadonlySet<string>): boolean =>

@@ -26,15 +26,6 @@ export interface ManualOptions {
   settings: IngestSettings;
 }
 
-async function reweighAfter(
-  db: StitchDb,
-  settings: IngestSettings,
-  visitorIds: Iterable<string>,
-  contactIds: Iterable<string>,
-): Promise<void> {
-  await reweighLinks(db, settings, { visitorIds, contactIds });
-}
-
 async function writeAudit(
   db: StitchDb,
   action: AuditAction,
@@ -102,7 +93,7 @@ export async function stitchVisitorManually(
     await syncSpans(db, [link]);
     const contacts = open ? [contactId, open.contactId] : [contactId];
     await refreshAfterLinkChange(db, [visitorId], contacts);
-    await reweighAfter(db, settings, [visitorId], contacts);
+    await reweighLinks(db, settings, { visitorIds: [visitorId], contactIds: contacts });
     const auditId = await writeAudit(
       db,
       'stitch',
@@ -130,7 +121,7 @@ export async function unstitchLink(
     await syncSpans(db, [revoked]);
     const visitors = link.kind === 'visitor' ? [link.value] : [];
     await refreshAfterLinkChange(db, visitors, [link.contactId]);
-    await reweighAfter(db, settings, visitors, [link.contactId]);
+    await reweighLinks(db, settings, { visitorIds: visitors, contactIds: [link.contactId] });
     const auditId = await writeAudit(
       db,
       'unstitch',
@@ -156,7 +147,7 @@ export async function mergeContacts(
       throw new Error('A contact cannot be merged into itself.');
     await db.contacts.update(sourceId, { mergedInto: targetId, updatedAt: at });
     await refreshAfterLinkChange(db, [], [targetId]);
-    await reweighAfter(db, settings, [], [targetId, sourceId]);
+    await reweighLinks(db, settings, { visitorIds: [], contactIds: [targetId, sourceId] });
     const auditId = await writeAudit(
       db,
       'merge',
@@ -233,26 +224,18 @@ export async function confirmTentativeLink(
     // Already covered by a click link of the browser's to the same person (another text's tap):
     // that link carries the marketer's word, or the engine could doubt it away later and with it
     // the browser they confirmed.
-    if (decision.changed.length === 0) {
-      const target = roots.get(tentative.contactId) ?? tentative.contactId;
-      const theirs = links.filter(
-        (l) => l.revokedAt === null && (roots.get(l.contactId) ?? l.contactId) === target,
-      );
-      const covering =
-        theirs.find((l) => l.from <= tentative.at && (l.to === null || tentative.at < l.to)) ??
-        theirs.filter((l) => l.from > tentative.at).sort((a, b) => a.from - b.from)[0];
-      if (covering && covering.messageId !== undefined && !covering.flags.includes('confirmed')) {
-        undo.identities.push({ id: covering.id, before: covering });
-        const confirmed = { ...covering, flags: [...covering.flags, 'confirmed' as const] };
-        await db.identities.put(confirmed);
-        await syncSpans(db, [confirmed]);
-        identityId = covering.id;
-      }
+    const { covering } = decision;
+    if (covering && covering.messageId !== undefined && !covering.flags.includes('confirmed')) {
+      undo.identities.push({ id: covering.id, before: covering });
+      const confirmed = { ...covering, flags: [...covering.flags, 'confirmed' as const] };
+      await db.identities.put(confirmed);
+      await syncSpans(db, [confirmed]);
+      identityId = covering.id;
     }
     await db.tentativeLinks.put({ ...tentative, status: 'confirmed', decidedAt: at });
     const contacts = [tentative.contactId, ...decision.changed.map((l) => l.contactId)];
     await refreshAfterLinkChange(db, [tentative.visitorId], contacts);
-    await reweighAfter(db, settings, [tentative.visitorId], contacts);
+    await reweighLinks(db, settings, { visitorIds: [tentative.visitorId], contactIds: contacts });
     const auditId = await writeAudit(
       db,
       'confirm',
@@ -274,7 +257,10 @@ export async function rejectTentativeLink(
   return db.transaction('rw', tablesOf(db), async () => {
     const tentative = await pendingTentative(db, tentativeId);
     await db.tentativeLinks.put({ ...tentative, status: 'rejected', decidedAt: at });
-    await reweighAfter(db, settings, [tentative.visitorId], [tentative.contactId]);
+    await reweighLinks(db, settings, {
+      visitorIds: [tentative.visitorId],
+      contactIds: [tentative.contactId],
+    });
     const auditId = await writeAudit(
       db,
       'reject',
@@ -338,7 +324,7 @@ export async function undo(
       await db.contacts.put(restored);
     }
     await refreshAfterLinkChange(db, visitors, contacts);
-    await reweighAfter(db, settings, visitors, contacts);
+    await reweighLinks(db, settings, { visitorIds: visitors, contactIds: contacts });
     await db.audit.update(auditId, { undoneAt: at });
     const undoId = await writeAudit(
       db,

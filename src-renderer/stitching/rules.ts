@@ -27,6 +27,8 @@ export interface LinkDecision {
   outcome: LinkOutcome;
   /** New or changed identity rows to write. */
   changed: IdentityRow[];
+  /** With `alreadyLinked`: the link that already gives the visitor to the contact at that time. */
+  covering?: IdentityRow;
 }
 
 /** Same ids on every replay, so a rebuilt store and the audit log agree on which link is which. */
@@ -79,18 +81,21 @@ export function linkVisitor(
   }
   const id = autoLinkId(request.visitor.id, request.contactId, request.causeEventId);
   // The same cause made this link already (a rebuild carried it over as it was): it stays so.
-  if (links.some((l) => l.id === id)) return { outcome: 'alreadyLinked', changed: [] };
+  const same = links.find((l) => l.id === id);
+  if (same) return { outcome: 'alreadyLinked', changed: [], covering: same };
   const live = links.filter((l) => l.revokedAt === null);
   const later = live.filter((l) => l.from > request.at);
   const begun = live.filter((l) => l.from <= request.at);
   const open = openLinkOf(begun);
   const covering = begun.find((l) => rootOf(l.contactId) === target && (l.to === null || request.at < l.to));
-  if (covering) return { outcome: 'alreadyLinked', changed: [] };
+  if (covering) return { outcome: 'alreadyLinked', changed: [], covering };
   const next = later.reduce<IdentityRow | undefined>(
     (first, l) => (!first || l.from < first.from ? l : first),
     undefined,
   );
-  if (next && rootOf(next.contactId) === target) return { outcome: 'alreadyLinked', changed: [] };
+  if (next && rootOf(next.contactId) === target) {
+    return { outcome: 'alreadyLinked', changed: [], covering: next };
+  }
 
   const base: IdentityRow = {
     id,
